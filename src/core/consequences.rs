@@ -1,0 +1,368 @@
+//! Therapeutic consequences (TTA `TherapeuticConsequenceSystem`; < 50 ms per choice, seed 000).
+//!
+//! A choice text is typed by keyword families; the type with most distinct keyword hits wins
+//! (ties go to the earlier type in [`ChoiceType::ALL`]; no hit is `Neutral`). Then:
+//! - relevance (0–1): 0.3 for any typed choice, +0.35 per player goal the type serves; Neutral 0.1;
+//! - emotional weight (0–1): 0.25 per emotion word, +0.1 per intensifier;
+//! - therapeutic value (0–1): starts at 0.6, +0.25 × (relevance − 0.5), +0.1 × emotional weight,
+//!   −0.05 for each of the last three choices of the same type (diminishing returns), +0.05 when
+//!   the last three choices were all different types (variety), −0.25 for avoidance;
+//! - attribute impacts: the type's base deltas × (0.5 + value) × (1 + emotional weight / 2),
+//!   each capped at ±0.2 per choice.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::OnceLock;
+
+use regex::{Regex, RegexSet};
+use serde::{Deserialize, Serialize};
+
+use super::CoreError;
+use super::character::{Attribute, Goal};
+use super::text::{alternation, validate};
+
+/// Largest change one choice can make to one attribute.
+pub const MAX_IMPACT: f32 = 0.2;
+const BASE_THERAPEUTIC_VALUE: f32 = 0.6;
+const HISTORY_LEN: usize = 10;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChoiceType {
+    Coping,
+    Social,
+    SelfCare,
+    Reflection,
+    Confrontation,
+    Creative,
+    Avoidance,
+    Neutral,
+}
+
+impl ChoiceType {
+    /// Typed choices, in tie-break order (Neutral is the fallback, not a keyword family).
+    pub const ALL: [Self; 7] = [
+        Self::Coping,
+        Self::Social,
+        Self::SelfCare,
+        Self::Reflection,
+        Self::Confrontation,
+        Self::Creative,
+        Self::Avoidance,
+    ];
+
+    fn keywords(self) -> &'static [&'static str] {
+        match self {
+            Self::Coping => &[
+                "breathe",
+                "breathing",
+                "calm",
+                "ground",
+                "grounding",
+                "count",
+                "cope",
+                "coping",
+                "relax",
+                "pause",
+            ],
+            Self::Social => &[
+                "talk",
+                "ask",
+                "call",
+                "friend",
+                "friends",
+                "help",
+                "share",
+                "join",
+                "together",
+                "reach out",
+            ],
+            Self::SelfCare => &[
+                "rest",
+                "sleep",
+                "eat",
+                "walk",
+                "drink water",
+                "shower",
+                "break",
+            ],
+            Self::Reflection => &[
+                "think",
+                "reflect",
+                "journal",
+                "write",
+                "consider",
+                "remember",
+                "notice",
+                "understand",
+            ],
+            Self::Confrontation => &[
+                "confront",
+                "face",
+                "stand up",
+                "tell them",
+                "say no",
+                "refuse",
+                "challenge",
+                "speak up",
+            ],
+            Self::Creative => &[
+                "draw",
+                "paint",
+                "build",
+                "create",
+                "sing",
+                "play music",
+                "imagine",
+            ],
+            Self::Avoidance => &[
+                "avoid", "ignore", "hide", "run away", "leave", "skip", "escape", "give up",
+            ],
+            Self::Neutral => &[],
+        }
+    }
+
+    /// Goals this type of choice serves.
+    fn serves(self) -> &'static [Goal] {
+        use Goal::*;
+        match self {
+            Self::Coping => &[AnxietyManagement, StressManagement, EmotionalRegulation],
+            Self::Social => &[SocialSkills, DepressionRecovery],
+            Self::SelfCare => &[DepressionRecovery, StressManagement],
+            Self::Reflection => &[EmotionalRegulation, TraumaRecovery, SelfEsteem],
+            Self::Confrontation => &[SelfEsteem, AngerManagement, SocialSkills],
+            Self::Creative => &[DepressionRecovery, TraumaRecovery],
+            Self::Avoidance | Self::Neutral => &[],
+        }
+    }
+
+    /// Base attribute deltas before scaling and capping.
+    fn base_impacts(self) -> &'static [(Attribute, f32)] {
+        use Attribute::*;
+        match self {
+            Self::Coping => &[(Resilience, 0.15), (Mindfulness, 0.1)],
+            Self::Social => &[(Communication, 0.15), (Empathy, 0.1), (Compassion, 0.05)],
+            Self::SelfCare => &[(SelfAwareness, 0.1), (Resilience, 0.1)],
+            Self::Reflection => &[
+                (Wisdom, 0.15),
+                (SelfAwareness, 0.15),
+                (EmotionalIntelligence, 0.1),
+            ],
+            Self::Confrontation => &[(Courage, 0.2), (Confidence, 0.1), (Integrity, 0.05)],
+            Self::Creative => &[(Adaptability, 0.15), (Confidence, 0.05)],
+            Self::Avoidance => &[(Courage, -0.1), (Confidence, -0.05)],
+            Self::Neutral => &[],
+        }
+    }
+
+    /// A representative choice text of this type (used to simulate alternative paths).
+    pub fn example_text(self) -> &'static str {
+        match self {
+            Self::Coping => "I pause and breathe slowly to stay calm",
+            Self::Social => "I reach out and talk to my friend",
+            Self::SelfCare => "I take a break and rest",
+            Self::Reflection => "I stop to think and write in my journal",
+            Self::Confrontation => "I stand up and tell them how I feel",
+            Self::Creative => "I draw what I imagine",
+            Self::Avoidance => "I ignore it and leave",
+            Self::Neutral => "I look around",
+        }
+    }
+}
+
+const EMOTION_WORDS: &[&str] = &[
+    "feel", "feeling", "afraid", "scared", "angry", "sad", "happy", "hurt", "proud", "ashamed",
+    "guilty", "love", "lonely", "anxious", "hope", "grateful",
+];
+const INTENSIFIERS: &[&str] = &["very", "so", "really", "extremely", "deeply", "completely"];
+
+#[derive(Debug)]
+struct ConsequencePatterns {
+    types: RegexSet,
+    per_type: Vec<Regex>,
+    emotions: Regex,
+    intensifiers: Regex,
+}
+
+impl ConsequencePatterns {
+    fn shared() -> &'static Self {
+        static P: OnceLock<ConsequencePatterns> = OnceLock::new();
+        P.get_or_init(|| {
+            let per_type: Vec<Regex> = ChoiceType::ALL
+                .iter()
+                .map(|t| Regex::new(&alternation(t.keywords())).expect("static pattern"))
+                .collect();
+            Self {
+                types: RegexSet::new(per_type.iter().map(|r| r.as_str())).expect("static set"),
+                per_type,
+                emotions: Regex::new(&alternation(EMOTION_WORDS)).expect("static pattern"),
+                intensifiers: Regex::new(&alternation(INTENSIFIERS)).expect("static pattern"),
+            }
+        })
+    }
+}
+
+/// Forces compilation of the keyword tables (part of cold initialisation).
+pub fn warm_up() {
+    ConsequencePatterns::shared();
+}
+
+/// Classifies a choice text.
+pub fn classify(text: &str) -> ChoiceType {
+    let p = ConsequencePatterns::shared();
+    let hits = p.types.matches(text);
+    let mut best = (ChoiceType::Neutral, 0usize);
+    for i in hits.iter() {
+        let mut distinct: Vec<String> = p.per_type[i]
+            .find_iter(text)
+            .map(|m| m.as_str().to_ascii_lowercase())
+            .collect();
+        distinct.sort();
+        distinct.dedup();
+        if distinct.len() > best.1 {
+            best = (ChoiceType::ALL[i], distinct.len());
+        }
+    }
+    best.0
+}
+
+/// Emotional weight of a text, 0–1.
+pub fn emotional_weight(text: &str) -> f32 {
+    let p = ConsequencePatterns::shared();
+    let emotions = p.emotions.find_iter(text).count() as f32;
+    let intensifiers = p.intensifiers.find_iter(text).count() as f32;
+    (0.25 * emotions + 0.1 * intensifiers).min(1.0)
+}
+
+/// The pure scoring rule (module doc) for a choice of `kind` given goals and recent history
+/// (oldest first).
+pub fn score(
+    kind: ChoiceType,
+    goals: &[Goal],
+    weight: f32,
+    history: &[ChoiceType],
+) -> (f32, f32, Vec<(Attribute, f32)>) {
+    let relevance = if kind == ChoiceType::Neutral {
+        0.1
+    } else {
+        let served = goals.iter().filter(|g| kind.serves().contains(g)).count() as f32;
+        (0.3 + 0.35 * served).min(1.0)
+    };
+    let recent = &history[history.len().saturating_sub(3)..];
+    let repeats = recent.iter().filter(|t| **t == kind).count() as f32;
+    let varied = recent.len() == 3
+        && recent[0] != recent[1]
+        && recent[1] != recent[2]
+        && recent[0] != recent[2];
+    let mut value =
+        BASE_THERAPEUTIC_VALUE + 0.25 * (relevance - 0.5) + 0.1 * weight - 0.05 * repeats;
+    if varied {
+        value += 0.05;
+    }
+    if kind == ChoiceType::Avoidance {
+        value -= 0.25;
+    }
+    let value = value.clamp(0.0, 1.0);
+    let scale = (0.5 + value) * (1.0 + weight / 2.0);
+    let impacts = kind
+        .base_impacts()
+        .iter()
+        .map(|(a, base)| (*a, (base * scale).clamp(-MAX_IMPACT, MAX_IMPACT)))
+        .collect();
+    (relevance, value, impacts)
+}
+
+/// The consequence of one choice.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Consequence {
+    pub choice_type: ChoiceType,
+    pub relevance: f32,
+    pub emotional_weight: f32,
+    pub therapeutic_value: f32,
+    pub attribute_impacts: Vec<(Attribute, f32)>,
+    pub narrative: String,
+    pub learning_opportunity: String,
+}
+
+fn narrative(kind: ChoiceType, value: f32) -> (String, String) {
+    let outcome = if value >= 0.7 {
+        "and it clearly helps"
+    } else if value >= 0.5 {
+        "and it helps a little"
+    } else {
+        "but the relief does not last"
+    };
+    let (verb, lesson) = match kind {
+        ChoiceType::Coping => (
+            "You steady yourself",
+            "Coping skills work better with practice.",
+        ),
+        ChoiceType::Social => (
+            "You connect with someone",
+            "Sharing a burden makes it lighter.",
+        ),
+        ChoiceType::SelfCare => ("You look after yourself", "Rest is part of recovery."),
+        ChoiceType::Reflection => (
+            "You take time to understand",
+            "Noticing patterns gives you choices.",
+        ),
+        ChoiceType::Confrontation => ("You face the problem", "Speaking up builds confidence."),
+        ChoiceType::Creative => (
+            "You express yourself",
+            "Creativity can carry feelings words cannot.",
+        ),
+        ChoiceType::Avoidance => (
+            "You step away from it",
+            "Avoidance eases now but can grow fear later.",
+        ),
+        ChoiceType::Neutral => ("You carry on", "Every step is information."),
+    };
+    (format!("{verb}, {outcome}."), lesson.to_string())
+}
+
+/// Stateful consequence system: remembers each user's recent choice types.
+#[derive(Debug, Default)]
+pub struct ConsequenceSystem {
+    history: HashMap<String, VecDeque<ChoiceType>>,
+}
+
+impl ConsequenceSystem {
+    /// Processes one choice by `user` who has `goals`.
+    pub fn process(
+        &mut self,
+        user: &str,
+        text: &str,
+        goals: &[Goal],
+    ) -> Result<Consequence, CoreError> {
+        let text = validate(text)?;
+        let kind = classify(text);
+        let weight = emotional_weight(text);
+        let history = self.history.entry(user.to_string()).or_default();
+        let (relevance, value, impacts) = score(kind, goals, weight, history.make_contiguous());
+        if history.len() == HISTORY_LEN {
+            history.pop_front();
+        }
+        history.push_back(kind);
+        let (narrative, learning_opportunity) = narrative(kind, value);
+        Ok(Consequence {
+            choice_type: kind,
+            relevance,
+            emotional_weight: weight,
+            therapeutic_value: value,
+            attribute_impacts: impacts,
+            narrative,
+            learning_opportunity,
+        })
+    }
+
+    /// Recent choice types of `user`, oldest first.
+    pub fn history(&self, user: &str) -> Vec<ChoiceType> {
+        self.history
+            .get(user)
+            .map(|h| h.iter().copied().collect())
+            .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+#[path = "consequences_tests.rs"]
+mod tests;

@@ -1,0 +1,2 @@
+//! tta-bench: performance benchmarking and SLA validation for the TTA therapeutic platform.
+pub mod core;

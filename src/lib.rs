@@ -1,2 +1,14 @@
 //! tta-bench: performance benchmarking and SLA validation for the TTA therapeutic platform.
+//!
+//! The library holds everything; `main.rs` only parses arguments, calls [`app::run`] and maps
+//! the result to an exit code (0 pass, 1 fail, 2 could not judge).
+
+pub mod app;
+pub mod cli;
 pub mod core;
+pub mod environment;
+pub mod error;
+pub mod export;
+pub mod fsutil;
+pub mod micro;
+pub mod probe;

@@ -1,3 +1,34 @@
-fn main() {
-    println!("Hello, world!");
+use std::process::ExitCode;
+
+use clap::Parser;
+use tta_bench::app::{self, EXIT_ERROR};
+use tta_bench::cli::Cli;
+
+fn main() -> ExitCode {
+    // A panic is a bug, but it still means "could not judge": one line, exit 2.
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()));
+        eprintln!(
+            "tta-bench: internal error: {}{}",
+            msg.replace('\n', " "),
+            place.unwrap_or_default()
+        );
+    }));
+    let cli = Cli::parse();
+    match std::panic::catch_unwind(|| app::run(cli)) {
+        Ok(Ok(outcome)) => ExitCode::from(outcome.exit_code()),
+        Ok(Err(e)) => {
+            eprintln!("tta-bench: error: {e}");
+            ExitCode::from(EXIT_ERROR)
+        }
+        Err(_) => ExitCode::from(EXIT_ERROR),
+    }
 }

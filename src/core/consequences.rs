@@ -13,12 +13,12 @@
 use std::collections::{HashMap, VecDeque};
 use std::sync::OnceLock;
 
-use regex::{Regex, RegexSet};
+use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use super::CoreError;
 use super::character::{Attribute, Goal};
-use super::text::{alternation, validate};
+use super::text::{compile, normalize, validate};
 
 /// Largest change one choice can make to one attribute.
 pub const MAX_IMPACT: f32 = 0.2;
@@ -175,29 +175,31 @@ const EMOTION_WORDS: &[&str] = &[
 ];
 const INTENSIFIERS: &[&str] = &["very", "so", "really", "extremely", "deeply", "completely"];
 
+/// Compiled keyword tables, shared by the process ([`ConsequencePatterns::shared`]).
 #[derive(Debug)]
-struct ConsequencePatterns {
-    types: RegexSet,
+pub struct ConsequencePatterns {
     per_type: Vec<Regex>,
     emotions: Regex,
     intensifiers: Regex,
 }
 
 impl ConsequencePatterns {
-    fn shared() -> &'static Self {
+    /// Compiles fresh tables (cold-start measurement; everything else uses [`Self::shared`]).
+    pub fn compile() -> Self {
+        let per_type: Vec<Regex> = ChoiceType::ALL
+            .iter()
+            .map(|t| compile(t.keywords()))
+            .collect();
+        Self {
+            per_type,
+            emotions: compile(EMOTION_WORDS),
+            intensifiers: compile(INTENSIFIERS),
+        }
+    }
+
+    pub fn shared() -> &'static Self {
         static P: OnceLock<ConsequencePatterns> = OnceLock::new();
-        P.get_or_init(|| {
-            let per_type: Vec<Regex> = ChoiceType::ALL
-                .iter()
-                .map(|t| Regex::new(&alternation(t.keywords())).expect("static pattern"))
-                .collect();
-            Self {
-                types: RegexSet::new(per_type.iter().map(|r| r.as_str())).expect("static set"),
-                per_type,
-                emotions: Regex::new(&alternation(EMOTION_WORDS)).expect("static pattern"),
-                intensifiers: Regex::new(&alternation(INTENSIFIERS)).expect("static pattern"),
-            }
-        })
+        P.get_or_init(Self::compile)
     }
 }
 
@@ -208,14 +210,14 @@ pub fn warm_up() {
 
 /// Classifies a choice text.
 pub fn classify(text: &str) -> ChoiceType {
+    classify_normalized(&normalize(text))
+}
+
+fn classify_normalized(text: &str) -> ChoiceType {
     let p = ConsequencePatterns::shared();
-    let hits = p.types.matches(text);
     let mut best = (ChoiceType::Neutral, 0usize);
-    for i in hits.iter() {
-        let mut distinct: Vec<String> = p.per_type[i]
-            .find_iter(text)
-            .map(|m| m.as_str().to_ascii_lowercase())
-            .collect();
+    for (i, re) in p.per_type.iter().enumerate() {
+        let mut distinct: Vec<&str> = re.find_iter(text).map(|m| m.as_str()).collect();
         distinct.sort();
         distinct.dedup();
         if distinct.len() > best.1 {
@@ -227,6 +229,10 @@ pub fn classify(text: &str) -> ChoiceType {
 
 /// Emotional weight of a text, 0–1.
 pub fn emotional_weight(text: &str) -> f32 {
+    emotional_weight_normalized(&normalize(text))
+}
+
+fn emotional_weight_normalized(text: &str) -> f32 {
     let p = ConsequencePatterns::shared();
     let emotions = p.emotions.find_iter(text).count() as f32;
     let intensifiers = p.intensifiers.find_iter(text).count() as f32;
@@ -333,9 +339,9 @@ impl ConsequenceSystem {
         text: &str,
         goals: &[Goal],
     ) -> Result<Consequence, CoreError> {
-        let text = validate(text)?;
-        let kind = classify(text);
-        let weight = emotional_weight(text);
+        let text = normalize(validate(text)?);
+        let kind = classify_normalized(&text);
+        let weight = emotional_weight_normalized(&text);
         let history = self.history.entry(user.to_string()).or_default();
         let (relevance, value, impacts) = score(kind, goals, weight, history.make_contiguous());
         if history.len() == HISTORY_LEN {
@@ -352,6 +358,13 @@ impl ConsequenceSystem {
             narrative,
             learning_opportunity,
         })
+    }
+
+    /// Replaces `user`'s history (oldest first; only the last ten are kept).
+    pub fn set_history(&mut self, user: &str, history: &[ChoiceType]) {
+        let keep = &history[history.len().saturating_sub(HISTORY_LEN)..];
+        self.history
+            .insert(user.to_string(), keep.iter().copied().collect());
     }
 
     /// Recent choice types of `user`, oldest first.

@@ -20,13 +20,13 @@
 //! - HIGH and CRITICAL return crisis resources and ask for a clinician alert.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
-use regex::{Regex, RegexSet};
+use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use super::CoreError;
-use super::text::{alternation, validate};
+use super::text::{compile, normalize, validate};
 
 /// Severity of a crisis assessment, ordered from none to critical.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -94,7 +94,7 @@ impl IndicatorFamily {
                 r"(?:want|wanted|wish|wanna) (?:to )?die",
                 r"better off (?:dead|without me)",
                 r"better off if i (?:was|were) (?:dead|gone)",
-                r"(?:don['’]?t|do not|no longer) want to (?:live|be alive|be here|wake up)",
+                r"(?:don'?t|do not|no longer) want to (?:live|be alive|be here|wake up)",
                 r"no reason to live",
             ],
             Self::SelfHarm => &[
@@ -108,9 +108,9 @@ impl IndicatorFamily {
                 r"no hope",
                 r"nothing (?:will )?ever (?:changes?|gets? better)",
                 r"never (?:going to|gonna) get better",
-                r"what['’]?s the point",
+                r"what'?s the point",
                 r"no point (?:in )?(?:trying|living|anything)",
-                r"can['’]?t go on",
+                r"can'?t go on",
                 r"no way out",
                 r"give up on (?:everything|life)",
             ],
@@ -118,13 +118,13 @@ impl IndicatorFamily {
                 r"depressed",
                 r"depression",
                 r"worthless",
-                r"can['’]?t get out of bed",
+                r"can'?t get out of bed",
                 r"empty inside",
                 r"feel(?:ing)? (?:so )?(?:numb|empty)",
             ],
             Self::Panic => &[
                 r"panic(?:king)?(?: attacks?)?",
-                r"can['’]?t breathe",
+                r"can'?t breathe",
                 r"heart (?:is )?(?:racing|pounding)",
                 r"hyperventilat(?:e|ing)",
                 r"freaking out",
@@ -234,7 +234,7 @@ impl ProtectiveFactor {
 
 /// Everyday idioms that contain alarming words; a match inside one of them does not count.
 const BENIGN_IDIOMS: &[&str] = &[
-    r"(?:is|are|was|were|['’]s|['’]re) killing me",
+    r"(?:is|are|was|were|'s|'re) killing me",
     r"dying to",
     r"di(?:e|ed) laughing",
     r"to die for",
@@ -254,14 +254,11 @@ const NEGATIONS: &[&str] = &[
 ];
 const NEGATION_WINDOW_WORDS: usize = 3;
 
-/// Compiled pattern tables. Compiling takes a few hundred microseconds, so the process shares
-/// one copy ([`CrisisPatterns::shared`]); [`CrisisPatterns::compile`] builds a fresh one (used to
-/// measure cold initialisation).
+/// Compiled pattern tables. The process shares one copy ([`CrisisPatterns::shared`]);
+/// [`CrisisPatterns::compile`] builds a fresh one (used to measure cold initialisation).
 #[derive(Debug)]
 pub struct CrisisPatterns {
-    /// One alternation per family, risk factor, protective factor, and one for idioms; the set
-    /// answers "does anything match" in a single pass, so benign text costs one scan.
-    set: RegexSet,
+    /// One alternation per family, risk factor and protective factor, and one for idioms.
     indicators: Vec<(IndicatorFamily, Regex)>,
     risks: Vec<(RiskFactor, Regex)>,
     protective: Vec<(ProtectiveFactor, Regex)>,
@@ -270,7 +267,7 @@ pub struct CrisisPatterns {
 
 impl CrisisPatterns {
     pub fn compile() -> Self {
-        let compile = |phrases: &[&str]| Regex::new(&alternation(phrases)).expect("static pattern");
+        let compile = |phrases: &[&str]| compile(phrases);
         let indicators: Vec<_> = IndicatorFamily::ALL
             .iter()
             .map(|f| (*f, compile(f.phrases())))
@@ -284,14 +281,7 @@ impl CrisisPatterns {
             .map(|f| (*f, compile(f.phrases())))
             .collect();
         let benign = compile(BENIGN_IDIOMS);
-        let sources = indicators
-            .iter()
-            .map(|(_, r)| r.as_str())
-            .chain(risks.iter().map(|(_, r)| r.as_str()))
-            .chain(protective.iter().map(|(_, r)| r.as_str()));
-        let set = RegexSet::new(sources).expect("static pattern set");
         Self {
-            set,
             indicators,
             risks,
             protective,
@@ -300,30 +290,23 @@ impl CrisisPatterns {
     }
 
     /// The process-wide compiled tables.
-    pub fn shared() -> &'static Self {
-        static PATTERNS: OnceLock<CrisisPatterns> = OnceLock::new();
-        PATTERNS.get_or_init(Self::compile)
+    pub fn shared() -> Arc<Self> {
+        static PATTERNS: OnceLock<Arc<CrisisPatterns>> = OnceLock::new();
+        PATTERNS.get_or_init(|| Arc::new(Self::compile())).clone()
     }
 
     /// Stateless assessment of `text` for a user with `prior_episodes` earlier HIGH+ episodes.
     pub fn assess(&self, text: &str, prior_episodes: u32) -> Result<CrisisAssessment, CoreError> {
-        let text = validate(text)?;
-        let hits = self.set.matches(text);
+        let text = normalize(validate(text)?);
+        let text = text.as_str();
         let mut assessment = CrisisAssessment::empty(prior_episodes);
-        if !hits.matched_any() {
-            return Ok(assessment);
-        }
         let benign: Vec<(usize, usize)> = self
             .benign
             .find_iter(text)
             .map(|m| (m.start(), m.end()))
             .collect();
         let in_idiom = |s: usize, e: usize| benign.iter().any(|&(bs, be)| s < be && e > bs);
-        let n_ind = self.indicators.len();
-        for (i, (family, re)) in self.indicators.iter().enumerate() {
-            if !hits.matched(i) {
-                continue;
-            }
+        for (family, re) in &self.indicators {
             for m in re.find_iter(text) {
                 if in_idiom(m.start(), m.end()) {
                     continue;
@@ -337,21 +320,16 @@ impl CrisisPatterns {
                 });
             }
         }
-        for (i, (factor, re)) in self.risks.iter().enumerate() {
-            if hits.matched(n_ind + i)
-                && let Some(m) = re.find_iter(text).find(|m| !in_idiom(m.start(), m.end()))
-            {
+        for (factor, re) in &self.risks {
+            if let Some(m) = re.find_iter(text).find(|m| !in_idiom(m.start(), m.end())) {
                 assessment.risk_factors.push(FactorMatch {
                     factor: *factor,
                     phrase: m.as_str().to_string(),
                 });
             }
         }
-        let n_risk = self.risks.len();
-        for (i, (factor, re)) in self.protective.iter().enumerate() {
-            if hits.matched(n_ind + n_risk + i)
-                && let Some(m) = re.find(text)
-            {
+        for (factor, re) in &self.protective {
+            if let Some(m) = re.find(text) {
                 assessment.protective_factors.push(FactorMatch {
                     factor: *factor,
                     phrase: m.as_str().to_string(),
@@ -363,13 +341,13 @@ impl CrisisPatterns {
     }
 }
 
-/// True when the clause ending at the end of `before` has a negation within its last three words.
+/// True when the clause ending at the end of `before` (normalised text) has a negation within its
+/// last three words.
 fn is_negated(before: &str) -> bool {
     let clause_start = before
         .rfind(['.', ',', ';', '!', '?', '\n'])
         .map_or(0, |i| i + 1);
-    let clause = before[clause_start..].to_lowercase().replace('’', "'");
-    let words: Vec<&str> = clause.split_whitespace().collect();
+    let words: Vec<&str> = before[clause_start..].split_whitespace().collect();
     let window = &words[words.len().saturating_sub(NEGATION_WINDOW_WORDS)..];
     window
         .iter()
@@ -483,7 +461,7 @@ impl CrisisAssessment {
 /// Stateful safety system: remembers each user's HIGH+ episodes, which raise later scores.
 #[derive(Debug)]
 pub struct EmotionalSafetySystem {
-    patterns: &'static CrisisPatterns,
+    patterns: Arc<CrisisPatterns>,
     episodes: HashMap<String, u32>,
 }
 
@@ -494,7 +472,7 @@ impl Default for EmotionalSafetySystem {
 }
 
 impl EmotionalSafetySystem {
-    pub fn new(patterns: &'static CrisisPatterns) -> Self {
+    pub fn new(patterns: Arc<CrisisPatterns>) -> Self {
         Self {
             patterns,
             episodes: HashMap::new(),

@@ -110,8 +110,8 @@ impl TherapeuticCore {
     }
 
     /// Builds the nine systems around given crisis patterns (cold-start measurement compiles
-    /// its own and leaks them, as a real process does once).
-    pub fn with_patterns(config: CoreConfig, patterns: &'static CrisisPatterns) -> Self {
+    /// its own).
+    pub fn with_patterns(config: CoreConfig, patterns: std::sync::Arc<CrisisPatterns>) -> Self {
         consequences::warm_up();
         Self {
             config,

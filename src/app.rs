@@ -1,0 +1,96 @@
+//! Runs a parsed command line: converts arguments, calls the library, prints results.
+
+use std::io::Write;
+
+use crate::cli::convert::{CoreRequest, filter};
+use crate::cli::{Cli, Command, CoreArgs, MicroArgs, MicroWorkerArgs};
+use crate::error::{Error, Result};
+use crate::export::json::Json;
+use crate::export::terminal::Terminal;
+use crate::export::{Document, Exporter};
+use crate::fsutil::{read_utf8_bounded, write_atomic};
+use crate::micro::{self, MicroConfig, Mode};
+use crate::probe;
+
+/// Largest JSON request `core` reads from stdin. A request holds at most a few texts of 64 KiB.
+const MAX_STDIN_BYTES: usize = 2 * 1024 * 1024;
+
+/// What a command concluded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything checked is within its limits (exit 0).
+    Pass,
+    /// At least one SLA, budget or regression check failed (exit 1).
+    Fail,
+}
+
+impl Outcome {
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Self::Pass => 0,
+            Self::Fail => 1,
+        }
+    }
+}
+
+/// Exit code for "could not judge": any [`Error`].
+pub const EXIT_ERROR: u8 = 2;
+
+pub fn run(cli: Cli) -> Result<Outcome> {
+    match &cli.command {
+        Command::Micro(a) => run_micro(a),
+        Command::Core(a) => run_core(a),
+        Command::MicroWorker(a) => run_micro_worker(a),
+    }
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error.
+fn emit(text: &str) -> Result<()> {
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::io("stdout", e)),
+        _ => Ok(()),
+    }
+}
+
+fn run_micro(args: &MicroArgs) -> Result<Outcome> {
+    let config = MicroConfig::try_from(args)?;
+    let run = micro::run(&config)?;
+    if let Some(out) = &args.out {
+        write_atomic(out, Json.render(Document::Micro(&run))?.as_bytes())?;
+    }
+    emit(&Terminal.render(Document::Micro(&run))?)?;
+    Ok(if run.passed {
+        Outcome::Pass
+    } else {
+        Outcome::Fail
+    })
+}
+
+fn run_micro_worker(args: &MicroWorkerArgs) -> Result<Outcome> {
+    let mode = if args.quick { Mode::Quick } else { Mode::Full };
+    let filter = filter(args.filter.as_deref())?;
+    micro::worker(&args.criterion_dir, mode, filter.as_ref());
+    Ok(Outcome::Pass)
+}
+
+fn run_core(args: &CoreArgs) -> Result<Outcome> {
+    let request = CoreRequest::try_from(args)?;
+    let answer = match request.text {
+        Some(text) => {
+            let input = serde_json::json!({ "text": text }).to_string();
+            probe::run(request.system, &input, "--text")?
+        }
+        None => {
+            let input = read_utf8_bounded(std::io::stdin().lock(), MAX_STDIN_BYTES, "stdin")?;
+            probe::run(request.system, &input, "stdin")?
+        }
+    };
+    let text = if request.compact {
+        serde_json::to_string(&answer)
+    } else {
+        serde_json::to_string_pretty(&answer)
+    }
+    .map_err(|e| Error::Process(format!("cannot encode answer: {e}")))?;
+    emit(&(text + "\n"))?;
+    Ok(Outcome::Pass)
+}

@@ -1,0 +1,63 @@
+//! Errors of the tool. Every variant names what it concerns (file and place, flag, input), and
+//! every error means "cannot judge": the binary maps it to exit code 2.
+
+use std::path::PathBuf;
+
+use crate::core::CoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Reading or writing a file failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// A document could not be parsed or failed validation at a known place.
+    #[error("{origin}:{line}:{column}: {message}")]
+    Parse {
+        origin: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    /// A document is wrong as a whole (no single place to point at).
+    #[error("{origin}: {message}")]
+    Invalid { origin: String, message: String },
+    /// A command-line value is unusable.
+    #[error("{0}")]
+    Usage(String),
+    /// The therapeutic core refused an input.
+    #[error("{0}")]
+    Core(#[from] CoreError),
+    /// A child process failed.
+    #[error("{0}")]
+    Process(String),
+}
+
+impl Error {
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Self::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// A serde_json error located in `origin`, with serde's own " at line L column C" moved to
+    /// the front as `origin:L:C:`.
+    pub fn json(origin: impl Into<String>, e: &serde_json::Error) -> Self {
+        let text = e.to_string();
+        let message = match text.rfind(" at line ") {
+            Some(i) => text[..i].to_string(),
+            None => text,
+        };
+        Self::Parse {
+            origin: origin.into(),
+            line: e.line(),
+            column: e.column(),
+            message,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,20 @@
+//! Output formats, each behind the [`Exporter`] trait: the pipeline produces a [`Document`] and
+//! an exporter turns it into bytes. New formats (Markdown, JUnit, HTML) and new documents (load
+//! runs, verdicts) plug in here.
+
+pub mod json;
+pub mod terminal;
+pub mod units;
+
+use crate::error::Result;
+use crate::micro::MicroRun;
+
+/// Something the tool can report.
+#[derive(Debug, Clone, Copy)]
+pub enum Document<'a> {
+    Micro(&'a MicroRun),
+}
+
+pub trait Exporter {
+    fn render(&self, doc: Document<'_>) -> Result<String>;
+}

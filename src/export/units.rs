@@ -1,0 +1,60 @@
+//! Human-readable figures.
+
+/// Formats nanoseconds with a unit that keeps three significant digits: `812 ns`, `3.40 µs`,
+/// `12.3 ms`, `1.50 s`.
+pub fn duration_ns(ns: f64) -> String {
+    let (v, unit) = if ns < 1e3 {
+        (ns, "ns")
+    } else if ns < 1e6 {
+        (ns / 1e3, "µs")
+    } else if ns < 1e9 {
+        (ns / 1e6, "ms")
+    } else {
+        (ns / 1e9, "s")
+    };
+    format!("{} {unit}", sig3(v))
+}
+
+/// A ratio such as headroom: `1.25×`, `48.2×`, `12 345×`.
+pub fn ratio(r: f64) -> String {
+    if r >= 1000.0 {
+        let whole = format!("{:.0}", r);
+        let mut grouped = String::new();
+        for (i, c) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                grouped.push(' ');
+            }
+            grouped.push(c);
+        }
+        format!("{grouped}×")
+    } else {
+        format!("{}×", sig3(r))
+    }
+}
+
+fn sig3(v: f64) -> String {
+    if v >= 100.0 {
+        format!("{v:.0}")
+    } else if v >= 10.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_and_ratios() {
+        assert_eq!(duration_ns(812.4), "812 ns");
+        assert_eq!(duration_ns(3_404.0), "3.40 µs");
+        assert_eq!(duration_ns(12_345_678.0), "12.3 ms");
+        assert_eq!(duration_ns(1.5e9), "1.50 s");
+        assert_eq!(ratio(1.25), "1.25×");
+        assert_eq!(ratio(48.24), "48.2×");
+        assert_eq!(ratio(12_345.4), "12 345×");
+        assert_eq!(ratio(1_234_567.0), "1 234 567×");
+    }
+}

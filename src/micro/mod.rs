@@ -1,0 +1,307 @@
+//! Micro-benchmarks of the reference core: run the Criterion suite, ingest its estimates, judge
+//! them against seed 000's budgets.
+//!
+//! Criterion runs in a child process (`tta-bench micro-worker`, the same binary) whose stdout is
+//! sent to our stderr: Criterion prints its progress to stdout and offers no quiet switch outside
+//! its own argument parser, and a child keeps our stdout for the table and the measurement free of
+//! whatever the parent holds in memory. The child writes Criterion's usual files into a fresh
+//! temporary directory, which [`ingest`] reads back.
+
+pub mod budgets;
+pub mod ingest;
+pub mod inputs;
+pub mod suite;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use criterion::Criterion;
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+use crate::environment::Environment;
+use crate::error::{Error, Result};
+pub use ingest::Measurement;
+
+/// Version of the micro run JSON; bumped on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// How long Criterion measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// 10 samples, 0.1 s warm-up, 0.3 s measurement, 10 000 bootstrap resamples: about 15 s for
+    /// the whole suite, for CI and quick looks.
+    Quick,
+    /// Criterion's defaults (100 samples, 3 s warm-up, 5 s measurement, 100 000 resamples), as
+    /// `cargo bench` uses: about three minutes.
+    Full,
+}
+
+impl Mode {
+    pub fn criterion(self) -> Criterion {
+        let c = Criterion::default().without_plots();
+        match self {
+            Self::Quick => c
+                .sample_size(10)
+                .warm_up_time(Duration::from_millis(100))
+                .measurement_time(Duration::from_millis(300))
+                .nresamples(10_000),
+            Self::Full => c,
+        }
+    }
+}
+
+/// Where the measurements come from.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// Run the suite now.
+    Measure(Mode),
+    /// Read an existing Criterion directory (e.g. `target/criterion` after `cargo bench`).
+    Ingest(PathBuf),
+}
+
+/// A validated `micro` request.
+#[derive(Debug, Clone)]
+pub struct MicroConfig {
+    pub source: Source,
+    pub filter: Option<Regex>,
+    /// Multiplies every budget: 0.01 demands 100× headroom.
+    pub budget_scale: f64,
+}
+
+/// Settings recorded with a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MicroSettings {
+    /// `quick`, `full`, or `ingested`.
+    pub mode: String,
+    pub filter: Option<String>,
+    pub budget_scale: f64,
+}
+
+/// One operation's result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperationResult {
+    pub name: String,
+    /// Mean time per operation and its bootstrap confidence interval (Criterion's estimate).
+    pub mean_ns: f64,
+    pub ci_low_ns: f64,
+    pub ci_high_ns: f64,
+    pub confidence_level: f64,
+    pub median_ns: f64,
+    pub std_dev_ns: f64,
+    pub samples: usize,
+    pub iterations: f64,
+    /// Seed 000's budget × budget scale; `null` for benchmarks without one.
+    pub budget_ns: Option<f64>,
+    pub budget_source: Option<String>,
+    /// budget / mean.
+    pub headroom: Option<f64>,
+    pub within_budget: Option<bool>,
+}
+
+/// A micro-benchmark run as written by `--out`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MicroRun {
+    pub schema_version: u32,
+    pub kind: String,
+    pub created_unix_s: u64,
+    pub environment: Environment,
+    pub settings: MicroSettings,
+    pub operations: Vec<OperationResult>,
+    /// True when every operation with a budget has its mean within it.
+    pub passed: bool,
+}
+
+/// Judges measurements against the budgets. An operation is within budget when its mean is at or
+/// below the budget: a budget is a ceiling on typical cost, and the confidence interval is
+/// reported beside it so a reader sees how close the call was.
+pub fn evaluate(measurements: Vec<Measurement>, settings: MicroSettings) -> MicroRun {
+    let operations: Vec<OperationResult> = measurements
+        .into_iter()
+        .map(|m| {
+            let budget = budgets::budget_for(&m.name);
+            let budget_ns = budget.map(|b| b.ns * settings.budget_scale);
+            OperationResult {
+                budget_source: budget.map(|b| b.source.to_string()),
+                headroom: budget_ns.map(|b| b / m.mean_ns),
+                within_budget: budget_ns.map(|b| m.mean_ns <= b),
+                budget_ns,
+                name: m.name,
+                mean_ns: m.mean_ns,
+                ci_low_ns: m.ci_low_ns,
+                ci_high_ns: m.ci_high_ns,
+                confidence_level: m.confidence_level,
+                median_ns: m.median_ns,
+                std_dev_ns: m.std_dev_ns,
+                samples: m.samples,
+                iterations: m.iterations,
+            }
+        })
+        .collect();
+    let passed = operations.iter().all(|o| o.within_budget != Some(false));
+    MicroRun {
+        schema_version: SCHEMA_VERSION,
+        kind: "micro".into(),
+        created_unix_s: SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+        environment: Environment::detect(),
+        settings,
+        operations,
+        passed,
+    }
+}
+
+/// Runs (or ingests) the suite and judges it.
+pub fn run(config: &MicroConfig) -> Result<MicroRun> {
+    let mut measurements = match &config.source {
+        Source::Measure(mode) => measure(*mode, config.filter.as_ref())?,
+        Source::Ingest(dir) => ingest::ingest(dir)?,
+    };
+    if let Some(f) = &config.filter {
+        measurements.retain(|m| f.is_match(&m.name));
+    }
+    if measurements.is_empty() {
+        let origin = match &config.source {
+            Source::Ingest(dir) => format!("{}: no Criterion results", dir.display()),
+            Source::Measure(_) => "no benchmark results".into(),
+        };
+        return Err(Error::Usage(match &config.filter {
+            Some(f) => format!("{origin} match --filter {:?}", f.as_str()),
+            None => format!("{origin} found"),
+        }));
+    }
+    let settings = MicroSettings {
+        mode: match config.source {
+            Source::Ingest(_) => "ingested".into(),
+            Source::Measure(Mode::Quick) => "quick".into(),
+            Source::Measure(Mode::Full) => "full".into(),
+        },
+        filter: config.filter.as_ref().map(|f| f.as_str().to_string()),
+        budget_scale: config.budget_scale,
+    };
+    Ok(evaluate(measurements, settings))
+}
+
+/// Runs the selected benchmarks in a worker process and reads back their estimates.
+fn measure(mode: Mode, filter: Option<&Regex>) -> Result<Vec<Measurement>> {
+    let selected: Vec<String> = suite::names()
+        .into_iter()
+        .filter(|n| filter.is_none_or(|f| f.is_match(n)))
+        .collect();
+    if selected.is_empty() {
+        return Err(Error::Usage(format!(
+            "--filter {:?} matches no benchmark (available: {})",
+            filter.map_or("", |f| f.as_str()),
+            suite::names().join(", ")
+        )));
+    }
+    let dir = tempfile::Builder::new()
+        .prefix("tta-bench-criterion-")
+        .tempdir()
+        .map_err(|e| Error::io(std::env::temp_dir(), e))?;
+    let exe = std::env::current_exe().map_err(|e| Error::io("current executable", e))?;
+    let mut cmd = Command::new(&exe);
+    cmd.arg("micro-worker")
+        .arg("--criterion-dir")
+        .arg(dir.path());
+    if mode == Mode::Quick {
+        cmd.arg("--quick");
+    }
+    if let Some(f) = filter {
+        cmd.arg("--filter").arg(f.as_str());
+    }
+    eprintln!(
+        "tta-bench: running {} micro-benchmark(s) ({} mode); Criterion's progress follows",
+        selected.len(),
+        if mode == Mode::Quick { "quick" } else { "full" }
+    );
+    let status = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::from(std::io::stderr()))
+        .status()
+        .map_err(|e| Error::io(&exe, e))?;
+    if !status.success() {
+        return Err(Error::Process(format!(
+            "micro-benchmark worker failed ({status})"
+        )));
+    }
+    let measurements = ingest::ingest(dir.path())?;
+    let missing: Vec<&String> = selected
+        .iter()
+        .filter(|n| !measurements.iter().any(|m| &&m.name == n))
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::Process(format!(
+            "micro-benchmark worker produced no result for: {}",
+            missing
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    Ok(measurements)
+}
+
+/// The worker's side: run Criterion in this process, writing results under `dir`.
+pub fn worker(dir: &Path, mode: Mode, filter: Option<&Regex>) -> usize {
+    let mut c = mode.criterion().output_directory(dir);
+    let n = suite::register(&mut c, filter);
+    c.final_summary();
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(name: &str, mean: f64) -> Measurement {
+        Measurement {
+            name: name.into(),
+            mean_ns: mean,
+            ci_low_ns: mean * 0.9,
+            ci_high_ns: mean * 1.1,
+            confidence_level: 0.95,
+            median_ns: mean,
+            std_dev_ns: 1.0,
+            samples: 10,
+            iterations: 100.0,
+        }
+    }
+
+    fn settings(scale: f64) -> MicroSettings {
+        MicroSettings {
+            mode: "quick".into(),
+            filter: None,
+            budget_scale: scale,
+        }
+    }
+
+    #[test]
+    fn budgets_decide_the_verdict() {
+        // init budget 5 ms, crisis 1 s.
+        let run = evaluate(vec![m("init/cold", 1e6), m("crisis/x", 2e6)], settings(1.0));
+        assert!(run.passed);
+        assert_eq!(run.operations[0].headroom, Some(5.0));
+        assert_eq!(run.operations[1].budget_ns, Some(1e9));
+
+        let strict = evaluate(vec![m("init/cold", 1e6), m("crisis/x", 2e6)], settings(0.1));
+        assert!(!strict.passed, "5 ms × 0.1 = 0.5 ms < 1 ms");
+        assert_eq!(strict.operations[0].within_budget, Some(false));
+        assert_eq!(strict.operations[1].within_budget, Some(true));
+    }
+
+    #[test]
+    fn operations_without_a_budget_are_reported_not_judged() {
+        let run = evaluate(vec![m("custom/thing", 1e12)], settings(1.0));
+        assert!(run.passed);
+        assert_eq!(run.operations[0].budget_ns, None);
+        assert_eq!(run.operations[0].within_budget, None);
+    }
+}

@@ -1,0 +1,300 @@
+//! The micro-benchmark suite: one benchmark per core operation that has a budget in seed 000,
+//! on deterministic inputs, in warm and cold state. `benches/core.rs` (`cargo bench`) and
+//! `tta-bench micro` register the same list, so both measure the same thing.
+//!
+//! "Warm" runs the operation on a system that already holds state for the user; "cold" builds
+//! fresh state in Criterion's untimed setup (`iter_batched`) so only the operation is timed.
+
+use criterion::{BatchSize, Bencher, Criterion};
+use regex::Regex;
+use std::hint::black_box;
+
+use crate::core::character::{Attribute, CharacterSystem, Goal};
+use crate::core::collaboration::{CollaborationSystem, GroupMode, Participant};
+use crate::core::consequences::{ConsequencePatterns, ConsequenceSystem};
+use crate::core::crisis::{CrisisLevel, CrisisPatterns};
+use crate::core::difficulty::{DifficultyEngine, Observation};
+use crate::core::frameworks::{Profile, recommend};
+use crate::core::recovery::{ErrorClass, ErrorRecoveryManager};
+use crate::core::{CoreConfig, TherapeuticCore};
+use crate::micro::inputs::Messages;
+
+const SEED: u64 = 2024;
+const USER: &str = "bench-user";
+
+/// One benchmark of the suite.
+pub struct MicroBench {
+    pub group: &'static str,
+    pub name: &'static str,
+    pub run: fn(&mut Bencher<'_>),
+}
+
+impl MicroBench {
+    pub fn id(&self) -> String {
+        format!("{}/{}", self.group, self.name)
+    }
+}
+
+macro_rules! bench {
+    ($group:literal, $name:literal, $f:expr) => {
+        MicroBench {
+            group: $group,
+            name: $name,
+            run: $f,
+        }
+    };
+}
+
+pub const SUITE: &[MicroBench] = &[
+    bench!("init", "cold", init_cold),
+    bench!("init", "warm", init_warm),
+    bench!("crisis", "short_benign", |b| crisis(b, |m| &m.short_benign)),
+    bench!("crisis", "short_crisis", |b| crisis(b, |m| &m.short_crisis)),
+    bench!("crisis", "long_benign", |b| crisis(b, |m| &m.long_benign)),
+    bench!("crisis", "long_crisis", |b| crisis(b, |m| &m.long_crisis)),
+    bench!("consequences", "short_choice", |b| choice(b, |m| &m
+        .short_benign)),
+    bench!("consequences", "long_choice", |b| choice(b, |m| &m
+        .long_benign)),
+    bench!("difficulty", "adapt", difficulty_adapt),
+    bench!("character", "create", character_create),
+    bench!("character", "update", character_update),
+    bench!("frameworks", "recommend", |b| frameworks(b, false)),
+    bench!("frameworks", "recommend_crisis", |b| frameworks(b, true)),
+    bench!("session", "initialise_new_user", |b| session_init(b, false)),
+    bench!("session", "initialise_returning_user", |b| session_init(
+        b, true
+    )),
+    bench!("replay", "alternative_paths", replay_paths),
+    bench!("collaboration", "setup_group_therapy", collaboration_setup),
+    bench!("recovery", "retry_transient", |b| recovery(
+        b,
+        ErrorClass::Transient
+    )),
+    bench!("recovery", "escalate_safety", |b| recovery(
+        b,
+        ErrorClass::SafetyCritical
+    )),
+    bench!("cross_system", "turn_warm", cross_turn_warm),
+    bench!("cross_system", "turn_cold", |b| cross_turn_cold(b, false)),
+    bench!("cross_system", "turn_crisis", |b| cross_turn_cold(b, true)),
+];
+
+/// Names (`group/function`) of every benchmark in the suite.
+pub fn names() -> Vec<String> {
+    SUITE.iter().map(MicroBench::id).collect()
+}
+
+/// Registers the benchmarks whose name matches `filter` (all when `None`) and returns how many.
+pub fn register(c: &mut Criterion, filter: Option<&Regex>) -> usize {
+    let selected: Vec<&MicroBench> = SUITE
+        .iter()
+        .filter(|b| filter.is_none_or(|f| f.is_match(&b.id())))
+        .collect();
+    let mut groups: Vec<&str> = selected.iter().map(|b| b.group).collect();
+    groups.dedup();
+    for group in groups {
+        let mut g = c.benchmark_group(group);
+        for b in selected.iter().filter(|b| b.group == group) {
+            g.bench_function(b.name, b.run);
+        }
+        g.finish();
+    }
+    selected.len()
+}
+
+fn core() -> TherapeuticCore {
+    TherapeuticCore::new(CoreConfig {
+        seed: SEED,
+        max_sessions: usize::MAX,
+    })
+}
+
+fn anxious_profile(in_crisis: bool) -> Profile {
+    Profile {
+        concerns: vec!["anxiety".into(), "stress".into(), "relationships".into()],
+        strengths: vec!["discipline".into(), "openness".into()],
+        in_crisis,
+    }
+}
+
+const GOALS: [Goal; 2] = [Goal::AnxietyManagement, Goal::SocialSkills];
+
+/// A core with one active session for [`USER`] after a few turns.
+fn warm_core() -> (TherapeuticCore, u64) {
+    let mut core = core();
+    let id = core
+        .start_session(USER, "Ari", &GOALS, &anxious_profile(false))
+        .expect("fresh core has capacity")
+        .session
+        .id;
+    for text in [
+        "I breathe slowly",
+        "I talk to my friend",
+        "I write in my journal",
+    ] {
+        core.turn(id, text).expect("benign turn");
+    }
+    (core, id)
+}
+
+fn init_cold(b: &mut Bencher<'_>) {
+    b.iter(|| {
+        let crisis = std::sync::Arc::new(CrisisPatterns::compile());
+        black_box(ConsequencePatterns::compile());
+        TherapeuticCore::with_patterns(CoreConfig::default(), crisis)
+    });
+}
+
+fn init_warm(b: &mut Bencher<'_>) {
+    b.iter(|| TherapeuticCore::new(CoreConfig::default()));
+}
+
+fn crisis(b: &mut Bencher<'_>, pick: fn(&Messages) -> &String) {
+    let messages = Messages::generate(SEED);
+    let text = pick(&messages).as_str();
+    let patterns = CrisisPatterns::shared();
+    b.iter(|| patterns.assess(black_box(text), 0).expect("valid text"));
+}
+
+fn choice(b: &mut Bencher<'_>, pick: fn(&Messages) -> &String) {
+    let messages = Messages::generate(SEED);
+    let text = pick(&messages).as_str();
+    let mut system = ConsequenceSystem::default();
+    b.iter(|| {
+        system
+            .process(USER, black_box(text), &GOALS)
+            .expect("valid text")
+    });
+}
+
+fn difficulty_adapt(b: &mut Bencher<'_>) {
+    let observations: Vec<Observation> = (0..16)
+        .map(|i| Observation {
+            success: i % 3 != 0,
+            engagement: 0.3 + (i % 5) as f32 * 0.1,
+            stress: 0.1 + (i % 4) as f32 * 0.15,
+            crisis_level: CrisisLevel::None,
+        })
+        .collect();
+    let mut engine = DifficultyEngine::default();
+    let mut i = 0;
+    b.iter(|| {
+        i = (i + 1) % observations.len();
+        engine
+            .adapt(USER, observations[i])
+            .expect("valid observation")
+    });
+}
+
+fn character_create(b: &mut Bencher<'_>) {
+    b.iter_batched(
+        CharacterSystem::default,
+        |mut s| {
+            s.create(USER, "Ari", &GOALS);
+            s
+        },
+        BatchSize::SmallInput,
+    );
+}
+
+fn character_update(b: &mut Bencher<'_>) {
+    let mut s = CharacterSystem::default();
+    s.create(USER, "Ari", &GOALS);
+    let up = [(Attribute::Courage, 0.15), (Attribute::Empathy, 0.1)];
+    let down = [(Attribute::Courage, -0.15), (Attribute::Empathy, -0.1)];
+    let mut flip = false;
+    b.iter(|| {
+        flip = !flip;
+        s.update(USER, if flip { &up } else { &down })
+            .expect("known user")
+    });
+}
+
+fn frameworks(b: &mut Bencher<'_>, in_crisis: bool) {
+    let profile = anxious_profile(in_crisis);
+    b.iter(|| recommend(black_box(&profile)));
+}
+
+fn session_init(b: &mut Bencher<'_>, returning: bool) {
+    let profile = anxious_profile(false);
+    b.iter_batched(
+        || if returning { warm_core().0 } else { core() },
+        |mut core| {
+            black_box(
+                core.start_session(USER, "Ari", &GOALS, &profile)
+                    .expect("capacity"),
+            );
+            core
+        },
+        BatchSize::SmallInput,
+    );
+}
+
+fn replay_paths(b: &mut Bencher<'_>) {
+    let (mut core, id) = warm_core();
+    let snapshot = core.snapshot(id).expect("session has a character");
+    b.iter(|| {
+        core.replay
+            .alternative_paths(USER, snapshot, 3, 10, black_box(SEED))
+            .expect("valid request")
+    });
+}
+
+fn collaboration_setup(b: &mut Bencher<'_>) {
+    let people: Vec<Participant> = (0..8)
+        .map(|i| Participant {
+            user: format!("patient-{i}"),
+            goals: vec![GOALS[i % 2]],
+        })
+        .collect();
+    b.iter_batched(
+        CollaborationSystem::default,
+        |mut s| {
+            s.create_group(GroupMode::GroupTherapy, &people)
+                .expect("within limit");
+            s
+        },
+        BatchSize::SmallInput,
+    );
+}
+
+fn recovery(b: &mut Bencher<'_>, class: ErrorClass) {
+    let mut m = ErrorRecoveryManager::new(SEED);
+    b.iter(|| m.recover("database", class, |attempt| attempt >= 2));
+}
+
+fn cross_turn_warm(b: &mut Bencher<'_>) {
+    let messages = Messages::generate(SEED);
+    let (mut core, id) = warm_core();
+    b.iter(|| {
+        core.turn(id, black_box(&messages.short_benign))
+            .expect("benign turn")
+    });
+}
+
+fn cross_turn_cold(b: &mut Bencher<'_>, crisis: bool) {
+    let messages = Messages::generate(SEED);
+    let text = if crisis {
+        messages.short_crisis
+    } else {
+        messages.short_benign
+    };
+    let profile = anxious_profile(false);
+    b.iter_batched(
+        || {
+            let mut core = core();
+            let id = core
+                .start_session(USER, "Ari", &GOALS, &profile)
+                .expect("capacity")
+                .session
+                .id;
+            (core, id)
+        },
+        |(mut core, id)| {
+            black_box(core.turn(id, &text).expect("active session"));
+            core
+        },
+        BatchSize::SmallInput,
+    );
+}

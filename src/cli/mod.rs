@@ -43,7 +43,12 @@ pub struct MicroArgs {
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Multiply every budget by F before checking (0.01 demands 100× headroom).
-    #[arg(long, value_name = "F", default_value_t = 1.0)]
+    #[arg(
+        long,
+        value_name = "F",
+        default_value_t = 1.0,
+        allow_negative_numbers = true
+    )]
     pub budget_scale: f64,
     /// Do not run anything: read Criterion results from DIR (e.g. target/criterion after
     /// `cargo bench`) and judge those.

@@ -1,0 +1,6 @@
+//! Integration tests: each module runs the real `tta-bench` binary.
+
+mod core_probe;
+mod exit_codes;
+mod micro;
+mod support;

@@ -1,0 +1,226 @@
+//! `tta-bench micro`: the real Criterion pipeline on one cheap benchmark, and judging of
+//! Criterion results read from disk.
+
+use std::path::Path;
+use std::process::Output;
+
+use serde_json::Value;
+
+use crate::support::{assert_one_line_error, criterion_result, tta};
+
+const RUN_KEYS: [&str; 7] = [
+    "schema_version",
+    "kind",
+    "created_unix_s",
+    "environment",
+    "settings",
+    "operations",
+    "passed",
+];
+const OPERATION_KEYS: [&str; 13] = [
+    "name",
+    "mean_ns",
+    "ci_low_ns",
+    "ci_high_ns",
+    "confidence_level",
+    "median_ns",
+    "std_dev_ns",
+    "samples",
+    "iterations",
+    "budget_ns",
+    "budget_source",
+    "headroom",
+    "within_budget",
+];
+
+/// `tta-bench micro --from DIR --out FILE`.
+fn micro_from_to(dir: &Path, out_file: &Path) -> Output {
+    tta()
+        .args(["micro", "--from"])
+        .arg(dir)
+        .arg("--out")
+        .arg(out_file)
+        .output()
+        .unwrap()
+}
+
+fn keys(v: &Value) -> Vec<&str> {
+    v.as_object().unwrap().keys().map(String::as_str).collect()
+}
+
+#[test]
+fn quick_run_measures_writes_json_and_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("micro.json");
+    let out = tta()
+        .args([
+            "micro",
+            "--quick",
+            "--filter",
+            "^difficulty/adapt$",
+            "--out",
+        ])
+        .arg(&out_file)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stdout: {stdout}\nstderr: {stderr}"
+    );
+    assert!(
+        stdout.contains("difficulty/adapt") && stdout.contains("PASS: 1 operations within budget"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("Benchmarking difficulty/adapt"),
+        "Criterion progress goes to stderr: {stderr}"
+    );
+
+    let run: Value = serde_json::from_slice(&std::fs::read(&out_file).unwrap()).unwrap();
+    assert_eq!(keys(&run), RUN_KEYS, "schema is held steady");
+    assert_eq!(run["schema_version"], 1);
+    assert_eq!(run["settings"]["mode"], "quick");
+    let ops = run["operations"].as_array().unwrap();
+    assert_eq!(ops.len(), 1);
+    let op = &ops[0];
+    assert_eq!(keys(op), OPERATION_KEYS);
+    assert_eq!(op["name"], "difficulty/adapt");
+    assert_eq!(op["budget_ns"], 1e8);
+    assert_eq!(op["samples"], 10);
+    let (low, mean, high) = (
+        op["ci_low_ns"].as_f64().unwrap(),
+        op["mean_ns"].as_f64().unwrap(),
+        op["ci_high_ns"].as_f64().unwrap(),
+    );
+    assert!(
+        0.0 < low && low <= mean && mean <= high,
+        "{low} {mean} {high}"
+    );
+}
+
+#[test]
+fn ingested_results_within_budget_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    criterion_result(dir.path(), "init/cold", 1.5e6);
+    criterion_result(dir.path(), "crisis/long_crisis", 3e3);
+    let out = tta()
+        .args(["micro", "--from"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("PASS: 2 operations within budget; least headroom 3.33× (init/cold)"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn an_operation_over_budget_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    criterion_result(dir.path(), "init/cold", 6e6); // budget 5 ms
+    criterion_result(dir.path(), "crisis/short_benign", 800.0);
+    let out_file = dir.path().join("run.json");
+    let out = micro_from_to(dir.path(), &out_file);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("OVER BUDGET") && stdout.contains("FAIL: 1 of 2 operations over budget"),
+        "{stdout}"
+    );
+    let run: Value = serde_json::from_slice(&std::fs::read(&out_file).unwrap()).unwrap();
+    assert_eq!(run["passed"], false);
+    assert_eq!(run["operations"][1]["within_budget"], false);
+}
+
+#[test]
+fn budget_scale_tightens_every_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    criterion_result(dir.path(), "crisis/short_benign", 800.0);
+    tta()
+        .args(["micro", "--budget-scale", "0.01", "--from"])
+        .arg(dir.path())
+        .assert()
+        .code(0);
+    // 1 s × 1e-7 = 100 ns < 800 ns.
+    tta()
+        .args(["micro", "--budget-scale", "1e-7", "--from"])
+        .arg(dir.path())
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn corrupt_results_and_bad_paths_exit_2_and_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    criterion_result(dir.path(), "init/cold", 1e6);
+    let est = dir.path().join("init_cold/new/estimates.json");
+    std::fs::write(&est, "{\"mean\": {\"confidence_interval\": ").unwrap();
+    let out_file = dir.path().join("run.json");
+    let out = micro_from_to(dir.path(), &out_file);
+    assert_one_line_error(
+        &out,
+        "init_cold/new/estimates.json:1:33: EOF while parsing a value",
+    );
+    assert!(!out_file.exists(), "nothing written on error");
+
+    let out = tta()
+        .args(["micro", "--from", "/no/such/criterion"])
+        .output()
+        .unwrap();
+    assert_one_line_error(&out, "--from /no/such/criterion: no such directory");
+
+    let empty = tempfile::tempdir().unwrap();
+    let out = tta()
+        .args(["micro", "--from"])
+        .arg(empty.path())
+        .output()
+        .unwrap();
+    assert_one_line_error(&out, "no Criterion results found");
+
+    let good = tempfile::tempdir().unwrap();
+    criterion_result(good.path(), "init/cold", 1e6);
+    let out = tta()
+        .args(["micro", "--from"])
+        .arg(good.path())
+        .args(["--out", "/no/such/dir/run.json"])
+        .output()
+        .unwrap();
+    assert_one_line_error(&out, "/no/such/dir: No such file or directory");
+}
+
+#[test]
+fn published_schema_requires_exactly_the_written_fields() {
+    let schema: Value = serde_json::from_str(include_str!("../schema/micro-run.schema.json"))
+        .expect("schema is JSON");
+    let required = |v: &Value| -> Vec<String> {
+        v["required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k.as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(required(&schema), RUN_KEYS);
+    assert_eq!(
+        required(&schema["properties"]["operations"]["items"]),
+        OPERATION_KEYS
+    );
+    let props = |v: &Value| -> Vec<String> {
+        v["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect()
+    };
+    assert_eq!(props(&schema), RUN_KEYS);
+    assert_eq!(
+        props(&schema["properties"]["operations"]["items"]),
+        OPERATION_KEYS
+    );
+}

@@ -1,0 +1,60 @@
+//! Helpers shared by the integration tests.
+
+use assert_cmd::Command;
+
+pub fn tta() -> Command {
+    Command::cargo_bin("tta-bench").expect("binary built")
+}
+
+/// Asserts that a run failed with exit 2 and a single stderr line `tta-bench: error: …`
+/// containing `needle`, and printed nothing on stdout.
+pub fn assert_one_line_error(out: &std::process::Output, needle: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
+    assert_eq!(
+        stderr.lines().count(),
+        1,
+        "one line expected, got: {stderr}"
+    );
+    assert!(stderr.starts_with("tta-bench: error: "), "{stderr}");
+    assert!(stderr.contains(needle), "{needle:?} not in {stderr}");
+    assert!(
+        out.stdout.is_empty(),
+        "stdout: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+/// Writes a Criterion-style result (`<dir>/<id>/new/*.json`) with the given mean.
+pub fn criterion_result(dir: &std::path::Path, id: &str, mean_ns: f64) {
+    let new = dir.join(id.replace('/', "_")).join("new");
+    std::fs::create_dir_all(&new).unwrap();
+    std::fs::write(
+        new.join("benchmark.json"),
+        format!(r#"{{"group_id":"g","function_id":"f","value_str":null,"throughput":null,"full_id":"{id}","directory_name":"d","title":"{id}"}}"#),
+    )
+    .unwrap();
+    let est = |v: f64| {
+        format!(
+            r#"{{"confidence_interval":{{"confidence_level":0.95,"lower_bound":{},"upper_bound":{}}},"point_estimate":{v},"standard_error":1.0}}"#,
+            v * 0.95,
+            v * 1.05
+        )
+    };
+    std::fs::write(
+        new.join("estimates.json"),
+        format!(
+            r#"{{"mean":{},"median":{},"median_abs_dev":{},"slope":null,"std_dev":{}}}"#,
+            est(mean_ns),
+            est(mean_ns),
+            est(1.0),
+            est(2.0)
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        new.join("sample.json"),
+        r#"{"sampling_mode":"Linear","iters":[1.0,2.0,3.0,4.0],"times":[10.0,20.0,30.0,40.0]}"#,
+    )
+    .unwrap();
+}

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use crate::cli::convert::{CoreRequest, filter};
-use crate::cli::{Cli, Command, CoreArgs, MicroArgs, MicroWorkerArgs};
+use crate::cli::{Cli, Command, CoreArgs, MicroArgs, MicroWorkerArgs, ServeArgs};
 use crate::error::{Error, Result};
 use crate::export::json::Json;
 use crate::export::terminal::Terminal;
@@ -40,6 +40,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     match &cli.command {
         Command::Micro(a) => run_micro(a),
         Command::Core(a) => run_core(a),
+        Command::Serve(a) => run_serve(a),
         Command::MicroWorker(a) => run_micro_worker(a),
     }
 }
@@ -92,5 +93,19 @@ fn run_core(args: &CoreArgs) -> Result<Outcome> {
     }
     .map_err(|e| Error::Process(format!("cannot encode answer: {e}")))?;
     emit(&(text + "\n"))?;
+    Ok(Outcome::Pass)
+}
+
+fn run_serve(args: &ServeArgs) -> Result<Outcome> {
+    let config = crate::server::ServerConfig::try_from(args)?;
+    let db = config.db.clone();
+    crate::server::serve_blocking(config, |addr| {
+        // The first stdout line is the bound URL, for a parent process to read.
+        let _ = emit(&format!("http://{addr}\n"));
+        let _ = std::io::stdout().flush();
+        eprintln!(
+            "tta-bench: serving the reference core on http://{addr} (database {db}); Ctrl-C stops"
+        );
+    })?;
     Ok(Outcome::Pass)
 }

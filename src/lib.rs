@@ -12,3 +12,5 @@ pub mod export;
 pub mod fsutil;
 pub mod micro;
 pub mod probe;
+pub mod server;
+pub mod timefmt;

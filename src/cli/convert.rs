@@ -2,10 +2,13 @@
 
 use regex::Regex;
 
-use super::{CoreArgs, MicroArgs};
+use super::{CoreArgs, MicroArgs, ServeArgs};
 use crate::error::{Error, Result};
 use crate::micro::{MicroConfig, Mode, Source};
 use crate::probe::System;
+use crate::server::faults::FaultConfig;
+use crate::server::limits::RateLimit;
+use crate::server::{JWT_SECRET_ENV, ServerConfig};
 
 /// Compiles a `--filter` regex, naming the flag on error.
 pub fn filter(re: Option<&str>) -> Result<Option<Regex>> {
@@ -88,6 +91,113 @@ impl TryFrom<&CoreArgs> for CoreRequest {
             system,
             text,
             compact: a.json,
+        })
+    }
+}
+
+/// Parses `--rate-limit`: `N/SECONDS` or `off`.
+pub fn rate_limit(text: &str) -> Result<Option<RateLimit>> {
+    if text == "off" {
+        return Ok(None);
+    }
+    let bad = || {
+        Error::Usage(format!(
+            "--rate-limit {text:?}: expected N/SECONDS (e.g. 100/60) or off"
+        ))
+    };
+    let (n, secs) = text.split_once('/').ok_or_else(bad)?;
+    let requests: u32 = n.trim().parse().map_err(|_| bad())?;
+    let secs: u64 = secs.trim().parse().map_err(|_| bad())?;
+    if requests == 0 || secs == 0 {
+        return Err(bad());
+    }
+    Ok(Some(RateLimit {
+        requests,
+        window: std::time::Duration::from_secs(secs),
+    }))
+}
+
+/// The fault flags shared by `serve`, `load` and `gate`.
+pub fn faults(delay: Option<&str>, cpu: Option<&str>, error: Option<&str>) -> Result<FaultConfig> {
+    let mut config = FaultConfig::default();
+    if let Some(d) = delay {
+        config.delay_ms = FaultConfig::parse_pairs("--inject-delay", d)
+            .map_err(Error::Usage)?
+            .into_iter()
+            .collect();
+    }
+    if let Some(c) = cpu {
+        config.cpu_factor = FaultConfig::parse_pairs("--inject-cpu", c)
+            .map_err(Error::Usage)?
+            .into_iter()
+            .collect();
+    }
+    if let Some(e) = error {
+        config.error_rate = FaultConfig::parse_pairs("--inject-error", e)
+            .map_err(Error::Usage)?
+            .into_iter()
+            .collect();
+    }
+    config.validate().map_err(Error::Usage)?;
+    Ok(config)
+}
+
+impl TryFrom<&ServeArgs> for ServerConfig {
+    type Error = Error;
+
+    fn try_from(a: &ServeArgs) -> Result<Self> {
+        let addr: std::net::SocketAddr = a.addr.parse().map_err(|_| {
+            Error::Usage(format!(
+                "--addr {:?} is not an address such as 127.0.0.1:0",
+                a.addr
+            ))
+        })?;
+        if !addr.ip().is_loopback() {
+            return Err(Error::Usage(format!(
+                "--addr {addr}: the reference service binds loopback addresses only (127.0.0.0/8, [::1])"
+            )));
+        }
+        for (flag, v) in [
+            ("--max-in-flight", a.max_in_flight),
+            ("--body-limit-kib", a.body_limit_kib),
+            ("--max-sessions", a.max_sessions),
+        ] {
+            if v == 0 {
+                return Err(Error::Usage(format!("{flag} must be at least 1")));
+            }
+        }
+        if a.timeout_ms == 0 {
+            return Err(Error::Usage("--timeout-ms must be at least 1".into()));
+        }
+        if a.seed_password.is_empty() {
+            return Err(Error::Usage("--seed-password must not be empty".into()));
+        }
+        let jwt_secret = match std::env::var(JWT_SECRET_ENV) {
+            Ok(s) if s.len() < 32 => {
+                return Err(Error::Usage(format!(
+                    "{JWT_SECRET_ENV} must be at least 32 bytes"
+                )));
+            }
+            Ok(s) => Some(s.into_bytes()),
+            Err(_) => None,
+        };
+        Ok(ServerConfig {
+            addr,
+            db: a.db.clone(),
+            seed_users: a.seed_users,
+            seed_password: a.seed_password.clone(),
+            jwt_secret,
+            rate_limit: rate_limit(&a.rate_limit)?,
+            max_in_flight: a.max_in_flight,
+            request_timeout: std::time::Duration::from_millis(a.timeout_ms),
+            body_limit: a.body_limit_kib * 1024,
+            max_sessions: a.max_sessions,
+            faults: faults(
+                a.inject_delay.as_deref(),
+                a.inject_cpu.as_deref(),
+                a.inject_error.as_deref(),
+            )?,
+            seed: a.seed,
         })
     }
 }

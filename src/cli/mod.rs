@@ -25,6 +25,8 @@ pub enum Command {
     Micro(MicroArgs),
     /// Probe one system of the reference core: a JSON request on stdin, its JSON answer on stdout.
     Core(CoreArgs),
+    /// Serve the reference core over HTTP (patient and clinical APIs) on a loopback address.
+    Serve(ServeArgs),
     /// Internal: the child process that runs Criterion for `micro`.
     #[command(hide = true)]
     MicroWorker(MicroWorkerArgs),
@@ -77,4 +79,52 @@ pub struct MicroWorkerArgs {
     pub quick: bool,
     #[arg(long)]
     pub filter: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Loopback address to bind; port 0 picks a free port. The first stdout line is the URL
+    /// actually bound (http://127.0.0.1:PORT).
+    #[arg(long, default_value = "127.0.0.1:0")]
+    pub addr: String,
+    /// SQLite database file (created if missing, survives restarts) or :memory:.
+    #[arg(long, default_value = ":memory:")]
+    pub db: String,
+    /// Accepted for compatibility: the bound URL is always printed first.
+    #[arg(long)]
+    pub print_addr: bool,
+    /// Seed patient-1..N, clinician-1..C (C = max(1, N/4)) and admin.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub seed_users: u32,
+    /// Password of every seeded user.
+    #[arg(long, value_name = "PASSWORD", default_value = crate::server::DEFAULT_SEED_PASSWORD)]
+    pub seed_password: String,
+    /// Requests per user per window, as N/SECONDS, or "off" for capacity runs.
+    #[arg(long, value_name = "N/SECS|off", default_value = "100/60")]
+    pub rate_limit: String,
+    /// Requests in flight beyond which new ones get 503 at once.
+    #[arg(long, value_name = "N", default_value_t = 512)]
+    pub max_in_flight: usize,
+    /// Per-request timeout in milliseconds (503 when exceeded).
+    #[arg(long, value_name = "MS", default_value_t = 10_000)]
+    pub timeout_ms: u64,
+    /// Largest request body in KiB (413 beyond).
+    #[arg(long, value_name = "KIB", default_value_t = 64)]
+    pub body_limit_kib: usize,
+    /// Open therapeutic sessions the core accepts.
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    pub max_sessions: usize,
+    /// Added latency per route template: ROUTE=MS[,ROUTE=MS…], e.g.
+    /// /api/patient/sessions/{id}/choices=20.
+    #[arg(long, value_name = "ROUTE=MS,…")]
+    pub inject_delay: Option<String>,
+    /// CPU cost multiplier per route template: ROUTE=FACTOR[,…] (FACTOR 1-100).
+    #[arg(long, value_name = "ROUTE=FACTOR,…")]
+    pub inject_cpu: Option<String>,
+    /// Share of requests answered 500 per route template: ROUTE=RATE[,…] (RATE 0-1).
+    #[arg(long, value_name = "ROUTE=RATE,…")]
+    pub inject_error: Option<String>,
+    /// Seed of the core's randomness.
+    #[arg(long, default_value_t = crate::core::CoreConfig::default().seed)]
+    pub seed: u64,
 }

@@ -207,6 +207,11 @@ impl CharacterSystem {
         self.characters.get(user)
     }
 
+    /// Puts back a persisted character (after a restart).
+    pub fn restore(&mut self, character: Character) {
+        self.characters.insert(character.user.clone(), character);
+    }
+
     /// Applies attribute deltas (clamped to 0–10) and records new milestones.
     pub fn update(
         &mut self,

@@ -489,6 +489,11 @@ impl EmotionalSafetySystem {
         Ok(assessment)
     }
 
+    /// Sets a user's count of earlier HIGH+ episodes (restored from stored alerts).
+    pub fn set_prior_episodes(&mut self, user: &str, episodes: u32) {
+        self.episodes.insert(user.to_string(), episodes);
+    }
+
     pub fn prior_episodes(&self, user: &str) -> u32 {
         self.episodes.get(user).copied().unwrap_or(0)
     }

@@ -210,6 +210,22 @@ impl TherapeuticCore {
         })
     }
 
+    /// A crisis check outside a turn (an emotional-state update): assesses `text` and, at
+    /// MODERATE or above, pauses the session as a turn would.
+    pub fn check_in(
+        &mut self,
+        session_id: u64,
+        text: &str,
+    ) -> Result<(CrisisAssessment, Session), CoreError> {
+        let user = self.sessions.get(session_id)?.user.clone();
+        let crisis = self.safety.assess(&user, text)?;
+        let session = self
+            .sessions
+            .crisis_pause(session_id, crisis.level)?
+            .clone();
+        Ok((crisis, session))
+    }
+
     /// Saves a replay snapshot of a session's current state.
     pub fn snapshot(&mut self, session_id: u64) -> Result<u64, CoreError> {
         let session = self.sessions.get(session_id)?;
@@ -310,6 +326,20 @@ mod tests {
             next.recommendations[0].framework,
             frameworks::Framework::Dbt
         );
+    }
+
+    #[test]
+    fn check_in_pauses_only_at_moderate_and_above() {
+        let mut core = TherapeuticCore::new(CoreConfig::default());
+        let id = started(&mut core);
+        let (c, s) = core.check_in(id, "I'm a bit stressed").unwrap();
+        assert_eq!((c.level, s.state), (CrisisLevel::Low, SessionState::Active));
+        let (c, s) = core.check_in(id, "I feel hopeless").unwrap();
+        assert_eq!(
+            (c.level, s.state),
+            (CrisisLevel::Moderate, SessionState::CrisisPaused)
+        );
+        assert_eq!(s.turns, 0, "a check-in is not a turn");
     }
 
     #[test]

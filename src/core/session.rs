@@ -107,6 +107,22 @@ impl SessionManager {
         self.sessions.get(&id).ok_or(CoreError::UnknownSession(id))
     }
 
+    /// Puts back a persisted session (after a restart). Ids and ticks continue after the
+    /// largest restored ones; a completed session does not count towards capacity.
+    pub fn restore(&mut self, session: Session) {
+        self.next_id = self.next_id.max(session.id + 1);
+        self.tick = self.tick.max(session.updated_tick);
+        if let Some(old) = self.sessions.get(&session.id)
+            && old.state != SessionState::Completed
+        {
+            self.open -= 1;
+        }
+        if session.state != SessionState::Completed {
+            self.open += 1;
+        }
+        self.sessions.insert(session.id, session);
+    }
+
     /// Creates a session in state `created`.
     pub fn create(&mut self, user: &str) -> Result<&Session, CoreError> {
         if self.open >= self.max_concurrent {
@@ -158,6 +174,24 @@ impl SessionManager {
             self.open -= 1;
         }
         s.state = next;
+        s.updated_tick = tick;
+        Ok(s)
+    }
+
+    /// Pauses an active or paused session for a crisis found outside a turn (a check-in).
+    pub fn crisis_pause(&mut self, id: u64, crisis: CrisisLevel) -> Result<&Session, CoreError> {
+        self.tick += 1;
+        let tick = self.tick;
+        let s = self
+            .sessions
+            .get_mut(&id)
+            .ok_or(CoreError::UnknownSession(id))?;
+        s.highest_crisis = s.highest_crisis.max(crisis);
+        if matches!(s.state, SessionState::Active | SessionState::Paused)
+            && crisis >= CrisisLevel::Moderate
+        {
+            s.state = SessionState::CrisisPaused;
+        }
         s.updated_tick = tick;
         Ok(s)
     }
@@ -244,6 +278,29 @@ mod tests {
         );
         m.apply(a, Complete).unwrap();
         assert!(m.create("c").is_ok());
+    }
+
+    #[test]
+    fn restored_sessions_keep_ids_and_capacity_consistent() {
+        let mut m = SessionManager::new(2);
+        let mut a = m.create("a").unwrap().clone();
+        let b = m.create("b").unwrap().clone();
+        let mut fresh = SessionManager::new(2);
+        fresh.restore(a.clone());
+        fresh.restore(b);
+        assert_eq!(fresh.open_sessions(), 2);
+        a.state = Completed;
+        fresh.restore(a);
+        assert_eq!(
+            fresh.open_sessions(),
+            1,
+            "restoring over an open session replaces it"
+        );
+        assert_eq!(
+            fresh.create("c").unwrap().id,
+            3,
+            "ids continue after the restored ones"
+        );
     }
 
     #[test]

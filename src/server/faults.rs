@@ -1,0 +1,194 @@
+//! Fault injection, so the gate's detection rate can be measured honestly: per route template
+//! (e.g. `/api/patient/sessions/{id}/choices`) an added delay, a CPU multiplier (the handler's
+//! own time is burnt again FACTOR − 1 times on the worker thread), and an error rate (answered
+//! 500 before the handler runs). Off by default, changeable at run time by an admin, shown in
+//! `/health`.
+
+use std::collections::BTreeMap;
+use std::sync::RwLock;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct FaultConfig {
+    /// Route template → added latency in milliseconds.
+    pub delay_ms: BTreeMap<String, u64>,
+    /// Route template → CPU cost multiplier (≥ 1).
+    pub cpu_factor: BTreeMap<String, f64>,
+    /// Route template → share of requests answered 500 (0–1).
+    pub error_rate: BTreeMap<String, f64>,
+}
+
+impl FaultConfig {
+    pub fn is_empty(&self) -> bool {
+        self.delay_ms.is_empty() && self.cpu_factor.is_empty() && self.error_rate.is_empty()
+    }
+
+    /// Checks ranges; the message names the offending entry.
+    pub fn validate(&self) -> Result<(), String> {
+        for (route, f) in &self.cpu_factor {
+            if !(f.is_finite() && (1.0..=100.0).contains(f)) {
+                return Err(format!(
+                    "cpu factor for {route} must be within 1-100, got {f}"
+                ));
+            }
+        }
+        for (route, r) in &self.error_rate {
+            if !(0.0..=1.0).contains(r) {
+                return Err(format!(
+                    "error rate for {route} must be within 0-1, got {r}"
+                ));
+            }
+        }
+        for (route, ms) in &self.delay_ms {
+            if *ms > 60_000 {
+                return Err(format!(
+                    "delay for {route} must be at most 60000 ms, got {ms}"
+                ));
+            }
+        }
+        for route in self
+            .delay_ms
+            .keys()
+            .chain(self.cpu_factor.keys())
+            .chain(self.error_rate.keys())
+        {
+            if !route.starts_with('/') {
+                return Err(format!(
+                    "route {route:?} must be a path template starting with /"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Parses `ROUTE=VALUE[,ROUTE=VALUE…]` as given to `--inject-*` flags.
+    pub fn parse_pairs<T: std::str::FromStr>(
+        flag: &str,
+        text: &str,
+    ) -> Result<Vec<(String, T)>, String> {
+        text.split(',')
+            .filter(|p| !p.trim().is_empty())
+            .map(|pair| {
+                let (route, value) = pair
+                    .rsplit_once('=')
+                    .ok_or_else(|| format!("{flag} {pair:?}: expected ROUTE=VALUE"))?;
+                let value = value
+                    .trim()
+                    .parse()
+                    .map_err(|_| format!("{flag} {pair:?}: {value:?} is not a valid number"))?;
+                Ok((route.trim().to_string(), value))
+            })
+            .collect()
+    }
+}
+
+/// Faults in force, readable by every request.
+#[derive(Debug, Default)]
+pub struct Faults {
+    config: RwLock<FaultConfig>,
+}
+
+/// What to do to one request.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Injection {
+    pub delay_ms: u64,
+    pub cpu_factor: f64,
+    pub error_rate: f64,
+}
+
+impl Faults {
+    pub fn new(config: FaultConfig) -> Self {
+        Self {
+            config: RwLock::new(config),
+        }
+    }
+
+    pub fn get(&self) -> FaultConfig {
+        self.config
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    pub fn set(&self, config: FaultConfig) {
+        *self.config.write().unwrap_or_else(|p| p.into_inner()) = config;
+    }
+
+    pub fn for_route(&self, route: &str) -> Option<Injection> {
+        let c = self.config.read().unwrap_or_else(|p| p.into_inner());
+        if c.is_empty() {
+            return None;
+        }
+        let i = Injection {
+            delay_ms: c.delay_ms.get(route).copied().unwrap_or(0),
+            cpu_factor: c.cpu_factor.get(route).copied().unwrap_or(1.0),
+            error_rate: c.error_rate.get(route).copied().unwrap_or(0.0),
+        };
+        (i != Injection {
+            delay_ms: 0,
+            cpu_factor: 1.0,
+            error_rate: 0.0,
+        })
+        .then_some(i)
+    }
+}
+
+/// Burns CPU on this thread for `d` (fault injection's CPU multiplier).
+pub fn burn_cpu(d: std::time::Duration) {
+    let start = std::time::Instant::now();
+    let mut x: u64 = 0x9e37_79b9;
+    while start.elapsed() < d {
+        for _ in 0..64 {
+            x = x.rotate_left(5) ^ x.wrapping_mul(0x5851_f42d);
+        }
+        std::hint::black_box(x);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_validates_flags() {
+        let pairs: Vec<(String, u64)> = FaultConfig::parse_pairs(
+            "--inject-delay",
+            "/api/patient/sessions/{id}/choices=20, /health=5",
+        )
+        .unwrap();
+        assert_eq!(
+            pairs,
+            [
+                ("/api/patient/sessions/{id}/choices".to_string(), 20),
+                ("/health".to_string(), 5)
+            ]
+        );
+        let err = FaultConfig::parse_pairs::<u64>("--inject-delay", "/health").unwrap_err();
+        assert_eq!(err, "--inject-delay \"/health\": expected ROUTE=VALUE");
+        let err = FaultConfig::parse_pairs::<u64>("--inject-delay", "/health=fast").unwrap_err();
+        assert_eq!(
+            err,
+            "--inject-delay \"/health=fast\": \"fast\" is not a valid number"
+        );
+
+        let mut c = FaultConfig::default();
+        c.error_rate.insert("/health".into(), 1.5);
+        assert_eq!(
+            c.validate().unwrap_err(),
+            "error rate for /health must be within 0-1, got 1.5"
+        );
+    }
+
+    #[test]
+    fn only_configured_routes_are_touched() {
+        let mut c = FaultConfig::default();
+        c.delay_ms.insert("/a".into(), 10);
+        let f = Faults::new(c);
+        assert_eq!(f.for_route("/a").unwrap().delay_ms, 10);
+        assert_eq!(f.for_route("/b"), None);
+        f.set(FaultConfig::default());
+        assert_eq!(f.for_route("/a"), None);
+    }
+}

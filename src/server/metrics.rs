@@ -1,0 +1,172 @@
+//! Prometheus metrics in text exposition format, named as seed 002 does
+//! (`tta_requests_total`, `tta_request_duration_seconds`, …).
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Histogram bucket upper bounds, seconds.
+const BUCKETS: [f64; 13] = [
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+];
+
+#[derive(Debug, Default)]
+struct Histogram {
+    counts: [u64; BUCKETS.len()],
+    count: u64,
+    sum: f64,
+}
+
+#[derive(Debug, Default)]
+pub struct Metrics {
+    requests: Mutex<BTreeMap<(String, String, u16), u64>>,
+    durations: Mutex<BTreeMap<(String, String), Histogram>>,
+    crisis: Mutex<BTreeMap<&'static str, u64>>,
+    pub cache_hits: AtomicU64,
+    pub cache_misses: AtomicU64,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Label values are escaped as the exposition format requires.
+fn esc(v: &str) -> String {
+    v.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+impl Metrics {
+    pub fn observe(&self, route: &str, method: &str, status: u16, seconds: f64) {
+        *lock(&self.requests)
+            .entry((route.to_string(), method.to_string(), status))
+            .or_default() += 1;
+        let mut d = lock(&self.durations);
+        let h = d
+            .entry((route.to_string(), method.to_string()))
+            .or_default();
+        for (i, b) in BUCKETS.iter().enumerate() {
+            if seconds <= *b {
+                h.counts[i] += 1;
+            }
+        }
+        h.count += 1;
+        h.sum += seconds;
+    }
+
+    pub fn crisis_detected(&self, level: &'static str) {
+        *lock(&self.crisis).entry(level).or_default() += 1;
+    }
+
+    pub fn render(&self, active_sessions: usize) -> String {
+        let mut out = String::new();
+        out.push_str(
+            "# HELP tta_requests_total HTTP requests by route template, method and status.\n",
+        );
+        out.push_str("# TYPE tta_requests_total counter\n");
+        for ((route, method, status), n) in lock(&self.requests).iter() {
+            let _ = writeln!(
+                out,
+                "tta_requests_total{{route=\"{}\",method=\"{method}\",status=\"{status}\"}} {n}",
+                esc(route)
+            );
+        }
+        out.push_str("# HELP tta_request_duration_seconds HTTP request latency.\n");
+        out.push_str("# TYPE tta_request_duration_seconds histogram\n");
+        for ((route, method), h) in lock(&self.durations).iter() {
+            let labels = format!("route=\"{}\",method=\"{method}\"", esc(route));
+            for (b, c) in BUCKETS.iter().zip(h.counts) {
+                let _ = writeln!(
+                    out,
+                    "tta_request_duration_seconds_bucket{{{labels},le=\"{b}\"}} {c}"
+                );
+            }
+            let _ = writeln!(
+                out,
+                "tta_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
+                h.count
+            );
+            let _ = writeln!(
+                out,
+                "tta_request_duration_seconds_sum{{{labels}}} {}",
+                h.sum
+            );
+            let _ = writeln!(
+                out,
+                "tta_request_duration_seconds_count{{{labels}}} {}",
+                h.count
+            );
+        }
+        out.push_str("# HELP tta_active_sessions Therapeutic sessions not yet completed.\n");
+        out.push_str("# TYPE tta_active_sessions gauge\n");
+        let _ = writeln!(out, "tta_active_sessions {active_sessions}");
+        out.push_str(
+            "# HELP tta_crisis_detections_total Crisis assessments at LOW or above, by level.\n",
+        );
+        out.push_str("# TYPE tta_crisis_detections_total counter\n");
+        for (level, n) in lock(&self.crisis).iter() {
+            let _ = writeln!(out, "tta_crisis_detections_total{{level=\"{level}\"}} {n}");
+        }
+        for (name, help, v) in [
+            (
+                "tta_cache_hits_total",
+                "Cache lookups answered from the cache.",
+                &self.cache_hits,
+            ),
+            (
+                "tta_cache_misses_total",
+                "Cache lookups that went to the database.",
+                &self.cache_misses,
+            ),
+        ] {
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}",
+                v.load(Ordering::Relaxed)
+            );
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_counters_and_cumulative_buckets() {
+        let m = Metrics::default();
+        m.observe("/health", "GET", 200, 0.0007);
+        m.observe("/health", "GET", 200, 0.2);
+        m.observe("/health", "GET", 503, 0.0001);
+        m.crisis_detected("HIGH");
+        let text = m.render(3);
+        assert!(
+            text.contains(
+                "tta_requests_total{route=\"/health\",method=\"GET\",status=\"200\"} 2\n"
+            )
+        );
+        assert!(
+            text.contains(
+                "tta_requests_total{route=\"/health\",method=\"GET\",status=\"503\"} 1\n"
+            )
+        );
+        assert!(text.contains("tta_request_duration_seconds_bucket{route=\"/health\",method=\"GET\",le=\"0.0005\"} 1\n"));
+        assert!(text.contains(
+            "tta_request_duration_seconds_bucket{route=\"/health\",method=\"GET\",le=\"0.001\"} 2\n"
+        ));
+        assert!(text.contains(
+            "tta_request_duration_seconds_bucket{route=\"/health\",method=\"GET\",le=\"0.25\"} 3\n"
+        ));
+        assert!(
+            text.contains(
+                "tta_request_duration_seconds_count{route=\"/health\",method=\"GET\"} 3\n"
+            )
+        );
+        assert!(text.contains("tta_active_sessions 3\n"));
+        assert!(text.contains("tta_crisis_detections_total{level=\"HIGH\"} 1\n"));
+        assert!(text.contains("tta_cache_hits_total 0\n"));
+    }
+}

@@ -1,0 +1,50 @@
+//! Per-request middleware: fault injection (by route template) and metrics.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::AppState;
+use super::api_error::ApiError;
+use super::faults::burn_cpu;
+
+/// Records every request in the metrics and applies any fault configured for its route.
+pub async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_string(), |m| m.as_str().to_string());
+    let method = req.method().as_str().to_string();
+    let injection = state.faults.for_route(&route);
+    let response = match injection {
+        Some(i) if i.error_rate > 0.0 && rand::random::<f64>() < i.error_rate => {
+            ApiError::internal(format!("injected error on {route}")).into_response()
+        }
+        _ => {
+            if let Some(i) = injection
+                && i.delay_ms > 0
+            {
+                tokio::time::sleep(std::time::Duration::from_millis(i.delay_ms)).await;
+            }
+            let handler_start = Instant::now();
+            let response = next.run(req).await;
+            if let Some(i) = injection
+                && i.cpu_factor > 1.0
+            {
+                burn_cpu(handler_start.elapsed().mul_f64(i.cpu_factor - 1.0));
+            }
+            response
+        }
+    };
+    state.metrics.observe(
+        &route,
+        &method,
+        response.status().as_u16(),
+        start.elapsed().as_secs_f64(),
+    );
+    response
+}

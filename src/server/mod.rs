@@ -1,0 +1,264 @@
+//! The reference service: the therapeutic core behind the TTA patient and clinical APIs
+//! (DESIGN.md section 5), on axum/tokio, with SQLite storage, a read cache, JWT auth, rate
+//! limiting, load shedding, fault injection, `/health`, `/metrics` and `/openapi.json`.
+//!
+//! It binds loopback addresses only: it exists to be measured on this machine.
+
+pub mod api_error;
+pub mod auth;
+pub mod faults;
+pub mod limits;
+pub mod metrics;
+mod middleware;
+pub mod routes;
+pub mod state;
+pub mod store;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use rand::RngCore;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use crate::core::{CoreConfig, TherapeuticCore};
+use crate::error::{Error, Result};
+pub use state::AppState;
+use store::sqlite::SqliteStore;
+use store::{Role, Store, UserRecord};
+
+/// Default password of seeded users (documented in the README; these are test accounts).
+pub const DEFAULT_SEED_PASSWORD: &str = "tta-bench";
+/// Environment variable holding the JWT secret; without it a random one is made per start.
+pub const JWT_SECRET_ENV: &str = "TTA_JWT_SECRET";
+
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub addr: SocketAddr,
+    /// SQLite file, or `:memory:`.
+    pub db: String,
+    /// Patients to seed; clinicians are max(1, N/4); one admin.
+    pub seed_users: u32,
+    pub seed_password: String,
+    pub jwt_secret: Option<Vec<u8>>,
+    pub rate_limit: Option<limits::RateLimit>,
+    /// Requests in flight beyond which new ones are answered 503 at once.
+    pub max_in_flight: usize,
+    pub request_timeout: Duration,
+    pub body_limit: usize,
+    /// Open sessions the core accepts.
+    pub max_sessions: usize,
+    pub faults: faults::FaultConfig,
+    pub seed: u64,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            db: ":memory:".into(),
+            seed_users: 10,
+            seed_password: DEFAULT_SEED_PASSWORD.into(),
+            jwt_secret: None,
+            rate_limit: Some(limits::RateLimit::default()),
+            max_in_flight: 512,
+            request_timeout: Duration::from_secs(10),
+            body_limit: 64 * 1024,
+            max_sessions: 100_000,
+            faults: faults::FaultConfig::default(),
+            seed: CoreConfig::default().seed,
+        }
+    }
+}
+
+/// Seeded accounts: `patient-1…N`, `clinician-1…C` (C = max(1, N/4)), `admin`; patient i is
+/// assigned to clinician ((i − 1) mod C) + 1. All share one password hash, computed once, so
+/// seeding a thousand users does not take a thousand argon2 runs.
+pub fn seed_accounts(patients: u32, password_hash: &str) -> Vec<UserRecord> {
+    let clinicians = (patients / 4).max(1);
+    let user = |username: String, role, clinician| UserRecord {
+        username,
+        role,
+        password_hash: password_hash.to_string(),
+        clinician,
+    };
+    let mut out: Vec<UserRecord> = (1..=clinicians)
+        .map(|c| user(format!("clinician-{c}"), Role::Clinician, None))
+        .collect();
+    out.extend((1..=patients).map(|i| {
+        let c = (i - 1) % clinicians + 1;
+        user(
+            format!("patient-{i}"),
+            Role::Patient,
+            Some(format!("clinician-{c}")),
+        )
+    }));
+    out.push(user("admin".into(), Role::Admin, None));
+    out
+}
+
+/// Rebuilds the core from what the store holds.
+fn restore_core(config: &ServerConfig, store: &dyn Store) -> Result<TherapeuticCore> {
+    let snapshot = store.snapshot().map_err(|e| Error::Invalid {
+        origin: config.db.clone(),
+        message: e.to_string(),
+    })?;
+    let mut core = TherapeuticCore::new(CoreConfig {
+        seed: config.seed,
+        max_sessions: config.max_sessions,
+    });
+    for s in snapshot.sessions {
+        core.sessions.restore(s);
+    }
+    for c in snapshot.characters {
+        core.characters.restore(c);
+    }
+    for (patient, level) in snapshot.difficulty {
+        core.difficulty.set_level(&patient, level);
+    }
+    for (patient, n) in snapshot.crisis_episodes {
+        core.safety.set_prior_episodes(&patient, n);
+    }
+    for (patient, history) in snapshot.choice_history {
+        core.consequences.set_history(&patient, &history);
+    }
+    Ok(core)
+}
+
+/// A server running on this process's tokio runtime.
+pub struct RunningServer {
+    pub addr: SocketAddr,
+    pub state: Arc<AppState>,
+    shutdown: oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningServer {
+    /// Stops accepting, lets in-flight requests finish, then returns.
+    pub async fn stop(self) -> Result<()> {
+        let _ = self.shutdown.send(());
+        self.task
+            .await
+            .map_err(|e| Error::Process(format!("server task failed: {e}")))?
+            .map_err(|e| Error::Process(format!("server failed: {e}")))
+    }
+}
+
+/// Opens the store, seeds users, restores the core, binds and starts serving.
+pub async fn start(config: ServerConfig) -> Result<RunningServer> {
+    if !config.addr.ip().is_loopback() {
+        return Err(Error::Usage(format!(
+            "--addr {}: the reference service binds loopback addresses only (127.0.0.0/8, [::1])",
+            config.addr
+        )));
+    }
+    let store = SqliteStore::open(&config.db).map_err(|e| Error::Invalid {
+        origin: config.db.clone(),
+        message: e.to_string(),
+    })?;
+    let hash = auth::hash_password(&config.seed_password);
+    store
+        .upsert_users(&seed_accounts(config.seed_users, &hash))
+        .map_err(|e| Error::Invalid {
+            origin: config.db.clone(),
+            message: e.to_string(),
+        })?;
+    let core = restore_core(&config, &store)?;
+    let secret = config.jwt_secret.clone().unwrap_or_else(|| {
+        let mut s = vec![0u8; 32];
+        rand::rng().fill_bytes(&mut s);
+        s
+    });
+    let state = Arc::new(AppState::new(
+        core,
+        Arc::new(store),
+        auth::Keys::new(&secret),
+        limits::RateLimiter::new(config.rate_limit),
+        faults::Faults::new(config.faults.clone()),
+    ));
+    let app = routes::router(state.clone(), &config);
+    let listener = TcpListener::bind(config.addr)
+        .await
+        .map_err(|e| Error::Usage(format!("--addr {}: cannot bind: {e}", config.addr)))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Error::io("listener", e))?;
+    let (tx, rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = rx.await;
+        })
+        .await
+    });
+    Ok(RunningServer {
+        addr,
+        state,
+        shutdown: tx,
+        task,
+    })
+}
+
+/// `tta-bench serve`: runs until SIGINT or SIGTERM, printing the bound address first.
+pub fn serve_blocking(config: ServerConfig, on_bound: impl FnOnce(SocketAddr)) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Process(format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(async {
+        let server = start(config).await?;
+        on_bound(server.addr);
+        shutdown_signal().await;
+        eprintln!("tta-bench: shutting down; letting requests in flight finish");
+        server.stop().await
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seeding_assigns_patients_round_robin() {
+        let users = seed_accounts(9, "h");
+        let clinicians: Vec<_> = users.iter().filter(|u| u.role == Role::Clinician).collect();
+        assert_eq!(clinicians.len(), 2);
+        let p5 = users.iter().find(|u| u.username == "patient-5").unwrap();
+        assert_eq!(p5.clinician.as_deref(), Some("clinician-1"));
+        let p6 = users.iter().find(|u| u.username == "patient-6").unwrap();
+        assert_eq!(p6.clinician.as_deref(), Some("clinician-2"));
+        assert_eq!(users.last().unwrap().username, "admin");
+        assert_eq!(
+            seed_accounts(1, "h")
+                .iter()
+                .filter(|u| u.role == Role::Clinician)
+                .count(),
+            1
+        );
+    }
+}

@@ -1,0 +1,82 @@
+//! The router: every route with its OpenAPI description (utoipa-axum keeps the two in one
+//! place), then the layers: metrics and faults, body limit, timeout, load shedding.
+
+mod clinical;
+mod extract;
+mod ops;
+mod patient;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::error_handling::HandleErrorLayer;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use tower::ServiceBuilder;
+use tower_http::timeout::TimeoutLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::api_error::ApiError;
+use super::{AppState, ServerConfig};
+
+#[derive(OpenApi)]
+#[openapi(info(
+    title = "tta-bench reference service",
+    description = "The TTA therapeutic core behind the patient and clinical APIs. Bearer JWTs from /api/v1/auth/login."
+))]
+struct ApiDoc;
+
+/// The OpenAPI document and the router it describes.
+pub fn router(state: Arc<AppState>, config: &ServerConfig) -> Router {
+    let (router, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(ops::login))
+        .routes(routes!(patient::create_session))
+        .routes(routes!(patient::get_session))
+        .routes(routes!(patient::update_progress))
+        .routes(routes!(patient::make_choice))
+        .routes(routes!(patient::emotional_state))
+        .routes(routes!(patient::intervention))
+        .routes(routes!(clinical::dashboard))
+        .routes(routes!(clinical::alerts))
+        .routes(routes!(clinical::acknowledge))
+        .routes(routes!(clinical::patient_progress))
+        .routes(routes!(clinical::intervene))
+        .routes(routes!(ops::health))
+        .routes(routes!(ops::metrics))
+        .routes(routes!(ops::get_faults, ops::put_faults))
+        .split_for_parts();
+    let api = Arc::new(api);
+    router
+        .route(
+            "/openapi.json",
+            get(move || async move { axum::Json(api.as_ref().clone()) }),
+        )
+        .fallback(|| async { ApiError::not_found("no such route") })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            super::middleware::observe,
+        ))
+        .layer(DefaultBodyLimit::max(config.body_limit))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            config.request_timeout,
+        ))
+        .layer(
+            ServiceBuilder::new()
+                .layer(HandleErrorLayer::new(|_: tower::BoxError| async {
+                    ApiError::new(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "overloaded",
+                        "too many requests in flight",
+                    )
+                    .into_response()
+                }))
+                .load_shed()
+                .concurrency_limit(config.max_in_flight),
+        )
+        .with_state(state)
+}

@@ -1,0 +1,529 @@
+//! SQLite store (rusqlite, bundled SQLite): WAL journal, schema migrations tracked in
+//! `PRAGMA user_version`, one connection behind a mutex. Every call is short (tens of
+//! microseconds), so handlers call it directly rather than through a blocking pool.
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::*;
+use crate::timefmt::{now_ms, rfc3339};
+
+/// Schema versions, applied in order; `user_version` records how many have run.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE users (
+    username TEXT PRIMARY KEY,
+    role TEXT NOT NULL CHECK (role IN ('patient', 'clinician', 'admin')),
+    password_hash TEXT NOT NULL,
+    clinician TEXT
+);
+CREATE INDEX users_clinician ON users (clinician);
+CREATE TABLE sessions (
+    id INTEGER PRIMARY KEY,
+    patient TEXT NOT NULL,
+    data TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE INDEX sessions_patient ON sessions (patient, id);
+CREATE TABLE characters (patient TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE difficulty (patient TEXT PRIMARY KEY, level INTEGER NOT NULL CHECK (level BETWEEN 1 AND 6));
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    session_id INTEGER NOT NULL,
+    patient TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    data TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX events_patient ON events (patient, id);
+CREATE TABLE alerts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    patient TEXT NOT NULL,
+    clinician TEXT NOT NULL,
+    type TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    message TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    acknowledged INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX alerts_clinician ON alerts (clinician, acknowledged, id);
+"#];
+
+pub struct SqliteStore {
+    conn: Mutex<Connection>,
+}
+
+fn corrupt(what: &'static str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt {
+        what,
+        message: e.to_string(),
+    }
+}
+
+fn json<T: serde::de::DeserializeOwned>(what: &'static str, text: &str) -> StoreResult<T> {
+    serde_json::from_str(text).map_err(|e| corrupt(what, e))
+}
+
+fn to_json<T: Serialize>(v: &T) -> String {
+    serde_json::to_string(v).expect("plain data serialises")
+}
+
+fn alert_type_str(t: AlertType) -> &'static str {
+    match t {
+        AlertType::Crisis => "crisis",
+        AlertType::MissedSession => "missed_session",
+        AlertType::ProgressConcern => "progress_concern",
+        AlertType::TechnicalIssue => "technical_issue",
+    }
+}
+
+fn alert_from_row(row: &Row<'_>) -> rusqlite::Result<(Alert, String)> {
+    let kind: String = row.get(3)?;
+    Ok((
+        Alert {
+            id: row.get(0)?,
+            patient_id: row.get(1)?,
+            clinician: row.get(2)?,
+            kind: AlertType::Crisis,
+            severity: row.get(4)?,
+            message: row.get(5)?,
+            timestamp: rfc3339(row.get(6)?),
+            acknowledged: row.get::<_, i64>(7)? != 0,
+        },
+        kind,
+    ))
+}
+
+fn finish_alert((mut alert, kind): (Alert, String)) -> StoreResult<Alert> {
+    alert.kind = json("alert type", &format!("\"{kind}\""))?;
+    Ok(alert)
+}
+
+const ALERT_COLUMNS: &str =
+    "id, patient, clinician, type, severity, message, created_at, acknowledged";
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path`, or an in-memory one for `:memory:`,
+    /// and brings its schema up to date.
+    pub fn open(path: &str) -> StoreResult<Self> {
+        let conn = if path == ":memory:" {
+            Connection::open_in_memory()?
+        } else {
+            Connection::open(Path::new(path))?
+        };
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let store = Self {
+            conn: Mutex::new(conn),
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite half-written (transactions roll
+        // back on drop), so a poisoned lock is safe to reuse.
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn migrate(&self) -> StoreResult<()> {
+        let mut conn = self.conn();
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let version = usize::try_from(version)
+            .map_err(|_| corrupt("schema", format!("version {version}")))?;
+        if version > MIGRATIONS.len() {
+            return Err(corrupt(
+                "schema",
+                format!(
+                    "version {version} is newer than this tool knows ({})",
+                    MIGRATIONS.len()
+                ),
+            ));
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
+            let tx = conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Closes the connection cleanly (checkpoints the WAL).
+    pub fn close(self) -> StoreResult<()> {
+        let conn = self.conn.into_inner().unwrap_or_else(|p| p.into_inner());
+        conn.close().map_err(|(_, e)| StoreError::Db(e))
+    }
+}
+
+fn put_session(conn: &Connection, s: &Session) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO sessions (id, patient, data, updated_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
+        params![s.id as i64, s.user, to_json(s), now_ms()],
+    )?;
+    Ok(())
+}
+
+fn put_character(conn: &Connection, c: &Character) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO characters (patient, data) VALUES (?1, ?2)
+         ON CONFLICT (patient) DO UPDATE SET data = excluded.data",
+        params![c.user, to_json(c)],
+    )?;
+    Ok(())
+}
+
+fn put_event(conn: &Connection, e: &NewEvent) -> rusqlite::Result<EventRecord> {
+    let now = now_ms();
+    conn.execute(
+        "INSERT INTO events (session_id, patient, kind, data, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![e.session_id as i64, e.patient, e.kind, e.data.to_string(), now],
+    )?;
+    Ok(EventRecord {
+        id: conn.last_insert_rowid(),
+        session_id: e.session_id,
+        patient: e.patient.clone(),
+        kind: e.kind.to_string(),
+        data: e.data.clone(),
+        timestamp: rfc3339(now),
+    })
+}
+
+impl Store for SqliteStore {
+    fn ping(&self) -> StoreResult<()> {
+        self.conn().query_row("SELECT 1", [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    fn upsert_users(&self, users: &[UserRecord]) -> StoreResult<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        {
+            let mut stmt = tx.prepare(
+                "INSERT INTO users (username, role, password_hash, clinician) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (username) DO UPDATE SET role = excluded.role,
+                   password_hash = excluded.password_hash, clinician = excluded.clinician",
+            )?;
+            for u in users {
+                stmt.execute(params![
+                    u.username,
+                    u.role.as_str(),
+                    u.password_hash,
+                    u.clinician
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn user(&self, username: &str) -> StoreResult<Option<UserRecord>> {
+        let row = self
+            .conn()
+            .query_row(
+                "SELECT username, role, password_hash, clinician FROM users WHERE username = ?1",
+                [username],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                    ))
+                },
+            )
+            .optional()?;
+        row.map(|(username, role, password_hash, clinician)| {
+            Ok(UserRecord {
+                role: Role::parse(&role).ok_or_else(|| corrupt("user role", &role))?,
+                username,
+                password_hash,
+                clinician,
+            })
+        })
+        .transpose()
+    }
+
+    fn patients_of(&self, clinician: &str) -> StoreResult<Vec<String>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT username FROM users WHERE clinician = ?1 AND role = 'patient' ORDER BY username",
+        )?;
+        let rows = stmt.query_map([clinician], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn save_session(
+        &self,
+        session: &Session,
+        character: Option<&Character>,
+        event: Option<NewEvent>,
+    ) -> StoreResult<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        put_session(&tx, session)?;
+        if let Some(c) = character {
+            put_character(&tx, c)?;
+        }
+        if let Some(e) = &event {
+            put_event(&tx, e)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn session(&self, id: u64) -> StoreResult<Option<Session>> {
+        let data: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT data FROM sessions WHERE id = ?1",
+                [id as i64],
+                |r| r.get(0),
+            )
+            .optional()?;
+        data.map(|d| json("session", &d)).transpose()
+    }
+
+    fn sessions_of(&self, patient: &str) -> StoreResult<Vec<Session>> {
+        let conn = self.conn();
+        let mut stmt =
+            conn.prepare_cached("SELECT data FROM sessions WHERE patient = ?1 ORDER BY id")?;
+        let rows: Vec<String> = stmt
+            .query_map([patient], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        rows.iter().map(|d| json("session", d)).collect()
+    }
+
+    fn character(&self, patient: &str) -> StoreResult<Option<Character>> {
+        let data: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT data FROM characters WHERE patient = ?1",
+                [patient],
+                |r| r.get(0),
+            )
+            .optional()?;
+        data.map(|d| json("character", &d)).transpose()
+    }
+
+    fn difficulty(&self, patient: &str) -> StoreResult<Option<u8>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT level FROM difficulty WHERE patient = ?1",
+                [patient],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    fn write_turn(&self, turn: TurnWrite<'_>) -> StoreResult<Option<Alert>> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        put_session(&tx, turn.session)?;
+        if let Some(c) = turn.character {
+            put_character(&tx, c)?;
+        }
+        tx.execute(
+            "INSERT INTO difficulty (patient, level) VALUES (?1, ?2)
+             ON CONFLICT (patient) DO UPDATE SET level = excluded.level",
+            params![turn.session.user, turn.difficulty_level],
+        )?;
+        put_event(&tx, &turn.event)?;
+        let alert = match &turn.alert {
+            None => None,
+            Some(a) => {
+                let now = now_ms();
+                tx.execute(
+                    "INSERT INTO alerts (patient, clinician, type, severity, message, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![
+                        a.patient,
+                        a.clinician,
+                        alert_type_str(a.kind),
+                        a.severity,
+                        a.message,
+                        now
+                    ],
+                )?;
+                Some(Alert {
+                    id: tx.last_insert_rowid(),
+                    patient_id: a.patient.clone(),
+                    kind: a.kind,
+                    severity: a.severity.clone(),
+                    message: a.message.clone(),
+                    timestamp: rfc3339(now),
+                    acknowledged: false,
+                    clinician: a.clinician.clone(),
+                })
+            }
+        };
+        tx.commit()?;
+        Ok(alert)
+    }
+
+    fn add_event(&self, event: NewEvent) -> StoreResult<EventRecord> {
+        Ok(put_event(&self.conn(), &event)?)
+    }
+
+    fn recent_events(&self, patient: &str, limit: u32) -> StoreResult<Vec<EventRecord>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, session_id, patient, kind, data, created_at FROM events
+             WHERE patient = ?1 ORDER BY id DESC LIMIT ?2",
+        )?;
+        let rows: Vec<(i64, i64, String, String, String, i64)> = stmt
+            .query_map(params![patient, limit], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })?
+            .collect::<Result<_, _>>()?;
+        rows.into_iter()
+            .map(|(id, session_id, patient, kind, data, at)| {
+                Ok(EventRecord {
+                    id,
+                    session_id: session_id as u64,
+                    patient,
+                    kind,
+                    data: json("event", &data)?,
+                    timestamp: rfc3339(at),
+                })
+            })
+            .collect()
+    }
+
+    fn alerts(
+        &self,
+        clinician: &str,
+        status: AlertStatus,
+        page: u32,
+        per_page: u32,
+    ) -> StoreResult<AlertPage> {
+        let filter = match status {
+            AlertStatus::Active => "AND acknowledged = 0",
+            AlertStatus::Acknowledged => "AND acknowledged = 1",
+            AlertStatus::All => "",
+        };
+        let conn = self.conn();
+        let total: i64 = conn.query_row(
+            &format!("SELECT COUNT(*) FROM alerts WHERE clinician = ?1 {filter}"),
+            [clinician],
+            |r| r.get(0),
+        )?;
+        let offset = i64::from(page.saturating_sub(1)) * i64::from(per_page);
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {ALERT_COLUMNS} FROM alerts WHERE clinician = ?1 {filter} ORDER BY id DESC LIMIT ?2 OFFSET ?3"
+        ))?;
+        let rows: Vec<(Alert, String)> = stmt
+            .query_map(params![clinician, per_page, offset], alert_from_row)?
+            .collect::<Result<_, _>>()?;
+        Ok(AlertPage {
+            alerts: rows
+                .into_iter()
+                .map(finish_alert)
+                .collect::<StoreResult<_>>()?,
+            page,
+            per_page,
+            total: total as u64,
+        })
+    }
+
+    fn alert(&self, id: i64) -> StoreResult<Option<Alert>> {
+        let row = self
+            .conn()
+            .query_row(
+                &format!("SELECT {ALERT_COLUMNS} FROM alerts WHERE id = ?1"),
+                [id],
+                alert_from_row,
+            )
+            .optional()?;
+        row.map(finish_alert).transpose()
+    }
+
+    fn acknowledge_alert(&self, id: i64) -> StoreResult<Alert> {
+        let changed = self
+            .conn()
+            .execute("UPDATE alerts SET acknowledged = 1 WHERE id = ?1", [id])?;
+        if changed == 0 {
+            return Err(StoreError::NotFound(format!("no alert with id {id}")));
+        }
+        self.alert(id)?
+            .ok_or_else(|| StoreError::NotFound(format!("no alert with id {id}")))
+    }
+
+    fn open_alert_counts(&self, clinician: &str) -> StoreResult<Vec<(String, u64)>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT patient, COUNT(*) FROM alerts WHERE clinician = ?1 AND acknowledged = 0
+             GROUP BY patient ORDER BY patient",
+        )?;
+        let rows = stmt.query_map([clinician], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn snapshot(&self) -> StoreResult<Snapshot> {
+        let conn = self.conn();
+        let strings = |sql: &str| -> StoreResult<Vec<String>> {
+            let mut stmt = conn.prepare(sql)?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        };
+        let sessions = strings("SELECT data FROM sessions ORDER BY id")?
+            .iter()
+            .map(|d| json("session", d))
+            .collect::<StoreResult<_>>()?;
+        let characters = strings("SELECT data FROM characters ORDER BY patient")?
+            .iter()
+            .map(|d| json("character", d))
+            .collect::<StoreResult<_>>()?;
+        let pairs = |sql: &str| -> StoreResult<Vec<(String, i64)>> {
+            let mut stmt = conn.prepare(sql)?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        };
+        let difficulty = pairs("SELECT patient, level FROM difficulty ORDER BY patient")?
+            .into_iter()
+            .map(|(p, l)| (p, l.clamp(1, 6) as u8))
+            .collect();
+        let crisis_episodes =
+            pairs("SELECT patient, COUNT(*) FROM alerts WHERE type = 'crisis' GROUP BY patient")?
+                .into_iter()
+                .map(|(p, n)| (p, n as u32))
+                .collect();
+        let mut stmt = conn.prepare(
+            "SELECT patient, json_extract(data, '$.choice_type') FROM
+               (SELECT patient, data, ROW_NUMBER() OVER (PARTITION BY patient ORDER BY id DESC) AS n
+                FROM events WHERE kind = 'choice')
+             WHERE n <= 10 ORDER BY patient, n DESC",
+        )?;
+        let rows: Vec<(String, Option<String>)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        let mut choice_history: Vec<(String, Vec<ChoiceType>)> = Vec::new();
+        for (patient, kind) in rows {
+            let Some(kind) = kind else { continue };
+            let kind: ChoiceType = json("choice type", &format!("\"{kind}\""))?;
+            match choice_history.last_mut() {
+                Some((p, h)) if *p == patient => h.push(kind),
+                _ => choice_history.push((patient, vec![kind])),
+            }
+        }
+        Ok(Snapshot {
+            sessions,
+            characters,
+            difficulty,
+            crisis_episodes,
+            choice_history,
+        })
+    }
+}

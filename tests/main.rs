@@ -3,4 +3,5 @@
 mod core_probe;
 mod exit_codes;
 mod micro;
+mod server;
 mod support;

@@ -1,4 +1,7 @@
-//! Per-request middleware: fault injection (by route template) and metrics.
+//! Per-request middleware: load shedding, fault injection (by route template) and metrics.
+//!
+//! Shedding uses one semaphore in the shared state: axum applies `Router::layer` to each route
+//! separately, so a tower concurrency limit there would give every route its own budget.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -19,6 +22,18 @@ pub async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Nex
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_string(), |m| m.as_str().to_string());
     let method = req.method().as_str().to_string();
+    let Ok(_permit) = state.in_flight.try_acquire() else {
+        let response = ApiError::new(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "overloaded",
+            "too many requests in flight",
+        )
+        .into_response();
+        state
+            .metrics
+            .observe(&route, &method, 503, start.elapsed().as_secs_f64());
+        return response;
+    };
     let injection = state.faults.for_route(&route);
     let response = match injection {
         Some(i) if i.error_rate > 0.0 && rand::random::<f64>() < i.error_rate => {

@@ -176,6 +176,7 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer> {
         auth::Keys::new(&secret),
         limits::RateLimiter::new(config.rate_limit),
         faults::Faults::new(config.faults.clone()),
+        config.max_in_flight,
     ));
     let app = routes::router(state.clone(), &config);
     let listener = TcpListener::bind(config.addr)

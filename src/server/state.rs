@@ -28,6 +28,8 @@ pub struct AppState {
     pub faults: Faults,
     pub metrics: Metrics,
     pub started: Instant,
+    /// Permits for requests in flight; none left means answer 503 at once.
+    pub in_flight: tokio::sync::Semaphore,
     /// Patients of a clinician.
     patients: Cache<String, Arc<Vec<String>>>,
     /// Progress views of a patient.
@@ -48,6 +50,7 @@ impl AppState {
         keys: Keys,
         rate_limiter: RateLimiter,
         faults: Faults,
+        max_in_flight: usize,
     ) -> Self {
         Self {
             core: Mutex::new(core),
@@ -57,6 +60,7 @@ impl AppState {
             faults,
             metrics: Metrics::default(),
             started: Instant::now(),
+            in_flight: tokio::sync::Semaphore::new(max_in_flight),
             patients: new_cache(),
             progress: new_cache(),
         }

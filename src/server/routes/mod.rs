@@ -1,5 +1,6 @@
 //! The router: every route with its OpenAPI description (utoipa-axum keeps the two in one
-//! place), then the layers: metrics and faults, body limit, timeout, load shedding.
+//! place), then the layers: load shedding, metrics and faults ([`super::middleware`]), body
+//! limit, timeout.
 
 mod clinical;
 mod extract;
@@ -9,12 +10,9 @@ mod patient;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::error_handling::HandleErrorLayer;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
-use axum::response::IntoResponse;
 use axum::routing::get;
-use tower::ServiceBuilder;
 use tower_http::timeout::TimeoutLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -65,18 +63,5 @@ pub fn router(state: Arc<AppState>, config: &ServerConfig) -> Router {
             StatusCode::SERVICE_UNAVAILABLE,
             config.request_timeout,
         ))
-        .layer(
-            ServiceBuilder::new()
-                .layer(HandleErrorLayer::new(|_: tower::BoxError| async {
-                    ApiError::new(
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        "overloaded",
-                        "too many requests in flight",
-                    )
-                    .into_response()
-                }))
-                .load_shed()
-                .concurrency_limit(config.max_in_flight),
-        )
         .with_state(state)
 }

@@ -12,5 +12,7 @@ pub mod export;
 pub mod fsutil;
 pub mod micro;
 pub mod probe;
+pub mod scenario;
 pub mod server;
 pub mod timefmt;
+pub mod yaml;

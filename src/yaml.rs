@@ -1,0 +1,71 @@
+//! The one place YAML is parsed (serde_norway, a maintained fork of the deprecated serde_yaml).
+//! Errors come back as `file:line:col: message`.
+
+use serde::de::DeserializeOwned;
+
+use crate::error::{Error, Result};
+
+/// Parses `text` (read from `origin`) into `T`, strictly as `T`'s serde attributes say.
+pub fn parse<T: DeserializeOwned>(origin: &str, text: &str) -> Result<T> {
+    serde_norway::from_str(text).map_err(|e| {
+        let message = e.to_string();
+        let message = match message.rfind(" at line ") {
+            Some(i) => message[..i].to_string(),
+            None => message,
+        };
+        match e.location() {
+            Some(l) => Error::Parse {
+                origin: origin.to_string(),
+                line: l.line(),
+                column: l.column(),
+                message,
+            },
+            None => Error::Invalid {
+                origin: origin.to_string(),
+                message,
+            },
+        }
+    })
+}
+
+/// Line and column (1-based) of the first occurrence of `needle` in `text`, for errors found
+/// after parsing (serde does not keep positions of values).
+pub fn locate(text: &str, needle: &str) -> (usize, usize) {
+    let Some(at) = text.find(needle) else {
+        return (1, 1);
+    };
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rfind('\n').map_or(at, |nl| at - nl - 1) + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Doc {
+        a: u32,
+    }
+
+    #[test]
+    fn errors_carry_file_line_and_column() {
+        let err = parse::<Doc>("x.yaml", "a: 1\nb: 2\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "x.yaml:2:1: unknown field `b`, expected `a`"
+        );
+        let err = parse::<Doc>("x.yaml", "a: [\n").unwrap_err();
+        assert!(err.to_string().starts_with("x.yaml:"), "{err}");
+    }
+
+    #[test]
+    fn locate_finds_line_and_column() {
+        assert_eq!(locate("ab\ncd{{x}}\n", "{{x}}"), (2, 3));
+        assert_eq!(locate("{{x}}", "{{x}}"), (1, 1));
+        assert_eq!(locate("abc", "zzz"), (1, 1));
+    }
+}

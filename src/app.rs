@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use crate::cli::convert::{CoreRequest, filter};
-use crate::cli::{Cli, Command, CoreArgs, MicroArgs, MicroWorkerArgs, ServeArgs};
+use crate::cli::{Cli, Command, CoreArgs, LoadArgs, MicroArgs, MicroWorkerArgs, ServeArgs};
 use crate::error::{Error, Result};
 use crate::export::json::Json;
 use crate::export::terminal::Terminal;
@@ -41,6 +41,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Micro(a) => run_micro(a),
         Command::Core(a) => run_core(a),
         Command::Serve(a) => run_serve(a),
+        Command::Load(a) => run_load(a),
         Command::MicroWorker(a) => run_micro_worker(a),
     }
 }
@@ -108,4 +109,29 @@ fn run_serve(args: &ServeArgs) -> Result<Outcome> {
         );
     })?;
     Ok(Outcome::Pass)
+}
+
+fn run_load(args: &LoadArgs) -> Result<Outcome> {
+    let config = crate::load::LoadConfig::try_from(args)?;
+    let p = &config.plan.profile;
+    let embedded = matches!(config.target, crate::load::Target::Embedded { .. });
+    let run = crate::load::run(&config, |url| {
+        eprintln!(
+            "tta-bench: profile {} ({} users, {} s, think time × {}) against {url}{}",
+            config.plan.profile_name,
+            p.users,
+            p.duration_s,
+            p.think_scale,
+            if embedded { " (embedded service)" } else { "" }
+        );
+    })?;
+    if let Some(out) = &args.out {
+        write_atomic(out, Json.render(Document::Load(&run))?.as_bytes())?;
+    }
+    emit(&Terminal.render(Document::Load(&run))?)?;
+    Ok(if run.passed {
+        Outcome::Pass
+    } else {
+        Outcome::Fail
+    })
 }

@@ -14,18 +14,31 @@ pub fn parse<T: DeserializeOwned>(origin: &str, text: &str) -> Result<T> {
             None => message,
         };
         match e.location() {
-            Some(l) => Error::Parse {
-                origin: origin.to_string(),
-                line: l.line(),
-                column: l.column(),
-                message,
-            },
+            Some(l) => {
+                let (line, column) =
+                    refine(text, l.index(), &message).unwrap_or((l.line(), l.column()));
+                Error::Parse {
+                    origin: origin.to_string(),
+                    line,
+                    column,
+                    message,
+                }
+            }
             None => Error::Invalid {
                 origin: origin.to_string(),
                 message,
             },
         }
     })
+}
+
+/// The YAML parser places an unknown key of a nested mapping at the mapping's start; the key
+/// itself, named in the message, is at or after that place.
+fn refine(text: &str, index: usize, message: &str) -> Option<(usize, usize)> {
+    let key = message.split("unknown field `").nth(1)?.split('`').next()?;
+    let from = text.get(index..)?;
+    let at = index + from.find(&format!("{key}:"))?;
+    Some(locate(text, &text[at..]))
 }
 
 /// Line and column (1-based) of the first occurrence of `needle` in `text`, for errors found
@@ -57,6 +70,16 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "x.yaml:2:1: unknown field `b`, expected `a`"
+        );
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Outer {
+            inner: Doc,
+        }
+        let err = parse::<Outer>("x.yaml", "inner:\n  a: 1\n  b: 2\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "x.yaml:3:3: inner: unknown field `b`, expected `a`"
         );
         let err = parse::<Doc>("x.yaml", "a: [\n").unwrap_err();
         assert!(err.to_string().starts_with("x.yaml:"), "{err}");

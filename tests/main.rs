@@ -2,6 +2,7 @@
 
 mod core_probe;
 mod exit_codes;
+mod load;
 mod micro;
 mod server;
 mod support;

@@ -2,10 +2,12 @@
 
 use regex::Regex;
 
-use super::{CoreArgs, MicroArgs, ServeArgs};
+use super::{CoreArgs, LoadArgs, MicroArgs, ServeArgs};
 use crate::error::{Error, Result};
+use crate::load::{LoadConfig, Target};
 use crate::micro::{MicroConfig, Mode, Source};
 use crate::probe::System;
+use crate::scenario::{self, Overrides};
 use crate::server::faults::FaultConfig;
 use crate::server::limits::RateLimit;
 use crate::server::{JWT_SECRET_ENV, ServerConfig};
@@ -199,5 +201,65 @@ impl TryFrom<&ServeArgs> for ServerConfig {
             )?,
             seed: a.seed,
         })
+    }
+}
+
+/// Parses a duration: plain seconds, or a number with s, m or h.
+pub fn duration_s(flag: &str, text: &str) -> Result<u64> {
+    let t = text.trim();
+    let (num, mult) = match t.chars().last() {
+        Some('s') => (&t[..t.len() - 1], 1),
+        Some('m') => (&t[..t.len() - 1], 60),
+        Some('h') => (&t[..t.len() - 1], 3600),
+        _ => (t, 1),
+    };
+    num.parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(mult))
+        .filter(|s| *s > 0)
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "{flag} {text:?}: expected a duration such as 30, 90s, 2m or 1h"
+            ))
+        })
+}
+
+impl TryFrom<&LoadArgs> for LoadConfig {
+    type Error = Error;
+
+    fn try_from(a: &LoadArgs) -> Result<Self> {
+        let overrides = Overrides {
+            users: a.users,
+            duration_s: a
+                .duration
+                .as_deref()
+                .map(|d| duration_s("--duration", d))
+                .transpose()?,
+            think_scale: a.think_scale,
+        };
+        let faults = faults(
+            a.inject_delay.as_deref(),
+            a.inject_cpu.as_deref(),
+            a.inject_error.as_deref(),
+        )?;
+        let target = match &a.target {
+            Some(url) if !faults.is_empty() => {
+                return Err(Error::Usage(format!(
+                    "--inject-* apply to the embedded service; set faults on {url} with PUT /api/admin/faults"
+                )));
+            }
+            Some(url) => {
+                crate::load::target::check_loopback(url)?;
+                Target::Url(url.clone())
+            }
+            None => Target::Embedded { faults },
+        };
+        if !(10..=60_000).contains(&a.sample_ms) {
+            return Err(Error::Usage("--sample-ms must be 10-60000".into()));
+        }
+        let plan = scenario::plan(&a.scenario_dir, &a.scenario, &a.profile, &overrides)?;
+        let mut config = LoadConfig::new(plan, target);
+        config.sample_interval = std::time::Duration::from_millis(a.sample_ms);
+        Ok(config)
     }
 }

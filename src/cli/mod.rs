@@ -27,6 +27,9 @@ pub enum Command {
     Core(CoreArgs),
     /// Serve the reference core over HTTP (patient and clinical APIs) on a loopback address.
     Serve(ServeArgs),
+    /// Drive the patient and clinician journeys (goose) against the embedded service or a
+    /// loopback --target, and check the profile's SLA.
+    Load(LoadArgs),
     /// Internal: the child process that runs Criterion for `micro`.
     #[command(hide = true)]
     MicroWorker(MicroWorkerArgs),
@@ -127,4 +130,44 @@ pub struct ServeArgs {
     /// Seed of the core's randomness.
     #[arg(long, default_value_t = crate::core::CoreConfig::default().seed)]
     pub seed: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct LoadArgs {
+    /// Profile from scenarios/profiles.yaml: smoke, light, medium, heavy, staging, stress, soak.
+    #[arg(long, default_value = "smoke")]
+    pub profile: String,
+    /// Journey files to run instead of every journey in the mix.
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Vec<PathBuf>,
+    /// Directory holding profiles.yaml and the journeys.
+    #[arg(long, value_name = "DIR", default_value = "scenarios")]
+    pub scenario_dir: PathBuf,
+    /// A running service to load (loopback only); without it the embedded service is started.
+    #[arg(long, value_name = "URL")]
+    pub target: Option<String>,
+    /// Override the profile's user count.
+    #[arg(long, value_name = "N")]
+    pub users: Option<usize>,
+    /// Override the profile's duration: seconds, or with a unit (90s, 2m, 1h).
+    #[arg(long, value_name = "D")]
+    pub duration: Option<String>,
+    /// Multiply the journeys' think times (0 finds capacity).
+    #[arg(long, value_name = "F")]
+    pub think_scale: Option<f64>,
+    /// Write the run (RunResult JSON, schema_version 1) to FILE, atomically.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Resource sampling interval in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 250)]
+    pub sample_ms: u64,
+    /// Embedded service only: added latency per route template, ROUTE=MS[,…].
+    #[arg(long, value_name = "ROUTE=MS,…")]
+    pub inject_delay: Option<String>,
+    /// Embedded service only: CPU multiplier per route template, ROUTE=FACTOR[,…].
+    #[arg(long, value_name = "ROUTE=FACTOR,…")]
+    pub inject_cpu: Option<String>,
+    /// Embedded service only: error rate per route template, ROUTE=RATE[,…].
+    #[arg(long, value_name = "ROUTE=RATE,…")]
+    pub inject_error: Option<String>,
 }

@@ -9,6 +9,7 @@ impl Exporter for Json {
     fn render(&self, doc: Document<'_>) -> Result<String> {
         let text = match doc {
             Document::Micro(run) => serde_json::to_string_pretty(run),
+            Document::Load(run) => serde_json::to_string_pretty(run),
         }
         .map_err(|e| Error::Process(format!("cannot encode JSON: {e}")))?;
         Ok(text + "\n")

@@ -8,11 +8,13 @@ pub mod units;
 
 use crate::error::Result;
 use crate::micro::MicroRun;
+use crate::run::RunResult;
 
 /// Something the tool can report.
 #[derive(Debug, Clone, Copy)]
 pub enum Document<'a> {
     Micro(&'a MicroRun),
+    Load(&'a RunResult),
 }
 
 pub trait Exporter {

@@ -8,6 +8,7 @@ use super::units::{duration_ns, ratio};
 use super::{Document, Exporter};
 use crate::error::Result;
 use crate::micro::MicroRun;
+use crate::run::RunResult;
 
 pub struct Terminal;
 
@@ -15,6 +16,7 @@ impl Exporter for Terminal {
     fn render(&self, doc: Document<'_>) -> Result<String> {
         Ok(match doc {
             Document::Micro(run) => micro(run),
+            Document::Load(run) => load(run),
         })
     }
 }
@@ -84,4 +86,107 @@ fn micro(run: &MicroRun) -> String {
         ),
     };
     format!("{table}\n{verdict}\n")
+}
+
+#[derive(Tabled)]
+struct LoadRow {
+    route: String,
+    count: u64,
+    errors: u64,
+    #[tabled(rename = "req/s")]
+    rps: String,
+    p50: String,
+    p90: String,
+    p95: String,
+    p99: String,
+    max: String,
+    #[tabled(rename = "SLA p95")]
+    sla: String,
+}
+
+fn ms(v: f64) -> String {
+    duration_ns(v * 1e6)
+}
+
+fn load(run: &RunResult) -> String {
+    let row = |route: &str, s: &crate::stats::Summary, sla: String| LoadRow {
+        route: route.to_string(),
+        count: s.count,
+        errors: s.errors,
+        rps: format!("{:.1}", s.throughput_rps),
+        p50: ms(s.p50_ms),
+        p90: ms(s.p90_ms),
+        p95: ms(s.p95_ms),
+        p99: ms(s.p99_ms),
+        max: ms(s.max_ms),
+        sla,
+    };
+    let mut rows: Vec<LoadRow> = run
+        .routes
+        .iter()
+        .map(|(route, r)| {
+            let ok = r.summary.p95_ms <= run.profile.sla.p95_ms;
+            row(
+                route,
+                &r.summary,
+                format!(
+                    "{} {}",
+                    ms(run.profile.sla.p95_ms),
+                    if ok { "ok" } else { "MISSED" }
+                ),
+            )
+        })
+        .collect();
+    rows.push(row("all routes", &run.totals, String::new()));
+    let mut table = Table::new(rows);
+    table
+        .with(Style::sharp())
+        .modify(Columns::new(1..10), Alignment::right());
+    let mut out = format!("{table}\n");
+    if !run.errors_by_kind.is_empty() {
+        out.push_str("errors: ");
+        out.push_str(
+            &run.errors_by_kind
+                .iter()
+                .map(|(k, n)| format!("{n} × {k}"))
+                .collect::<Vec<_>>()
+                .join("; "),
+        );
+        out.push('\n');
+    }
+    for (label, s) in &run.resources.summaries {
+        out.push_str(&format!(
+            "{label}: CPU mean {:.0} % peak {:.0} % (of one core), RSS mean {:.1} MiB peak {:.1} MiB, {} samples\n",
+            s.cpu_mean_percent,
+            s.cpu_peak_percent,
+            s.rss_mean_bytes / 1048576.0,
+            s.rss_peak_bytes as f64 / 1048576.0,
+            s.samples
+        ));
+    }
+    let failed: Vec<String> = run
+        .checks
+        .iter()
+        .filter(|c| !c.passed)
+        .map(|c| {
+            format!(
+                "{} {:.3} {} {} {}",
+                c.name, c.actual, c.unit, c.comparison, c.target
+            )
+        })
+        .collect();
+    let verdict = if failed.is_empty() {
+        format!(
+            "PASS: profile {} met its SLA ({} checks) over {:.1} s, {:.1} req/s",
+            run.profile_name,
+            run.checks.len(),
+            run.duration_s,
+            run.totals.throughput_rps
+        )
+    } else {
+        format!("FAIL: profile {}: {}", run.profile_name, failed.join("; "))
+    };
+    out.push_str(&verdict);
+    out.push('\n');
+    out
 }

@@ -1,0 +1,287 @@
+//! The goose adapter: turns a [`Plan`] into goose scenarios at run time (one per journey, weighted
+//! by the user mix; `on_start` steps in order, loop steps by weight, think time scaled by the
+//! profile) and records every request in our [`Recorder`].
+//!
+//! Latency is measured around the whole request, from just before sending until the body has been
+//! read, in microseconds; goose's own figures are whole milliseconds and are not used. Goose runs
+//! a closed model (users wait for answers), so latencies are as each user saw them.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use goose::GooseAttack;
+use goose::config::GooseConfiguration;
+use goose::goose::{
+    GooseMethod, GooseRequest, GooseUser, Scenario, Transaction, TransactionResult,
+};
+use rand::seq::IndexedRandom;
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::scenario::template::{render, render_value};
+use crate::scenario::{Journey, Method, Plan, Step};
+use crate::stats::{Outcome, Recorder};
+
+/// Counts shared by every user of a run.
+#[derive(Debug, Default)]
+pub struct Counters {
+    /// Requests sent (the cap applies to this).
+    pub sent: AtomicU64,
+    /// Steps skipped because a variable they use was not captured yet.
+    pub skipped: AtomicU64,
+}
+
+struct Context {
+    recorder: Arc<Recorder>,
+    counters: Arc<Counters>,
+    max_requests: u64,
+}
+
+/// A step with its precomputed keys.
+struct StepRun {
+    journey: Arc<Journey>,
+    step: Step,
+    /// `POST /api/patient/sessions/{session_id}/choices`
+    route: String,
+    /// `patient/choice`
+    key: String,
+    /// Users of this journey started so far (numbers them 1, 2, …).
+    numbering: Arc<AtomicUsize>,
+}
+
+/// Variables of one simulated user.
+#[derive(Clone)]
+struct UserVars(BTreeMap<String, String>);
+
+/// The route key of a step: method and path template, `{{x}}` written `{x}`.
+pub fn route_key(step: &Step) -> String {
+    let path = step.path.replace("{{", "{").replace("}}", "}");
+    let path = path.split('?').next().unwrap_or(&path).to_string();
+    format!("{} {path}", step.method.as_str())
+}
+
+fn goose_method(m: Method) -> GooseMethod {
+    match m {
+        Method::Get => GooseMethod::Get,
+        Method::Post => GooseMethod::Post,
+        Method::Put => GooseMethod::Put,
+        Method::Patch => GooseMethod::Patch,
+        Method::Delete => GooseMethod::Delete,
+    }
+}
+
+fn transport_kind(e: &reqwest::Error) -> &'static str {
+    if e.is_timeout() {
+        "timeout"
+    } else if e.is_connect() {
+        "connect"
+    } else if e.is_body() || e.is_decode() {
+        "body"
+    } else {
+        "request"
+    }
+}
+
+async fn run_step(user: &mut GooseUser, s: &StepRun, ctx: &Context) -> TransactionResult {
+    if user.get_session_data::<UserVars>().is_none() {
+        let n = s.numbering.fetch_add(1, Ordering::Relaxed) + 1;
+        let mut vars = BTreeMap::new();
+        vars.insert("n".to_string(), n.to_string());
+        let username = render(&s.journey.username, &vars).unwrap_or_default();
+        vars.insert("username".to_string(), username);
+        vars.insert("password".to_string(), s.journey.password.clone());
+        user.set_session_data(UserVars(vars));
+    }
+    let mut vars = user
+        .get_session_data::<UserVars>()
+        .map(|v| v.0.clone())
+        .unwrap_or_default();
+    {
+        let mut rng = rand::rng();
+        for (name, pool) in &s.journey.pools {
+            if let Some(v) = pool.choose(&mut rng) {
+                vars.insert(name.clone(), v.clone());
+            }
+        }
+    }
+    let (Some(path), Some(body)) = (
+        render(&s.step.path, &vars),
+        s.step
+            .body
+            .as_ref()
+            .map(|b| render_value(b, &vars))
+            .unwrap_or(Some(Value::Null)),
+    ) else {
+        ctx.counters.skipped.fetch_add(1, Ordering::Relaxed);
+        return Ok(());
+    };
+    if ctx.counters.sent.fetch_add(1, Ordering::Relaxed) >= ctx.max_requests {
+        return Ok(()); // Request cap reached: the run sends nothing more until it ends.
+    }
+    let mut builder = user.get_request_builder(&goose_method(s.step.method), &path)?;
+    if let Some(token) = s.journey.bearer.as_ref().and_then(|b| vars.get(b)) {
+        builder = builder.bearer_auth(token);
+    }
+    if !body.is_null() {
+        builder = builder.json(&body);
+    }
+    let request = GooseRequest::builder()
+        .set_request_builder(builder)
+        .name(s.key.as_str())
+        .build();
+    let start = Instant::now();
+    let response = user.request(request).await;
+    let (outcome, captured) = match response {
+        Err(e) => (
+            Outcome::Transport(format!("{e}").chars().take(60).collect()),
+            None,
+        ),
+        Ok(r) => match r.response {
+            Err(e) => (Outcome::Transport(transport_kind(&e).to_string()), None),
+            Ok(resp) => {
+                let status = resp.status().as_u16();
+                let body = resp.bytes().await;
+                let outcome = match (&body, status == s.step.expect) {
+                    (Err(e), _) => Outcome::Transport(transport_kind(e).to_string()),
+                    (Ok(_), true) => Outcome::Ok,
+                    (Ok(_), false) => Outcome::Status {
+                        got: status,
+                        expected: s.step.expect,
+                    },
+                };
+                let captured = match (&outcome, body) {
+                    (Outcome::Ok, Ok(bytes)) if !s.step.capture.is_empty() => {
+                        serde_json::from_slice::<Value>(&bytes).ok()
+                    }
+                    _ => None,
+                };
+                (outcome, captured)
+            }
+        },
+    };
+    ctx.recorder
+        .record(&s.route, &s.key, start.elapsed(), &outcome);
+    if let (Some(json), Some(UserVars(stored))) =
+        (captured, user.get_session_data_mut::<UserVars>())
+    {
+        for (var, pointer) in &s.step.capture {
+            match json.pointer(pointer) {
+                Some(Value::String(v)) => {
+                    stored.insert(var.clone(), v.clone());
+                }
+                Some(v @ (Value::Number(_) | Value::Bool(_))) => {
+                    stored.insert(var.clone(), v.to_string());
+                }
+                // Nothing to capture this time (e.g. no active alert): later steps needing it wait.
+                _ => {
+                    stored.remove(var);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn transaction(s: Arc<StepRun>, ctx: Arc<Context>) -> Transaction {
+    let name = s.key.clone();
+    Transaction::new(Arc::new(move |user: &mut GooseUser| {
+        let s = s.clone();
+        let ctx = ctx.clone();
+        Box::pin(async move { run_step(user, &s, &ctx).await })
+    }))
+    .set_name(&name)
+}
+
+fn scale(ms: u64, factor: f64) -> Duration {
+    Duration::from_secs_f64(ms as f64 * factor / 1000.0)
+}
+
+fn scenario(
+    journey: &Journey,
+    weight: u32,
+    think_scale: f64,
+    ctx: &Arc<Context>,
+) -> Result<Scenario> {
+    let goose_err = |e: goose::GooseError| {
+        Error::Process(format!("goose rejected journey {}: {e}", journey.journey))
+    };
+    let shared = Arc::new(journey.clone());
+    let numbering = Arc::new(AtomicUsize::new(0));
+    let [min, max] = journey.think_time_ms;
+    let mut sc = Scenario::new(&journey.journey)
+        .set_weight(weight as usize)
+        .map_err(goose_err)?
+        .set_wait_time(scale(min, think_scale), scale(max, think_scale))
+        .map_err(goose_err)?;
+    let run = |step: &Step| {
+        Arc::new(StepRun {
+            journey: shared.clone(),
+            step: step.clone(),
+            route: route_key(step),
+            key: format!("{}/{}", journey.journey, step.name),
+            numbering: numbering.clone(),
+        })
+    };
+    for (i, step) in journey.on_start.iter().enumerate() {
+        sc = sc.register_transaction(
+            transaction(run(step), ctx.clone())
+                .set_on_start()
+                .set_sequence(i + 1),
+        );
+    }
+    for step in &journey.steps {
+        let t = transaction(run(step), ctx.clone())
+            .set_weight(step.weight as usize)
+            .map_err(goose_err)?;
+        sc = sc.register_transaction(t);
+    }
+    Ok(sc)
+}
+
+/// Runs `plan` against `target` (a base URL) and fills `recorder`. Returns when the run time is
+/// over; the request cap stops sending earlier if reached.
+pub async fn run(
+    plan: &Plan,
+    target: &str,
+    recorder: Arc<Recorder>,
+    counters: Arc<Counters>,
+) -> Result<()> {
+    let p = &plan.profile;
+    let ctx = Arc::new(Context {
+        recorder,
+        counters,
+        max_requests: p.max_requests,
+    });
+    let mut config = GooseConfiguration::default();
+    config.host = Some(target.to_string());
+    config.users = Some(p.users);
+    if p.users >= 2 && p.ramp_up_s > 0 {
+        config.increase_time = Some(format!("{}s", p.ramp_up_s));
+    } else {
+        config.increase_rate = Some(format!("{}", p.users));
+    }
+    // The hard time cap covers ramp-up: run time is what remains after it (at least 1 s).
+    config.run_time = Some(format!(
+        "{}s",
+        p.duration_s.saturating_sub(p.ramp_up_s).max(1)
+    ));
+    config.throttle_requests = p.throttle_rps.map(|r| r as usize);
+    // Goose's controllers are off unless asked for. Its own metrics are not used (ours are in
+    // µs), so it may reset them once users are launched: that is the one path on which it
+    // prints nothing to stdout, which belongs to our table.
+    config.quiet = 1;
+    config.no_print_metrics = true;
+    config.no_error_summary = true;
+    let mut attack = GooseAttack::initialize_with_config(config)
+        .map_err(|e| Error::Process(format!("goose: {e:?}")))?;
+    for j in &plan.journeys {
+        attack = attack.register_scenario(scenario(&j.journey, j.weight, p.think_scale, &ctx)?);
+    }
+    attack
+        .execute()
+        .await
+        .map_err(|e| Error::Process(format!("goose: {e:?}")))?;
+    Ok(())
+}

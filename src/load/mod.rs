@@ -1,0 +1,176 @@
+//! A load run: choose the target (the embedded reference service, started as a child process of
+//! the same binary so its CPU and memory are measured apart, or a `--target` on loopback), wait
+//! for its `/health`, sample resources, run the plan with goose, show progress, and assemble the
+//! [`RunResult`].
+
+pub mod target;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::driver::goose::{self as goose_driver, Counters};
+use crate::error::{Error, Result};
+use crate::run::{self, RunResult, TargetInfo};
+use crate::scenario::Plan;
+use crate::server::faults::FaultConfig;
+use crate::stats::Recorder;
+use crate::sysmon::{DEFAULT_INTERVAL, Sampler};
+use target::{EmbeddedServer, check_loopback, wait_healthy};
+
+/// Where the load goes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    /// Start `tta-bench serve` as a child with these faults injected.
+    Embedded { faults: FaultConfig },
+    /// An already running service (loopback only).
+    Url(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct LoadConfig {
+    pub plan: Plan,
+    pub target: Target,
+    pub sample_interval: Duration,
+    /// Live progress on stderr (drawn only on a terminal).
+    pub progress: bool,
+}
+
+impl LoadConfig {
+    pub fn new(plan: Plan, target: Target) -> Self {
+        Self {
+            plan,
+            target,
+            sample_interval: DEFAULT_INTERVAL,
+            progress: true,
+        }
+    }
+}
+
+/// Patients to seed in the embedded service so every simulated user has an account: patients
+/// 1…4U give clinicians 1…U (the service seeds N/4 clinicians), covering any user mix of U users.
+fn seed_users(plan: &Plan) -> u32 {
+    (plan.profile.users as u32).saturating_mul(4).max(4)
+}
+
+/// Runs the load described by `config`; `on_ready` is told the URL once the target is healthy.
+pub fn run(config: &LoadConfig, on_ready: impl FnOnce(&str)) -> Result<RunResult> {
+    let plan = &config.plan;
+    let (server, url) = match &config.target {
+        Target::Embedded { faults } => {
+            let server = EmbeddedServer::start(seed_users(plan), faults)?;
+            let url = server.url.clone();
+            (Some(server), url)
+        }
+        Target::Url(url) => {
+            check_loopback(url)?;
+            (None, url.trim_end_matches('/').to_string())
+        }
+    };
+    wait_healthy(&url, Duration::from_secs(15))?;
+    on_ready(&url);
+
+    let mut watched = vec![("harness".to_string(), std::process::id())];
+    if let Some(s) = &server {
+        watched.push(("server".to_string(), s.pid()));
+    }
+    let sampler = Sampler::start(watched, config.sample_interval);
+    let recorder = Arc::new(Recorder::new());
+    let counters = Arc::new(Counters::default());
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Process(format!("cannot start the async runtime: {e}")))?;
+    let started = Instant::now();
+    let progress = config
+        .progress
+        .then(|| progress::start(recorder.clone(), plan));
+    let outcome = runtime.block_on(goose_driver::run(
+        plan,
+        &url,
+        recorder.clone(),
+        counters.clone(),
+    ));
+    let seconds = started.elapsed().as_secs_f64();
+    if let Some(p) = progress {
+        p.finish();
+    }
+    let resources = sampler.finish();
+    if let Some(s) = server {
+        s.stop();
+    }
+    outcome?;
+    let (routes, steps, timeline) = recorder.finish();
+    if routes.is_empty() {
+        return Err(Error::Process(format!(
+            "no request reached {url}: every step was skipped"
+        )));
+    }
+    Ok(run::assemble(
+        TargetInfo {
+            url,
+            embedded: matches!(config.target, Target::Embedded { .. }),
+        },
+        &plan.profile_name,
+        &plan.profile,
+        seconds,
+        routes,
+        steps,
+        timeline,
+        counters.skipped.load(std::sync::atomic::Ordering::Relaxed),
+        resources,
+    ))
+}
+
+mod progress {
+    //! Live progress: elapsed, users, requests, errors, current rate, p95 so far.
+
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::thread::JoinHandle;
+    use std::time::Duration;
+
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+    use crate::scenario::Plan;
+    use crate::stats::Recorder;
+
+    pub struct Progress {
+        stop: Arc<AtomicBool>,
+        handle: JoinHandle<()>,
+    }
+
+    pub fn start(recorder: Arc<Recorder>, plan: &Plan) -> Progress {
+        let bar = ProgressBar::with_draw_target(
+            Some(plan.profile.duration_s),
+            ProgressDrawTarget::stderr(),
+        );
+        bar.set_style(
+            ProgressStyle::with_template("{elapsed_precise} [{bar:20}] {pos}/{len} s  {msg}")
+                .expect("static template")
+                .progress_chars("=> "),
+        );
+        let users = plan.profile.users;
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let handle = std::thread::spawn(move || {
+            while !flag.load(Ordering::Relaxed) {
+                let p = recorder.progress();
+                bar.set_position(bar.elapsed().as_secs());
+                bar.set_message(format!(
+                    "{users} users  {} requests  {} errors  {} req/s  p95 {:.1} ms",
+                    p.requests, p.errors, p.current_rps, p.p95_ms
+                ));
+                std::thread::sleep(Duration::from_millis(250));
+            }
+            bar.finish_and_clear();
+        });
+        Progress { stop, handle }
+    }
+
+    impl Progress {
+        pub fn finish(self) {
+            self.stop.store(true, Ordering::Relaxed);
+            let _ = self.handle.join();
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! The system under test: the embedded service as a child process, or a URL on loopback.
+
+use std::io::{BufRead, BufReader, Read};
+use std::net::{IpAddr, ToSocketAddrs};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use crate::error::{Error, Result};
+use crate::server::faults::FaultConfig;
+
+/// `tta-bench serve` started by this process on 127.0.0.1:0.
+pub struct EmbeddedServer {
+    child: Child,
+    pub url: String,
+}
+
+fn pairs<T: std::fmt::Display>(m: &std::collections::BTreeMap<String, T>) -> String {
+    m.iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+impl EmbeddedServer {
+    /// Starts the child and reads the URL it bound from its first stdout line. Rate limiting is
+    /// off: profiles send more than seed 004's 100 requests a minute per user by design.
+    pub fn start(seed_users: u32, faults: &FaultConfig) -> Result<Self> {
+        let exe = std::env::current_exe().map_err(|e| Error::io("current executable", e))?;
+        let mut cmd = Command::new(&exe);
+        cmd.args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--db",
+            ":memory:",
+            "--rate-limit",
+            "off",
+        ])
+        .args(["--seed-users", &seed_users.to_string()])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+        for (flag, value) in [
+            ("--inject-delay", pairs(&faults.delay_ms)),
+            ("--inject-cpu", pairs(&faults.cpu_factor)),
+            ("--inject-error", pairs(&faults.error_rate)),
+        ] {
+            if !value.is_empty() {
+                cmd.arg(flag).arg(value);
+            }
+        }
+        let mut child = cmd.spawn().map_err(|e| Error::io(&exe, e))?;
+        let stdout = child.stdout.take().expect("piped");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = tx.send(line);
+        });
+        let line = rx.recv_timeout(Duration::from_secs(30)).unwrap_or_default();
+        let url = line.trim().to_string();
+        if !url.starts_with("http://") {
+            let _ = child.kill();
+            let mut err = String::new();
+            if let Some(mut e) = child.stderr.take() {
+                let _ = e.read_to_string(&mut err);
+            }
+            let reason = err
+                .lines()
+                .last()
+                .unwrap_or("no address printed within 30 s")
+                .to_string();
+            return Err(Error::Process(format!(
+                "the embedded service did not start: {reason}"
+            )));
+        }
+        Ok(Self { child, url })
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Asks the child to stop gracefully (SIGTERM), waiting up to 10 s before killing it.
+    pub fn stop(mut self) {
+        #[cfg(unix)]
+        {
+            let _ = Command::new("kill")
+                .arg("-TERM")
+                .arg(self.child.id().to_string())
+                .status();
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = self.child.try_wait() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Refuses any target that is not on the loopback interface: loads never leave this machine.
+pub fn check_loopback(url: &str) -> Result<()> {
+    let bad = |why: &str| Error::Usage(format!("--target {url}: {why}"));
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+        .ok_or_else(|| bad("must start with http:// or https://"))?;
+    let authority = rest.split('/').next().unwrap_or_default();
+    let host_port = if authority.contains(':') {
+        authority.to_string()
+    } else {
+        format!("{authority}:80")
+    };
+    let addrs: Vec<IpAddr> = host_port
+        .to_socket_addrs()
+        .map_err(|e| bad(&format!("cannot resolve host: {e}")))?
+        .map(|a| a.ip())
+        .collect();
+    if addrs.is_empty() || !addrs.iter().all(|ip| ip.is_loopback()) {
+        return Err(bad(
+            "loads may only target loopback addresses (127.0.0.0/8, [::1], localhost)",
+        ));
+    }
+    Ok(())
+}
+
+/// Polls `GET {url}/health` until it answers 200, or fails naming the URL.
+pub fn wait_healthy(url: &str, within: Duration) -> Result<()> {
+    let client = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(2))
+        .build()
+        .map_err(|e| Error::Process(format!("http client: {e}")))?;
+    let deadline = Instant::now() + within;
+    let mut last;
+    loop {
+        match client.get(format!("{url}/health")).send() {
+            Ok(r) if r.status().is_success() => return Ok(()),
+            Ok(r) => last = format!("/health answered {}", r.status()),
+            Err(e) if e.is_connect() => last = "connection refused".to_string(),
+            Err(e) => last = e.to_string(),
+        }
+        if Instant::now() >= deadline {
+            return Err(Error::Process(format!("target {url} is down: {last}")));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_loopback_targets_pass() {
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://localhost:3000/",
+            "http://[::1]:9000",
+            "http://127.8.9.10:1",
+        ] {
+            assert!(check_loopback(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://10.0.0.1:80",
+            "http://192.168.1.2",
+            "http://8.8.8.8:53",
+            "ftp://127.0.0.1",
+            "127.0.0.1:80",
+        ] {
+            assert!(check_loopback(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,165 @@
+//! The result of a load run, as `--out` writes it (`schema/run-result.schema.json`): per-route and
+//! per-step summaries with their histograms kept whole, the per-second timeline, resources,
+//! errors by kind, and the profile's own SLA checks.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::environment::Environment;
+use crate::scenario::Profile;
+use crate::stats::{self, Second, Series, Summary};
+use crate::sysmon::Resources;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// One route's or step's figures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeriesResult {
+    pub summary: Summary,
+    pub errors: BTreeMap<String, u64>,
+    /// HdrHistogram V2, base64; latencies in µs.
+    pub histogram: String,
+}
+
+impl SeriesResult {
+    fn from_series(s: &Series, seconds: f64) -> Self {
+        Self {
+            summary: stats::summarize(&s.histogram, s.error_count(), seconds),
+            errors: s.errors.clone(),
+            histogram: stats::encode(&s.histogram),
+        }
+    }
+}
+
+/// What was loaded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetInfo {
+    pub url: String,
+    /// True when tta-bench started its own reference service.
+    pub embedded: bool,
+}
+
+/// A check of a run against a target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Check {
+    pub name: String,
+    /// `<=` or `>=`.
+    pub comparison: String,
+    pub target: f64,
+    pub actual: f64,
+    pub unit: String,
+    pub passed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunResult {
+    pub schema_version: u32,
+    pub kind: String,
+    pub created_unix_s: u64,
+    pub environment: Environment,
+    pub target: TargetInfo,
+    pub profile_name: String,
+    pub profile: Profile,
+    /// Measured from the first user start to the end of the run.
+    pub duration_s: f64,
+    pub totals: Summary,
+    pub routes: BTreeMap<String, SeriesResult>,
+    pub steps: BTreeMap<String, SeriesResult>,
+    pub timeline: Vec<Second>,
+    pub errors_by_kind: BTreeMap<String, u64>,
+    /// Steps not sent because a variable they use was not captured yet.
+    pub skipped_steps: u64,
+    pub resources: Resources,
+    pub checks: Vec<Check>,
+    pub passed: bool,
+}
+
+/// Assembles a run result from the recorder's series and judges the profile's SLA: p95 of every
+/// route, the success rate over all requests, and the throughput floor when the profile has one.
+#[allow(clippy::too_many_arguments)]
+pub fn assemble(
+    target: TargetInfo,
+    profile_name: &str,
+    profile: &Profile,
+    seconds: f64,
+    routes: BTreeMap<String, Series>,
+    steps: BTreeMap<String, Series>,
+    timeline: Vec<Second>,
+    skipped_steps: u64,
+    resources: Resources,
+) -> RunResult {
+    let mut all = Series::default();
+    let mut errors_by_kind: BTreeMap<String, u64> = BTreeMap::new();
+    for s in routes.values() {
+        all.histogram.add(&s.histogram).expect("same bounds");
+        for (k, n) in &s.errors {
+            *errors_by_kind.entry(k.clone()).or_default() += n;
+        }
+    }
+    all.errors = errors_by_kind.clone();
+    let totals = stats::summarize(&all.histogram, all.error_count(), seconds);
+    let routes: BTreeMap<String, SeriesResult> = routes
+        .iter()
+        .map(|(k, s)| (k.clone(), SeriesResult::from_series(s, seconds)))
+        .collect();
+    let steps = steps
+        .iter()
+        .map(|(k, s)| (k.clone(), SeriesResult::from_series(s, seconds)))
+        .collect();
+
+    let mut checks: Vec<Check> = routes
+        .iter()
+        .map(|(route, r)| Check {
+            name: format!("p95 {route}"),
+            comparison: "<=".into(),
+            target: profile.sla.p95_ms,
+            actual: r.summary.p95_ms,
+            unit: "ms".into(),
+            passed: r.summary.p95_ms <= profile.sla.p95_ms,
+        })
+        .collect();
+    let success = 1.0 - totals.error_rate;
+    checks.push(Check {
+        name: "success rate".into(),
+        comparison: ">=".into(),
+        target: profile.sla.success_rate,
+        actual: success,
+        unit: "ratio".into(),
+        passed: success >= profile.sla.success_rate,
+    });
+    if let Some(min) = profile.sla.min_rps {
+        checks.push(Check {
+            name: "throughput".into(),
+            comparison: ">=".into(),
+            target: min,
+            actual: totals.throughput_rps,
+            unit: "req/s".into(),
+            passed: totals.throughput_rps >= min,
+        });
+    }
+    let passed = checks.iter().all(|c| c.passed);
+    RunResult {
+        schema_version: SCHEMA_VERSION,
+        kind: "load".into(),
+        created_unix_s: crate::timefmt::now_ms() as u64 / 1000,
+        environment: Environment::detect(),
+        target,
+        profile_name: profile_name.to_string(),
+        profile: profile.clone(),
+        duration_s: seconds,
+        totals,
+        routes,
+        steps,
+        timeline,
+        errors_by_kind,
+        skipped_steps,
+        resources,
+        checks,
+        passed,
+    }
+}

@@ -1,0 +1,331 @@
+//! Latency statistics. Every request's latency goes into an HdrHistogram (microseconds, 3
+//! significant digits: each recorded value is within 0.1 % of the true one), per route and per
+//! journey step. Histograms are kept whole in run results, serialised in HdrHistogram's V2
+//! format and base64-encoded, so percentiles stay exact to that precision and histograms from
+//! several runs or machines merge exactly (`Histogram::add`). Summaries are derived, never stored
+//! alone.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use hdrhistogram::Histogram;
+use hdrhistogram::serialization::{Deserializer, Serializer, V2Serializer};
+use serde::{Deserialize, Serialize};
+
+/// Largest latency recorded: one hour, in µs. Longer values are clamped to it.
+pub const MAX_LATENCY_US: u64 = 3_600_000_000;
+
+pub fn new_histogram() -> Histogram<u64> {
+    Histogram::new_with_bounds(1, MAX_LATENCY_US, 3).expect("static bounds are valid")
+}
+
+/// Base64 of the V2 serialisation of `h`.
+pub fn encode(h: &Histogram<u64>) -> String {
+    let mut bytes = Vec::new();
+    V2Serializer::new()
+        .serialize(h, &mut bytes)
+        .expect("serialising into memory cannot fail");
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// Inverse of [`encode`].
+pub fn decode(text: &str) -> Result<Histogram<u64>, String> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .map_err(|e| format!("histogram is not base64: {e}"))?;
+    Deserializer::new()
+        .deserialize(&mut bytes.as_slice())
+        .map_err(|e| format!("histogram is not HdrHistogram V2: {e:?}"))
+}
+
+/// What happened to one request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The expected status came back.
+    Ok,
+    /// Another status came back.
+    Status { got: u16, expected: u16 },
+    /// No HTTP answer (connection refused, reset, timeout…).
+    Transport(String),
+}
+
+impl Outcome {
+    fn error_kind(&self) -> Option<String> {
+        match self {
+            Self::Ok => None,
+            Self::Status { got, expected } => Some(format!("status {got} (expected {expected})")),
+            Self::Transport(kind) => Some(format!("transport: {kind}")),
+        }
+    }
+}
+
+/// Latencies and errors of one route or step.
+#[derive(Debug, Clone)]
+pub struct Series {
+    pub histogram: Histogram<u64>,
+    pub errors: BTreeMap<String, u64>,
+}
+
+impl Default for Series {
+    fn default() -> Self {
+        Self {
+            histogram: new_histogram(),
+            errors: BTreeMap::new(),
+        }
+    }
+}
+
+impl Series {
+    fn record(&mut self, latency_us: u64, outcome: &Outcome) {
+        self.histogram
+            .saturating_record(latency_us.clamp(1, MAX_LATENCY_US));
+        if let Some(kind) = outcome.error_kind() {
+            *self.errors.entry(kind).or_default() += 1;
+        }
+    }
+
+    pub fn error_count(&self) -> u64 {
+        self.errors.values().sum()
+    }
+}
+
+/// Requests and errors in one second of the run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Second {
+    pub requests: u64,
+    pub errors: u64,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    routes: BTreeMap<String, Series>,
+    steps: BTreeMap<String, Series>,
+    all: Series,
+    timeline: Vec<Second>,
+}
+
+/// Thread-safe recorder shared by every simulated user.
+#[derive(Debug)]
+pub struct Recorder {
+    started: Instant,
+    inner: Mutex<Inner>,
+}
+
+/// A cheap look at the run so far, for progress output.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Progress {
+    pub requests: u64,
+    pub errors: u64,
+    pub p95_ms: f64,
+    /// Requests in the last complete second.
+    pub current_rps: u64,
+}
+
+impl Default for Recorder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Recorder {
+    pub fn new() -> Self {
+        Self {
+            started: Instant::now(),
+            inner: Mutex::new(Inner::default()),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Records one request under its route (e.g. `POST /api/patient/sessions/{session_id}/choices`)
+    /// and its journey step (e.g. `patient/choice`).
+    pub fn record(&self, route: &str, step: &str, latency: Duration, outcome: &Outcome) {
+        let us = latency.as_micros().min(u128::from(MAX_LATENCY_US)) as u64;
+        let second = self.started.elapsed().as_secs() as usize;
+        let mut inner = self.lock();
+        inner
+            .routes
+            .entry(route.to_string())
+            .or_default()
+            .record(us, outcome);
+        inner
+            .steps
+            .entry(step.to_string())
+            .or_default()
+            .record(us, outcome);
+        inner.all.record(us, outcome);
+        if inner.timeline.len() <= second {
+            inner.timeline.resize(second + 1, Second::default());
+        }
+        inner.timeline[second].requests += 1;
+        if *outcome != Outcome::Ok {
+            inner.timeline[second].errors += 1;
+        }
+    }
+
+    pub fn progress(&self) -> Progress {
+        let inner = self.lock();
+        let now = self.started.elapsed().as_secs() as usize;
+        Progress {
+            requests: inner.all.histogram.len(),
+            errors: inner.all.error_count(),
+            p95_ms: inner.all.histogram.value_at_quantile(0.95) as f64 / 1000.0,
+            current_rps: now
+                .checked_sub(1)
+                .and_then(|s| inner.timeline.get(s))
+                .map_or(0, |s| s.requests),
+        }
+    }
+
+    /// Takes the recorded series out: (routes, steps, per-second timeline).
+    pub fn finish(
+        &self,
+    ) -> (
+        BTreeMap<String, Series>,
+        BTreeMap<String, Series>,
+        Vec<Second>,
+    ) {
+        let mut inner = self.lock();
+        let inner = std::mem::take(&mut *inner);
+        (inner.routes, inner.steps, inner.timeline)
+    }
+}
+
+/// Figures derived from a histogram. Times in milliseconds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Summary {
+    pub count: u64,
+    pub errors: u64,
+    pub error_rate: f64,
+    /// Requests per second over the run's measured duration.
+    pub throughput_rps: f64,
+    pub min_ms: f64,
+    pub mean_ms: f64,
+    pub p50_ms: f64,
+    pub p90_ms: f64,
+    pub p95_ms: f64,
+    pub p99_ms: f64,
+    pub p999_ms: f64,
+    pub max_ms: f64,
+}
+
+/// Summarises a histogram recorded over `seconds`. Percentiles are HdrHistogram's
+/// `value_at_quantile`: the smallest recorded value (to 3 significant digits) at or below which
+/// that share of values lies, so they are monotone by construction.
+pub fn summarize(h: &Histogram<u64>, errors: u64, seconds: f64) -> Summary {
+    let ms = |us: u64| us as f64 / 1000.0;
+    let count = h.len();
+    let empty = count == 0;
+    Summary {
+        count,
+        errors,
+        error_rate: if empty {
+            0.0
+        } else {
+            errors as f64 / count as f64
+        },
+        throughput_rps: if seconds > 0.0 {
+            count as f64 / seconds
+        } else {
+            0.0
+        },
+        min_ms: if empty { 0.0 } else { ms(h.min()) },
+        mean_ms: if empty { 0.0 } else { h.mean() / 1000.0 },
+        p50_ms: ms(h.value_at_quantile(0.5)),
+        p90_ms: ms(h.value_at_quantile(0.9)),
+        p95_ms: ms(h.value_at_quantile(0.95)),
+        p99_ms: ms(h.value_at_quantile(0.99)),
+        p999_ms: ms(h.value_at_quantile(0.999)),
+        max_ms: if empty { 0.0 } else { ms(h.max()) },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serialisation_round_trips_exactly_and_merges() {
+        let mut a = new_histogram();
+        for v in [120, 340, 560, 10_000, 2_000_000] {
+            a.record(v).unwrap();
+        }
+        let back = decode(&encode(&a)).unwrap();
+        assert_eq!(back, a);
+        let mut b = new_histogram();
+        b.record(999).unwrap();
+        let mut merged = back.clone();
+        merged.add(decode(&encode(&b)).unwrap()).unwrap();
+        assert_eq!(merged.len(), 6);
+        assert_eq!(merged.max(), a.max());
+        assert!(
+            decode("not base64!")
+                .unwrap_err()
+                .starts_with("histogram is not base64")
+        );
+        assert!(
+            decode("AAAA")
+                .unwrap_err()
+                .starts_with("histogram is not HdrHistogram V2")
+        );
+    }
+
+    #[test]
+    fn summary_is_exact_to_three_digits_and_monotone() {
+        let mut h = new_histogram();
+        for v in 1..=1000u64 {
+            h.record(v * 1000).unwrap(); // 1 ms … 1000 ms
+        }
+        let s = summarize(&h, 10, 10.0);
+        assert_eq!((s.count, s.errors, s.throughput_rps), (1000, 10, 100.0));
+        assert!((s.error_rate - 0.01).abs() < 1e-12);
+        for (got, want) in [
+            (s.p50_ms, 500.0),
+            (s.p90_ms, 900.0),
+            (s.p95_ms, 950.0),
+            (s.p99_ms, 990.0),
+            (s.max_ms, 1000.0),
+        ] {
+            assert!((got - want).abs() / want <= 0.001, "{got} vs {want}");
+        }
+        let ps = [
+            s.min_ms, s.p50_ms, s.p90_ms, s.p95_ms, s.p99_ms, s.p999_ms, s.max_ms,
+        ];
+        assert!(ps.windows(2).all(|w| w[0] <= w[1]), "{ps:?}");
+        assert_eq!(summarize(&new_histogram(), 0, 0.0).max_ms, 0.0);
+    }
+
+    #[test]
+    fn recorder_keeps_routes_steps_errors_and_timeline() {
+        let r = Recorder::new();
+        r.record("GET /a", "j/a", Duration::from_millis(3), &Outcome::Ok);
+        r.record(
+            "GET /a",
+            "j/a2",
+            Duration::from_millis(5),
+            &Outcome::Status {
+                got: 500,
+                expected: 200,
+            },
+        );
+        r.record(
+            "GET /b",
+            "j/b",
+            Duration::from_millis(1),
+            &Outcome::Transport("connect".into()),
+        );
+        let p = r.progress();
+        assert_eq!((p.requests, p.errors), (3, 2));
+        let (routes, steps, timeline) = r.finish();
+        assert_eq!(routes["GET /a"].histogram.len(), 2);
+        assert_eq!(routes["GET /a"].errors["status 500 (expected 200)"], 1);
+        assert_eq!(routes["GET /b"].errors["transport: connect"], 1);
+        assert_eq!(steps.len(), 3);
+        assert_eq!(timeline.iter().map(|s| s.requests).sum::<u64>(), 3);
+    }
+}

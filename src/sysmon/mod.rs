@@ -1,0 +1,173 @@
+//! Resource sampling on its own thread (sysinfo): CPU % and RSS of each watched process (the
+//! server child and the harness itself, measured apart) and system CPU, every interval
+//! (default 250 ms). Process CPU % is of one core, so a busy two-core process shows up to 200.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use sysinfo::{CpuRefreshKind, Pid, ProcessRefreshKind, ProcessesToUpdate, RefreshKind, System};
+
+pub const DEFAULT_INTERVAL: Duration = Duration::from_millis(250);
+
+/// One reading of one process.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sample {
+    /// Milliseconds since sampling started.
+    pub t_ms: u64,
+    pub cpu_percent: f32,
+    pub rss_bytes: u64,
+}
+
+/// Mean and peak of a process's samples.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceSummary {
+    pub samples: usize,
+    pub cpu_mean_percent: f64,
+    pub cpu_peak_percent: f64,
+    pub rss_mean_bytes: f64,
+    pub rss_peak_bytes: u64,
+}
+
+/// Everything sampled during a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Resources {
+    pub interval_ms: u64,
+    /// Label (`server`, `harness`) → samples.
+    pub processes: BTreeMap<String, Vec<Sample>>,
+    pub summaries: BTreeMap<String, ResourceSummary>,
+    /// System-wide CPU %, 0-100 over all cores.
+    pub system_cpu: Vec<(u64, f32)>,
+}
+
+impl Resources {
+    /// No samples (sampling unavailable or failed).
+    pub fn empty(interval_ms: u64) -> Self {
+        Self {
+            interval_ms,
+            processes: BTreeMap::new(),
+            summaries: BTreeMap::new(),
+            system_cpu: Vec::new(),
+        }
+    }
+}
+
+pub struct Sampler {
+    stop: Arc<AtomicBool>,
+    handle: JoinHandle<Resources>,
+}
+
+impl Sampler {
+    /// Starts sampling `processes` (label, pid) every `interval`.
+    pub fn start(processes: Vec<(String, u32)>, interval: Duration) -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let handle = std::thread::spawn(move || run(processes, interval, &flag));
+        Self { stop, handle }
+    }
+
+    /// Stops sampling and returns what was sampled.
+    pub fn finish(self) -> Resources {
+        self.stop.store(true, Ordering::Relaxed);
+        self.handle.join().unwrap_or_else(|_| Resources::empty(0))
+    }
+}
+
+fn run(processes: Vec<(String, u32)>, interval: Duration, stop: &AtomicBool) -> Resources {
+    let Ok(mut system) = System::new_with_specifics(
+        RefreshKind::nothing().with_cpu(CpuRefreshKind::nothing().with_usage()),
+    ) else {
+        // No process information on this platform: the run goes on without resource figures.
+        return Resources::empty(interval.as_millis() as u64);
+    };
+    let pids: Vec<Pid> = processes.iter().map(|(_, p)| Pid::from_u32(*p)).collect();
+    let kind = ProcessRefreshKind::nothing().with_cpu().with_memory();
+    let start = Instant::now();
+    let mut out: BTreeMap<String, Vec<Sample>> = processes
+        .iter()
+        .map(|(l, _)| (l.clone(), Vec::new()))
+        .collect();
+    let mut system_cpu = Vec::new();
+    // CPU usage is a difference between two refreshes: prime once, then sample.
+    system.refresh_processes_specifics(ProcessesToUpdate::Some(&pids), true, kind);
+    system.refresh_cpu_usage();
+    while !stop.load(Ordering::Relaxed) {
+        let tick = Instant::now();
+        while tick.elapsed() < interval && !stop.load(Ordering::Relaxed) {
+            std::thread::sleep(Duration::from_millis(10).min(interval));
+        }
+        if stop.load(Ordering::Relaxed) && tick.elapsed() < interval {
+            break;
+        }
+        system.refresh_processes_specifics(ProcessesToUpdate::Some(&pids), true, kind);
+        system.refresh_cpu_usage();
+        let t_ms = start.elapsed().as_millis() as u64;
+        for ((label, _), pid) in processes.iter().zip(&pids) {
+            if let Some(p) = system.process(*pid) {
+                out.entry(label.clone()).or_default().push(Sample {
+                    t_ms,
+                    cpu_percent: p.cpu_usage(),
+                    rss_bytes: p.memory(),
+                });
+            }
+        }
+        system_cpu.push((t_ms, system.global_cpu_usage()));
+    }
+    let summaries = out.iter().map(|(l, s)| (l.clone(), summarize(s))).collect();
+    Resources {
+        interval_ms: interval.as_millis() as u64,
+        processes: out,
+        summaries,
+        system_cpu,
+    }
+}
+
+fn summarize(samples: &[Sample]) -> ResourceSummary {
+    let n = samples.len().max(1) as f64;
+    ResourceSummary {
+        samples: samples.len(),
+        cpu_mean_percent: samples
+            .iter()
+            .map(|s| f64::from(s.cpu_percent))
+            .sum::<f64>()
+            / n,
+        cpu_peak_percent: samples
+            .iter()
+            .map(|s| f64::from(s.cpu_percent))
+            .fold(0.0, f64::max),
+        rss_mean_bytes: samples.iter().map(|s| s.rss_bytes as f64).sum::<f64>() / n,
+        rss_peak_bytes: samples.iter().map(|s| s.rss_bytes).max().unwrap_or(0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn samples_this_process_and_summarises() {
+        let sampler = Sampler::start(
+            vec![("harness".into(), std::process::id())],
+            Duration::from_millis(20),
+        );
+        let start = Instant::now();
+        let mut x = 0u64;
+        while start.elapsed() < Duration::from_millis(150) {
+            x = x.wrapping_mul(31).wrapping_add(7);
+        }
+        std::hint::black_box(x);
+        let r = sampler.finish();
+        let s = &r.summaries["harness"];
+        assert!(s.samples >= 3, "{s:?}");
+        assert!(s.rss_peak_bytes > 0 && s.rss_mean_bytes > 0.0);
+        assert!(s.cpu_peak_percent > 0.0, "a busy loop uses CPU: {s:?}");
+        assert_eq!(r.interval_ms, 20);
+        assert!(!r.system_cpu.is_empty());
+    }
+}

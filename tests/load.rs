@@ -1,0 +1,252 @@
+//! `tta-bench load`: a smoke run against the real embedded service, and every way a run is
+//! refused or judged.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::support::{assert_one_line_error, tta};
+
+fn scenarios() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios")
+}
+
+/// A copy of the shipped scenarios with `profiles.yaml` edited by `edit`.
+fn scenario_copy(edit: impl Fn(String) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["patient.yaml", "clinician.yaml", "profiles.yaml"] {
+        let text = std::fs::read_to_string(scenarios().join(f)).unwrap();
+        let text = if f == "profiles.yaml" {
+            edit(text)
+        } else {
+            text
+        };
+        std::fs::write(dir.path().join(f), text).unwrap();
+    }
+    dir
+}
+
+fn load(dir: &Path, extra: &[&str], out: &Path) -> std::process::Output {
+    tta()
+        .args(["load", "--profile", "smoke", "--scenario-dir"])
+        .arg(dir)
+        .args(extra)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn smoke_run_records_every_step_losslessly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("run.json");
+    let o = load(
+        &scenarios(),
+        &[
+            "--think-scale",
+            "0",
+            "--duration",
+            "5",
+            "--sample-ms",
+            "100",
+        ],
+        &out,
+    );
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        stdout.starts_with('┌'),
+        "stdout holds only our table: {stdout}"
+    );
+    assert!(
+        stdout.contains("PASS: profile smoke met its SLA"),
+        "{stdout}"
+    );
+
+    let run: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(
+        (run["schema_version"].as_u64(), run["kind"].as_str()),
+        (Some(1), Some("load"))
+    );
+    assert_eq!(run["target"]["embedded"], true);
+    let steps = run["steps"].as_object().unwrap();
+    for step in [
+        "patient/login",
+        "patient/create_session",
+        "patient/create_check_in_session",
+        "patient/choice",
+        "patient/progress_update",
+        "patient/character_interaction",
+        "patient/emotional_state",
+        "patient/intervention",
+        "patient/crisis_check_in",
+        "clinician/login",
+        "clinician/dashboard",
+        "clinician/active_alerts",
+        "clinician/patient_progress",
+        "clinician/acknowledge_alert",
+    ] {
+        let count = steps
+            .get(step)
+            .map_or(0, |s| s["summary"]["count"].as_u64().unwrap());
+        assert!(count > 0, "step {step} never ran");
+    }
+    let mut total = 0;
+    for (route, r) in run["routes"].as_object().unwrap() {
+        let s = &r["summary"];
+        let ps: Vec<f64> = [
+            "min_ms", "p50_ms", "p90_ms", "p95_ms", "p99_ms", "p999_ms", "max_ms",
+        ]
+        .iter()
+        .map(|k| s[k].as_f64().unwrap())
+        .collect();
+        assert!(
+            ps.windows(2).all(|w| w[0] <= w[1]),
+            "{route}: percentiles not monotone: {ps:?}"
+        );
+        let h = tta_bench::stats::decode(r["histogram"].as_str().unwrap()).unwrap();
+        assert_eq!(
+            h.len(),
+            s["count"].as_u64().unwrap(),
+            "{route}: histogram holds every request"
+        );
+        total += h.len();
+    }
+    assert_eq!(total, run["totals"]["count"].as_u64().unwrap());
+    let timeline: u64 = run["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["requests"].as_u64().unwrap())
+        .sum();
+    assert_eq!(timeline, total);
+    for process in ["server", "harness"] {
+        let s = &run["resources"]["summaries"][process];
+        assert!(s["samples"].as_u64().unwrap() >= 5, "{process}: {s}");
+        assert!(s["rss_peak_bytes"].as_u64().unwrap() > 0, "{process}: {s}");
+    }
+    assert!(
+        run["resources"]["summaries"]["server"]["cpu_peak_percent"]
+            .as_f64()
+            .unwrap()
+            > 0.0
+    );
+}
+
+#[test]
+fn a_missed_sla_exits_1() {
+    let dir = scenario_copy(|t| {
+        t.replacen(
+            "sla: { p95_ms: 1000, success_rate: 0.99 }",
+            "sla: { p95_ms: 0.001, success_rate: 0.99 }",
+            1,
+        )
+    });
+    let out = dir.path().join("run.json");
+    let o = load(dir.path(), &["--duration", "2"], &out);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("MISSED") && stdout.contains("FAIL: profile smoke: p95 "),
+        "{stdout}"
+    );
+    let run: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(run["passed"], false);
+}
+
+#[test]
+fn a_target_that_is_down_exits_2_naming_it() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}");
+    let out = tempfile::tempdir().unwrap().path().join("never.json");
+    let o = tta()
+        .args(["load", "--target", &url, "--scenario-dir"])
+        .arg(scenarios())
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_one_line_error(&o, &format!("target {url} is down: connection refused"));
+    assert!(!out.exists());
+}
+
+#[test]
+fn targets_off_this_machine_are_refused() {
+    for (url, needle) in [
+        (
+            "http://10.1.2.3:8080",
+            "loads may only target loopback addresses",
+        ),
+        (
+            "http://192.168.0.1",
+            "loads may only target loopback addresses",
+        ),
+        ("127.0.0.1:80", "must start with http:// or https://"),
+    ] {
+        let o = tta()
+            .args(["load", "--target", url, "--scenario-dir"])
+            .arg(scenarios())
+            .output()
+            .unwrap();
+        assert_one_line_error(&o, needle);
+    }
+}
+
+#[test]
+fn invalid_scenarios_and_flags_exit_2_with_the_place() {
+    let dir = scenario_copy(|t| t.replacen("    users: 4\n", "    users: 4\n    userz: 5\n", 1));
+    let o = tta()
+        .args(["load", "--scenario-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_one_line_error(
+        &o,
+        "profiles.yaml:10:5: profiles.smoke: unknown field `userz`",
+    );
+
+    let dir = scenario_copy(|t| t);
+    let patient = dir.path().join("patient.yaml");
+    let text = std::fs::read_to_string(&patient)
+        .unwrap()
+        .replace("{{session_id}}/choices", "{{sesion_id}}/choices");
+    std::fs::write(&patient, text).unwrap();
+    let o = tta()
+        .args(["load", "--scenario-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_one_line_error(&o, "patient.yaml:");
+    assert_one_line_error(&o, "step choice: undefined variable {{sesion_id}}");
+
+    for (args, needle) in [
+        (&["load", "--profile", "huge"][..], "--profile huge: not in"),
+        (
+            &["load", "--duration", "soon"][..],
+            "--duration \"soon\": expected a duration",
+        ),
+        (&["load", "--users", "5000"][..], "--users must be 1-1000"),
+        (
+            &["load", "--inject-delay", "/health"][..],
+            "--inject-delay \"/health\": expected ROUTE=VALUE",
+        ),
+    ] {
+        let o = tta()
+            .args(args)
+            .arg("--scenario-dir")
+            .arg(scenarios())
+            .output()
+            .unwrap();
+        assert_one_line_error(&o, needle);
+    }
+}

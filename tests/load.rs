@@ -70,6 +70,7 @@ fn smoke_run_records_every_step_losslessly() {
     );
 
     let run: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    held_to_schema(&run);
     assert_eq!(
         (run["schema_version"].as_u64(), run["kind"].as_str()),
         (Some(1), Some("load"))
@@ -249,4 +250,42 @@ fn invalid_scenarios_and_flags_exit_2_with_the_place() {
             .unwrap();
         assert_one_line_error(&o, needle);
     }
+}
+
+/// The published schema names exactly the fields the binary writes, at every level it describes.
+fn held_to_schema(run: &Value) {
+    let schema: Value =
+        serde_json::from_str(include_str!("../schema/run-result.schema.json")).unwrap();
+    let keys = |v: &Value| -> Vec<String> { v.as_object().unwrap().keys().cloned().collect() };
+    let props = |v: &Value| -> Vec<String> { keys(&v["properties"]) };
+    assert_eq!(keys(run), props(&schema), "top level");
+    let defs = &schema["$defs"];
+    assert_eq!(keys(&run["totals"]), props(&defs["summary"]), "summary");
+    let (_, route) = run["routes"].as_object().unwrap().iter().next().unwrap();
+    assert_eq!(keys(route), props(&defs["series"]), "series");
+    assert_eq!(
+        keys(&run["resources"]["summaries"]["server"]),
+        props(&defs["resource_summary"]),
+        "resource summary"
+    );
+    assert_eq!(
+        keys(&run["resources"]["processes"]["server"][0]),
+        props(&defs["sample"]),
+        "sample"
+    );
+    assert_eq!(
+        keys(&run["checks"][0]),
+        props(&schema["properties"]["checks"]["items"]),
+        "check"
+    );
+    assert_eq!(
+        keys(&run["profile"]),
+        props(&schema["properties"]["profile"]),
+        "profile"
+    );
+    assert_eq!(
+        keys(&run["environment"]),
+        props(&schema["properties"]["environment"]),
+        "environment"
+    );
 }

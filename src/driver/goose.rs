@@ -89,31 +89,41 @@ async fn run_step(user: &mut GooseUser, s: &StepRun, ctx: &Context) -> Transacti
         let n = s.numbering.fetch_add(1, Ordering::Relaxed) + 1;
         let mut vars = BTreeMap::new();
         vars.insert("n".to_string(), n.to_string());
-        let username = render(&s.journey.username, &vars).unwrap_or_default();
+        let username = render(&s.journey.username, &|k: &str| {
+            vars.get(k).map(String::as_str)
+        })
+        .unwrap_or_default();
         vars.insert("username".to_string(), username);
         vars.insert("password".to_string(), s.journey.password.clone());
         user.set_session_data(UserVars(vars));
     }
-    let mut vars = user
-        .get_session_data::<UserVars>()
-        .map(|v| v.0.clone())
-        .unwrap_or_default();
-    {
+    let vars = &user.get_session_data::<UserVars>().expect("set above").0;
+    // One pick per pool per request; a pool shadows a capture of the same name.
+    let picks: Vec<(&str, &str)> = {
         let mut rng = rand::rng();
-        for (name, pool) in &s.journey.pools {
-            if let Some(v) = pool.choose(&mut rng) {
-                vars.insert(name.clone(), v.clone());
-            }
-        }
-    }
-    let (Some(path), Some(body)) = (
-        render(&s.step.path, &vars),
+        s.journey
+            .pools
+            .iter()
+            .filter_map(|(name, pool)| pool.choose(&mut rng).map(|v| (name.as_str(), v.as_str())))
+            .collect()
+    };
+    let lookup = |name: &str| -> Option<&str> {
+        picks
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| *v)
+            .or_else(|| vars.get(name).map(String::as_str))
+    };
+    let rendered = (
+        render(&s.step.path, &lookup),
         s.step
             .body
             .as_ref()
-            .map(|b| render_value(b, &vars))
+            .map(|b| render_value(b, &lookup))
             .unwrap_or(Some(Value::Null)),
-    ) else {
+        s.journey.bearer.as_ref().and_then(|b| vars.get(b)).cloned(),
+    );
+    let (Some(path), Some(body), bearer) = rendered else {
         ctx.counters.skipped.fetch_add(1, Ordering::Relaxed);
         return Ok(());
     };
@@ -121,7 +131,7 @@ async fn run_step(user: &mut GooseUser, s: &StepRun, ctx: &Context) -> Transacti
         return Ok(()); // Request cap reached: the run sends nothing more until it ends.
     }
     let mut builder = user.get_request_builder(&goose_method(s.step.method), &path)?;
-    if let Some(token) = s.journey.bearer.as_ref().and_then(|b| vars.get(b)) {
+    if let Some(token) = bearer {
         builder = builder.bearer_auth(token);
     }
     if !body.is_null() {
@@ -271,6 +281,9 @@ pub async fn run(
     // Goose's controllers are off unless asked for. Its own metrics are not used (ours are in
     // µs), so it may reset them once users are launched: that is the one path on which it
     // prints nothing to stdout, which belongs to our table.
+    // Goose's own metrics (whole milliseconds, sent per request over a channel to an aggregator)
+    // are not used: turning them off removes that per-request cost from the generator.
+    config.no_metrics = true;
     config.quiet = 1;
     config.no_print_metrics = true;
     config.no_error_summary = true;

@@ -1,7 +1,5 @@
 //! `{{name}}` templates in paths and bodies.
 
-use std::collections::BTreeMap;
-
 use serde_json::Value;
 
 /// The variables a template string uses, or what is wrong with it.
@@ -54,16 +52,16 @@ pub fn value_variables(v: &Value) -> Result<Vec<String>, String> {
     Ok(out)
 }
 
-/// Fills a validated template; `None` when a variable has no value yet (e.g. a capture from a
-/// step that has not run).
-pub fn render(template: &str, vars: &BTreeMap<String, String>) -> Option<String> {
+/// Fills a validated template with `lookup`'s values; `None` when a variable has no value yet
+/// (e.g. a capture from a step that has not run).
+pub fn render<'v>(template: &str, lookup: &impl Fn(&str) -> Option<&'v str>) -> Option<String> {
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;
     while let Some(open) = rest.find("{{") {
         out.push_str(&rest[..open]);
         let after = &rest[open + 2..];
         let close = after.find("}}")?;
-        out.push_str(vars.get(after[..close].trim())?);
+        out.push_str(lookup(after[..close].trim())?);
         rest = &after[close + 2..];
     }
     out.push_str(rest);
@@ -72,17 +70,17 @@ pub fn render(template: &str, vars: &BTreeMap<String, String>) -> Option<String>
 
 /// Fills every string of a JSON value. A string that is exactly one `{{var}}` whose value is a
 /// number stays a string: bodies are what the scenario author wrote.
-pub fn render_value(v: &Value, vars: &BTreeMap<String, String>) -> Option<Value> {
+pub fn render_value<'v>(v: &Value, lookup: &impl Fn(&str) -> Option<&'v str>) -> Option<Value> {
     Some(match v {
-        Value::String(s) => Value::String(render(s, vars)?),
+        Value::String(s) => Value::String(render(s, lookup)?),
         Value::Array(a) => Value::Array(
             a.iter()
-                .map(|x| render_value(x, vars))
+                .map(|x| render_value(x, lookup))
                 .collect::<Option<_>>()?,
         ),
         Value::Object(m) => Value::Object(
             m.iter()
-                .map(|(k, x)| Some((k.clone(), render_value(x, vars)?)))
+                .map(|(k, x)| Some((k.clone(), render_value(x, lookup)?)))
                 .collect::<Option<_>>()?,
         ),
         other => other.clone(),
@@ -93,6 +91,7 @@ pub fn render_value(v: &Value, vars: &BTreeMap<String, String>) -> Option<Value>
 mod tests {
     use super::*;
     use serde_json::json;
+    use std::collections::BTreeMap;
 
     #[test]
     fn finds_and_checks_variables() {
@@ -121,10 +120,11 @@ mod tests {
     #[test]
     fn renders_or_reports_missing() {
         let vars: BTreeMap<String, String> = [("id".to_string(), "7".to_string())].into();
-        assert_eq!(render("/s/{{id}}/c", &vars).as_deref(), Some("/s/7/c"));
-        assert_eq!(render("/s/{{other}}", &vars), None);
+        let lookup = |k: &str| vars.get(k).map(String::as_str);
+        assert_eq!(render("/s/{{id}}/c", &lookup).as_deref(), Some("/s/7/c"));
+        assert_eq!(render("/s/{{other}}", &lookup), None);
         assert_eq!(
-            render_value(&json!({ "t": "id {{id}}", "n": 3 }), &vars),
+            render_value(&json!({ "t": "id {{id}}", "n": 3 }), &lookup),
             Some(json!({ "t": "id 7", "n": 3 }))
         );
     }

@@ -3,7 +3,10 @@
 use std::io::Write;
 
 use crate::cli::convert::{CoreRequest, filter};
-use crate::cli::{Cli, Command, CoreArgs, LoadArgs, MicroArgs, MicroWorkerArgs, ServeArgs};
+use crate::cli::{
+    CheckArgs, Cli, Command, CoreArgs, LoadArgs, MicroArgs, MicroWorkerArgs, ServeArgs,
+    ThresholdsCommand,
+};
 use crate::error::{Error, Result};
 use crate::export::json::Json;
 use crate::export::terminal::Terminal;
@@ -42,6 +45,23 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Core(a) => run_core(a),
         Command::Serve(a) => run_serve(a),
         Command::Load(a) => run_load(a),
+        Command::Check(a) => run_check(a),
+        Command::Thresholds(ThresholdsCommand::Check { thresholds }) => {
+            let t = crate::sla::Thresholds::load(thresholds)?;
+            emit(&format!(
+                "{}: valid ({} micro budgets, {} route levels, {} profiles; regression limits +{}% latency, +{}% memory, +{}% CPU, -{}% throughput at {} confidence)\n",
+                thresholds.display(),
+                t.micro.len(),
+                t.api.routes.len() + 1,
+                t.profiles.len(),
+                t.regression.response_time.0.value,
+                t.regression.memory.0.value,
+                t.regression.cpu.0.value,
+                t.regression.throughput.0.value,
+                t.regression.confidence
+            ))?;
+            Ok(Outcome::Pass)
+        }
         Command::MicroWorker(a) => run_micro_worker(a),
     }
 }
@@ -133,5 +153,16 @@ fn run_load(args: &LoadArgs) -> Result<Outcome> {
         Outcome::Pass
     } else {
         Outcome::Fail
+    })
+}
+
+fn run_check(args: &CheckArgs) -> Result<Outcome> {
+    let thresholds = crate::sla::Thresholds::load(&args.thresholds)?;
+    let saved = crate::check::SavedRun::load(&args.run)?;
+    let checks = crate::check::evaluate(&saved, &thresholds);
+    emit(&crate::export::terminal::checks_table(&checks, args.all))?;
+    Ok(match crate::verdict::outcome(&checks) {
+        crate::verdict::Outcome::Pass => Outcome::Pass,
+        crate::verdict::Outcome::Fail => Outcome::Fail,
     })
 }

@@ -4,6 +4,7 @@
 //! the result to an exit code (0 pass, 1 fail, 2 could not judge).
 
 pub mod app;
+pub mod check;
 pub mod cli;
 pub mod core;
 pub mod driver;
@@ -17,7 +18,9 @@ pub mod probe;
 pub mod run;
 pub mod scenario;
 pub mod server;
+pub mod sla;
 pub mod stats;
 pub mod sysmon;
 pub mod timefmt;
+pub mod verdict;
 pub mod yaml;

@@ -1,5 +1,6 @@
 //! Integration tests: each module runs the real `tta-bench` binary.
 
+mod check;
 mod core_probe;
 mod exit_codes;
 mod load;

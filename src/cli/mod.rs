@@ -30,6 +30,11 @@ pub enum Command {
     /// Drive the patient and clinician journeys (goose) against the embedded service or a
     /// loopback --target, and check the profile's SLA.
     Load(LoadArgs),
+    /// Judge a saved run (load or micro JSON) against thresholds.yaml.
+    Check(CheckArgs),
+    /// Work with thresholds.yaml.
+    #[command(subcommand)]
+    Thresholds(ThresholdsCommand),
     /// Internal: the child process that runs Criterion for `micro`.
     #[command(hide = true)]
     MicroWorker(MicroWorkerArgs),
@@ -170,4 +175,24 @@ pub struct LoadArgs {
     /// Embedded service only: error rate per route template, ROUTE=RATE[,…].
     #[arg(long, value_name = "ROUTE=RATE,…")]
     pub inject_error: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// A run written by `load --out` or `micro --out`.
+    pub run: PathBuf,
+    #[arg(long, value_name = "FILE", default_value = "thresholds.yaml")]
+    pub thresholds: PathBuf,
+    /// Show every check, not only failing and warning ones.
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ThresholdsCommand {
+    /// Validate a thresholds file (exit 0 when valid, 2 with file:line:col when not).
+    Check {
+        #[arg(long, value_name = "FILE", default_value = "thresholds.yaml")]
+        thresholds: PathBuf,
+    },
 }

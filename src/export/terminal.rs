@@ -190,3 +190,77 @@ fn load(run: &RunResult) -> String {
     out.push('\n');
     out
 }
+
+#[derive(Tabled)]
+struct CheckRow {
+    status: &'static str,
+    check: String,
+    actual: String,
+    limit: String,
+    source: String,
+}
+
+fn status_word(s: crate::verdict::Status) -> &'static str {
+    match s {
+        crate::verdict::Status::Pass => "ok",
+        crate::verdict::Status::Improved => "IMPROVED",
+        crate::verdict::Status::Warn => "WARN",
+        crate::verdict::Status::Fail => "FAIL",
+    }
+}
+
+fn figure(v: f64, unit: &str) -> String {
+    match unit {
+        "ms" => ms(v),
+        "ns" => duration_ns(v),
+        "%" => format!("{v:.1} %"),
+        "MiB" => format!("{v:.1} MiB"),
+        "req/s" => format!("{v:.1} req/s"),
+        _ => format!("{v:.3} {unit}"),
+    }
+}
+
+/// The verdict line first, then the failing and warning checks (all with `all`).
+pub fn checks_table(checks: &[crate::verdict::Check], all: bool) -> String {
+    use crate::verdict::Status;
+    let count = |s: Status| checks.iter().filter(|c| c.status == s).count();
+    let (fail, warn, improved) = (
+        count(Status::Fail),
+        count(Status::Warn),
+        count(Status::Improved),
+    );
+    let verdict = if fail > 0 {
+        format!(
+            "FAIL: {fail} of {} checks failed ({warn} warnings)",
+            checks.len()
+        )
+    } else {
+        format!(
+            "PASS: {} checks, {warn} warnings, {improved} improvements",
+            checks.len()
+        )
+    };
+    let rows: Vec<CheckRow> = checks
+        .iter()
+        .filter(|c| all || c.status != Status::Pass)
+        .map(|c| CheckRow {
+            status: status_word(c.status),
+            check: c.name.clone(),
+            actual: figure(c.actual, &c.unit),
+            limit: format!(
+                "{} {}{}",
+                c.comparison,
+                figure(c.limit, &c.unit),
+                c.warning
+                    .map_or(String::new(), |w| format!(" (warn {})", figure(w, &c.unit)))
+            ),
+            source: c.detail.clone().unwrap_or_else(|| c.source.clone()),
+        })
+        .collect();
+    if rows.is_empty() {
+        return format!("{verdict}\n");
+    }
+    let mut table = Table::new(rows);
+    table.with(Style::sharp());
+    format!("{verdict}\n{table}\n")
+}

@@ -1,0 +1,329 @@
+//! Absolute SLAs and regression limits (`thresholds.yaml`), and the pure evaluation of runs
+//! against them. Every figure names its source in the TTA documents.
+//!
+//! Levels: a value above `critical` fails; above `warning` (but not critical) it warns, which is
+//! reported but does not fail the gate. Where a seed gives one figure only, it is the critical one.
+
+pub mod units;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::micro::MicroRun;
+use crate::run::RunResult;
+use crate::verdict::{Check, Status};
+use crate::yaml;
+use units::{Duration, Percent, Rate, Size};
+
+/// A latency limit with its source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LatencyLevel {
+    #[serde(default)]
+    pub warning: Option<Duration>,
+    pub critical: Duration,
+    pub source: String,
+}
+
+/// A micro-benchmark budget (mean time per operation).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Budget {
+    pub max: Duration,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Api {
+    /// p95 limit of routes not listed.
+    pub default_p95: LatencyLevel,
+    /// Route (`METHOD /path/{variable}`) → p95 limit.
+    #[serde(default)]
+    pub routes: BTreeMap<String, LatencyLevel>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SizeLevel {
+    pub warning: Size,
+    pub critical: Size,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PercentLevel {
+    pub warning: Percent,
+    pub critical: Percent,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Resources {
+    /// Peak RSS of the service process.
+    pub server_rss: SizeLevel,
+    /// Mean CPU of the service process, as a share of the whole machine.
+    pub server_cpu: PercentLevel,
+}
+
+/// Throughput expected of a load profile (seed 001's throughput table).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Throughput {
+    /// Below this: warning.
+    pub target: Rate,
+    /// Below this: failure.
+    pub threshold: Rate,
+    /// p95 of every route must stay under this.
+    pub max_latency: Duration,
+    pub source: String,
+}
+
+/// Regression limits (seed 001) and the statistics that judge them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Regression {
+    pub response_time: Percent,
+    pub memory: Percent,
+    pub cpu: Percent,
+    pub throughput: Percent,
+    /// Confidence of the significance test (e.g. 0.95: one-sided α = 0.05).
+    pub confidence: f64,
+    /// Repetitions per side below which a regression cannot be judged significant.
+    pub min_repetitions: u32,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Thresholds {
+    pub version: u32,
+    /// Benchmark name prefix (`init/`, `crisis/`, …) → budget.
+    pub micro: BTreeMap<String, Budget>,
+    pub api: Api,
+    pub resources: Resources,
+    /// Profile name → throughput expectations.
+    pub profiles: BTreeMap<String, Throughput>,
+    pub regression: Regression,
+}
+
+impl Thresholds {
+    /// Reads and validates a thresholds file; errors are `file:line:col: message`.
+    pub fn load(path: &Path) -> Result<Self> {
+        let origin = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let t: Thresholds = yaml::parse(&origin, &text)?;
+        let fail = |needle: &str, message: String| {
+            let (line, column) = yaml::locate(&text, needle);
+            Err(Error::Parse {
+                origin: origin.clone(),
+                line,
+                column,
+                message,
+            })
+        };
+        if t.version != 1 {
+            return fail(
+                "version",
+                format!(
+                    "version {} is not supported (this tool reads version 1)",
+                    t.version
+                ),
+            );
+        }
+        let r = &t.regression;
+        if !(0.5..1.0).contains(&r.confidence) {
+            return fail(
+                "confidence",
+                format!(
+                    "regression.confidence must be within 0.5-1 (exclusive), got {}",
+                    r.confidence
+                ),
+            );
+        }
+        if r.min_repetitions < 2 {
+            return fail(
+                "min_repetitions",
+                format!(
+                    "regression.min_repetitions must be at least 2, got {}",
+                    r.min_repetitions
+                ),
+            );
+        }
+        for (name, p) in [
+            ("response_time", r.response_time),
+            ("memory", r.memory),
+            ("cpu", r.cpu),
+            ("throughput", r.throughput),
+        ] {
+            if p.0.value <= 0.0 || (name == "throughput" && p.0.value >= 100.0) {
+                return fail(
+                    name,
+                    format!(
+                        "regression.{name} must be a positive percentage{}",
+                        if name == "throughput" {
+                            " below 100%"
+                        } else {
+                            ""
+                        }
+                    ),
+                );
+            }
+        }
+        let mut levels: Vec<(&str, &LatencyLevel)> = vec![("default_p95", &t.api.default_p95)];
+        levels.extend(t.api.routes.iter().map(|(k, v)| (k.as_str(), v)));
+        for (name, l) in levels {
+            if let Some(w) = l.warning
+                && w.0.value > l.critical.0.value
+            {
+                return fail(
+                    name,
+                    format!("{name}: warning {} is above critical {}", w.0, l.critical.0),
+                );
+            }
+        }
+        for (name, p) in &t.profiles {
+            if p.threshold.0.value > p.target.0.value {
+                return fail(
+                    name,
+                    format!(
+                        "profile {name}: threshold {} is above target {}",
+                        p.threshold.0, p.target.0
+                    ),
+                );
+            }
+        }
+        Ok(t)
+    }
+
+    /// The p95 limit of a route.
+    pub fn route_level(&self, route: &str) -> &LatencyLevel {
+        self.api.routes.get(route).unwrap_or(&self.api.default_p95)
+    }
+
+    /// The budget of a micro-benchmark (longest matching prefix).
+    pub fn budget(&self, name: &str) -> Option<(&str, &Budget)> {
+        self.micro
+            .iter()
+            .filter(|(prefix, _)| name.starts_with(prefix.as_str()))
+            .max_by_key(|(prefix, _)| prefix.len())
+            .map(|(p, b)| (p.as_str(), b))
+    }
+}
+
+/// Status of `actual` against an upper limit with an optional warning level.
+fn upper(actual: f64, warning: Option<f64>, critical: f64) -> Status {
+    if actual > critical {
+        Status::Fail
+    } else if warning.is_some_and(|w| actual > w) {
+        Status::Warn
+    } else {
+        Status::Pass
+    }
+}
+
+/// SLA checks of a load run: p95 of every route, the profile's throughput, server memory and CPU.
+pub fn evaluate_load(run: &RunResult, t: &Thresholds) -> Vec<Check> {
+    let mut out = Vec::new();
+    let throughput = t.profiles.get(&run.profile_name);
+    for (route, r) in &run.routes {
+        let l = t.route_level(route);
+        let mut critical = l.critical.0.ms();
+        let mut source = l.source.clone();
+        if let Some(p) = throughput
+            && p.max_latency.0.ms() < critical
+        {
+            critical = p.max_latency.0.ms();
+            source = p.source.clone();
+        }
+        let warning = l.warning.map(|w| w.0.ms().min(critical));
+        out.push(Check::sla(
+            format!("p95 {route}"),
+            "ms",
+            r.summary.p95_ms,
+            warning,
+            critical,
+            &source,
+            upper(r.summary.p95_ms, warning, critical),
+        ));
+    }
+    if let Some(p) = throughput {
+        let actual = run.totals.throughput_rps;
+        let status = if actual < p.threshold.0.value {
+            Status::Fail
+        } else if actual < p.target.0.value {
+            Status::Warn
+        } else {
+            Status::Pass
+        };
+        let mut c = Check::sla(
+            "throughput".into(),
+            "req/s",
+            actual,
+            Some(p.target.0.value),
+            p.threshold.0.value,
+            &p.source,
+            status,
+        );
+        c.comparison = ">=".into();
+        out.push(c);
+    }
+    if let Some(server) = run.resources.summaries.get("server") {
+        let rss = &t.resources.server_rss;
+        let (w, c) = (
+            rss.warning.0.value / 1048576.0,
+            rss.critical.0.value / 1048576.0,
+        );
+        let peak = server.rss_peak_bytes as f64 / 1048576.0;
+        out.push(Check::sla(
+            "server RSS peak".into(),
+            "MiB",
+            peak,
+            Some(w),
+            c,
+            &rss.source,
+            upper(peak, Some(w), c),
+        ));
+        let cpu = &t.resources.server_cpu;
+        let share = server.cpu_mean_percent / run.environment.logical_cpus.max(1) as f64;
+        let (w, c) = (cpu.warning.0.value, cpu.critical.0.value);
+        out.push(Check::sla(
+            "server CPU mean (share of machine)".into(),
+            "%",
+            share,
+            Some(w),
+            c,
+            &cpu.source,
+            upper(share, Some(w), c),
+        ));
+    }
+    out
+}
+
+/// SLA checks of a micro run: each operation's mean against its budget.
+pub fn evaluate_micro(run: &MicroRun, t: &Thresholds) -> Vec<Check> {
+    run.operations
+        .iter()
+        .filter_map(|o| {
+            let (_, b) = t.budget(&o.name)?;
+            let max = b.max.0.value;
+            Some(Check::sla(
+                format!("mean {}", o.name),
+                "ns",
+                o.mean_ns,
+                None,
+                max,
+                &b.source,
+                upper(o.mean_ns, None, max),
+            ))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

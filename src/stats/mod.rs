@@ -5,6 +5,8 @@
 //! several runs or machines merge exactly (`Histogram::add`). Summaries are derived, never stored
 //! alone.
 
+pub mod compare;
+
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};

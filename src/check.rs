@@ -71,7 +71,7 @@ impl SavedRun {
 
     /// Figures that cannot be: negative or non-finite latencies, empty histograms, counts that
     /// disagree with their histogram.
-    fn validate(&self) -> std::result::Result<(), String> {
+    pub fn validate(&self) -> std::result::Result<(), String> {
         match self {
             Self::Load(r) => {
                 for (route, s) in &r.routes {

@@ -4,6 +4,7 @@
 //! the result to an exit code (0 pass, 1 fail, 2 could not judge).
 
 pub mod app;
+pub mod baseline;
 pub mod check;
 pub mod cli;
 pub mod core;

@@ -1,0 +1,252 @@
+//! Versioned baselines: immutable dated files `baselines/YYYY-MM-DD-<label>.json` holding the
+//! repeated runs of a build, its environment fingerprint and a machine calibration score, and a
+//! `current` pointer file naming the one comparisons use. Every write is atomic (temporary file,
+//! then rename); nothing is overwritten without `force`.
+
+pub mod calibration;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::environment::Environment;
+use crate::error::{Error, Result};
+use crate::fsutil::write_atomic;
+use crate::micro::MicroRun;
+use crate::run::RunResult;
+
+pub const SCHEMA_VERSION: u32 = 1;
+pub const POINTER: &str = "current";
+
+/// A baseline file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Baseline {
+    pub schema_version: u32,
+    pub kind: String,
+    pub label: String,
+    /// RFC 3339.
+    pub created: String,
+    pub environment: Environment,
+    pub git_commit: Option<String>,
+    pub calibration: calibration::Calibration,
+    /// Repetitions of the load run (same profile).
+    pub load_runs: Vec<RunResult>,
+    pub micro_runs: Vec<MicroRun>,
+}
+
+impl Baseline {
+    pub fn new(label: &str, load_runs: Vec<RunResult>, micro_runs: Vec<MicroRun>) -> Self {
+        Self {
+            schema_version: SCHEMA_VERSION,
+            kind: "baseline".into(),
+            label: label.to_string(),
+            created: crate::timefmt::rfc3339(crate::timefmt::now_ms()),
+            environment: Environment::detect(),
+            git_commit: git_commit(),
+            calibration: calibration::measure(),
+            load_runs,
+            micro_runs,
+        }
+    }
+
+    /// Reads and checks a baseline file; every problem names the file.
+    pub fn load(path: &Path) -> Result<Self> {
+        let origin = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let value: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| Error::json(&origin, &e))?;
+        let invalid = |message: String| Error::Invalid {
+            origin: origin.clone(),
+            message,
+        };
+        if value.get("kind").and_then(|k| k.as_str()) != Some("baseline") {
+            return Err(invalid(
+                "not a tta-bench baseline (kind is not \"baseline\")".into(),
+            ));
+        }
+        match value.get("schema_version").and_then(|v| v.as_u64()) {
+            Some(v) if v as u32 == SCHEMA_VERSION => {}
+            Some(v) => {
+                return Err(invalid(format!(
+                    "schema_version {v} is not supported (this tool reads {SCHEMA_VERSION})"
+                )));
+            }
+            None => return Err(invalid("no schema_version".into())),
+        }
+        let b: Baseline = serde_json::from_str(&text).map_err(|e| Error::json(&origin, &e))?;
+        if b.load_runs.is_empty() && b.micro_runs.is_empty() {
+            return Err(invalid("holds no runs".into()));
+        }
+        if let Some(p) = b.load_runs.first().map(|r| &r.profile_name)
+            && let Some(other) = b.load_runs.iter().find(|r| &r.profile_name != p)
+        {
+            return Err(invalid(format!(
+                "mixes load profiles {p} and {}",
+                other.profile_name
+            )));
+        }
+        for r in &b.load_runs {
+            crate::check::SavedRun::Load(Box::new(r.clone()))
+                .validate()
+                .map_err(invalid)?;
+        }
+        Ok(b)
+    }
+}
+
+/// The commit of the working tree, if git knows it.
+pub fn git_commit() -> Option<String> {
+    let out = std::process::Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+/// Differences between two environments that make comparisons shaky (a warning, not an error).
+pub fn fingerprint_mismatch(base: &Baseline, now: &Environment, now_score: f64) -> Vec<String> {
+    let e = &base.environment;
+    let mut out = Vec::new();
+    if e.cpu_model != now.cpu_model {
+        out.push(format!(
+            "CPU model {:?} vs baseline {:?}",
+            now.cpu_model, e.cpu_model
+        ));
+    }
+    if e.logical_cpus != now.logical_cpus {
+        out.push(format!(
+            "{} CPUs vs baseline {}",
+            now.logical_cpus, e.logical_cpus
+        ));
+    }
+    if (e.os.as_str(), e.arch.as_str()) != (now.os.as_str(), now.arch.as_str()) {
+        out.push(format!(
+            "{}/{} vs baseline {}/{}",
+            now.os, now.arch, e.os, e.arch
+        ));
+    }
+    let ratio = now_score / base.calibration.score;
+    if !(0.8..=1.25).contains(&ratio) {
+        out.push(format!(
+            "calibration score {:.0} vs baseline {:.0} ({:+.0} %)",
+            now_score,
+            base.calibration.score,
+            (ratio - 1.0) * 100.0
+        ));
+    }
+    out
+}
+
+/// The baselines directory.
+pub struct Store {
+    pub dir: PathBuf,
+}
+
+fn valid_label(label: &str) -> bool {
+    !label.is_empty()
+        && label.len() <= 64
+        && label
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+impl Store {
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Self { dir: dir.into() }
+    }
+
+    /// Writes `b` as `<date>-<label>.json`; refuses to overwrite unless `force`.
+    pub fn save(&self, b: &Baseline, force: bool) -> Result<PathBuf> {
+        if !valid_label(&b.label) {
+            return Err(Error::Usage(format!(
+                "--label {:?}: use 1-64 letters, digits, - or _",
+                b.label
+            )));
+        }
+        std::fs::create_dir_all(&self.dir).map_err(|e| Error::io(&self.dir, e))?;
+        let path = self
+            .dir
+            .join(format!("{}-{}.json", &b.created[..10], b.label));
+        if path.exists() && !force {
+            return Err(Error::Usage(format!(
+                "{} exists; baselines are immutable (use --force to replace it)",
+                path.display()
+            )));
+        }
+        let text = serde_json::to_string_pretty(b)
+            .map_err(|e| Error::Process(format!("cannot encode baseline: {e}")))?;
+        write_atomic(&path, (text + "\n").as_bytes())?;
+        Ok(path)
+    }
+
+    /// Baseline files, oldest first (names start with their date).
+    pub fn list(&self) -> Result<Vec<PathBuf>> {
+        if !self.dir.exists() {
+            return Ok(Vec::new());
+        }
+        let mut out: Vec<PathBuf> = std::fs::read_dir(&self.dir)
+            .map_err(|e| Error::io(&self.dir, e))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        out.sort();
+        Ok(out)
+    }
+
+    /// Resolves a name (`current`, a file name in the store, or a path).
+    pub fn resolve(&self, name: &str) -> Result<Option<PathBuf>> {
+        if name == POINTER {
+            let pointer = self.dir.join(POINTER);
+            if !pointer.exists() {
+                return Ok(None);
+            }
+            let target = std::fs::read_to_string(&pointer).map_err(|e| Error::io(&pointer, e))?;
+            let target = target.trim();
+            if target.is_empty() || target.contains('/') {
+                return Err(Error::Invalid {
+                    origin: pointer.display().to_string(),
+                    message: format!("names {target:?}, not a baseline file in this directory"),
+                });
+            }
+            return Ok(Some(self.dir.join(target)));
+        }
+        let in_store = self.dir.join(name);
+        Ok(Some(if in_store.exists() {
+            in_store
+        } else {
+            PathBuf::from(name)
+        }))
+    }
+
+    /// Points `current` at `file` (which must be a loadable baseline in the store), atomically.
+    pub fn promote(&self, file: &Path) -> Result<()> {
+        Baseline::load(file)?;
+        let name = file
+            .file_name()
+            .filter(|_| file.parent().is_some_and(|p| same_dir(p, &self.dir)))
+            .ok_or_else(|| {
+                Error::Usage(format!(
+                    "{} is not in {}",
+                    file.display(),
+                    self.dir.display()
+                ))
+            })?;
+        write_atomic(
+            &self.dir.join(POINTER),
+            format!("{}\n", name.to_string_lossy()).as_bytes(),
+        )
+    }
+}
+
+fn same_dir(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+#[cfg(test)]
+mod tests;

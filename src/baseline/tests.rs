@@ -1,0 +1,90 @@
+use super::*;
+
+fn micro_only(label: &str) -> Baseline {
+    let run = crate::micro::evaluate(
+        vec![crate::micro::Measurement {
+            name: "init/cold".into(),
+            mean_ns: 1e6,
+            ci_low_ns: 9e5,
+            ci_high_ns: 1.1e6,
+            confidence_level: 0.95,
+            median_ns: 1e6,
+            std_dev_ns: 1.0,
+            samples: 10,
+            iterations: 100.0,
+        }],
+        crate::micro::MicroSettings {
+            mode: "quick".into(),
+            filter: None,
+            budget_scale: 1.0,
+        },
+    );
+    Baseline::new(label, Vec::new(), vec![run])
+}
+
+#[test]
+fn save_list_promote_and_resolve() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(dir.path().join("baselines"));
+    assert_eq!(store.resolve("current").unwrap(), None, "no pointer yet");
+    let b = micro_only("first");
+    let path = store.save(&b, false).unwrap();
+    assert!(
+        path.file_name()
+            .unwrap()
+            .to_string_lossy()
+            .ends_with("-first.json")
+    );
+    assert_eq!(Baseline::load(&path).unwrap(), b);
+    let again = store.save(&b, false).unwrap_err().to_string();
+    assert!(
+        again.contains("exists; baselines are immutable (use --force"),
+        "{again}"
+    );
+    store.save(&b, true).unwrap();
+    store.promote(&path).unwrap();
+    assert_eq!(store.resolve("current").unwrap(), Some(path.clone()));
+    assert_eq!(store.list().unwrap(), [path]);
+    assert!(store.save(&micro_only("bad label!"), false).is_err());
+}
+
+#[test]
+fn corrupt_or_foreign_baselines_are_refused_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("b.json");
+    for (text, needle) in [
+        (
+            "{\"kind\": \"baseline\", ",
+            "b.json:1:21: EOF while parsing",
+        ),
+        ("{\"kind\": \"micro\"}", "b.json: not a tta-bench baseline"),
+        (
+            "{\"kind\": \"baseline\", \"schema_version\": 7}",
+            "b.json: schema_version 7 is not supported",
+        ),
+    ] {
+        std::fs::write(&p, text).unwrap();
+        let err = Baseline::load(&p).unwrap_err().to_string();
+        assert!(err.contains(needle), "{err}");
+    }
+    let store = Store::new(dir.path());
+    std::fs::write(dir.path().join("current"), "../elsewhere.json\n").unwrap();
+    assert!(
+        store
+            .resolve("current")
+            .unwrap_err()
+            .to_string()
+            .contains("not a baseline file in this directory")
+    );
+}
+
+#[test]
+fn fingerprint_differences_are_named() {
+    let b = micro_only("x");
+    let mut env = b.environment.clone();
+    assert!(fingerprint_mismatch(&b, &env, b.calibration.score).is_empty());
+    env.logical_cpus += 2;
+    let m = fingerprint_mismatch(&b, &env, b.calibration.score * 0.5);
+    assert_eq!(m.len(), 2, "{m:?}");
+    assert!(m[1].contains("calibration score"));
+}

@@ -13,6 +13,7 @@ pub mod environment;
 pub mod error;
 pub mod export;
 pub mod fsutil;
+pub mod gate;
 pub mod load;
 pub mod micro;
 pub mod probe;

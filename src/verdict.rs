@@ -16,6 +16,8 @@ pub enum CheckKind {
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Pass,
+    /// Not judged (too few repetitions or requests); counted in a note, shown with `--all`.
+    Skipped,
     /// Significantly better than the baseline (reported, never a failure).
     Improved,
     /// Past a warning level, within the critical one (reported, not a failure).

@@ -7,3 +7,4 @@ mod load;
 mod micro;
 mod server;
 mod support;
+mod verdict;

@@ -30,8 +30,13 @@ pub enum Command {
     /// Drive the patient and clinician journeys (goose) against the embedded service or a
     /// loopback --target, and check the profile's SLA.
     Load(LoadArgs),
-    /// Judge a saved run (load or micro JSON) against thresholds.yaml.
+    /// Judge saved runs (load or micro JSON) against thresholds.yaml and the baseline.
     Check(CheckArgs),
+    /// Measure this build (load repetitions and micro-benchmarks), judge SLAs and regressions.
+    Gate(GateArgs),
+    /// Save, list, show, promote and compare baselines.
+    #[command(subcommand)]
+    Baseline(BaselineCommand),
     /// Work with thresholds.yaml.
     #[command(subcommand)]
     Thresholds(ThresholdsCommand),
@@ -177,15 +182,119 @@ pub struct LoadArgs {
     pub inject_error: Option<String>,
 }
 
+/// Where verdict outputs go, shared by check, gate and baseline compare.
 #[derive(Debug, Args)]
-pub struct CheckArgs {
-    /// A run written by `load --out` or `micro --out`.
-    pub run: PathBuf,
+pub struct VerdictOutputArgs {
+    /// thresholds.yaml to judge against.
     #[arg(long, value_name = "FILE", default_value = "thresholds.yaml")]
     pub thresholds: PathBuf,
-    /// Show every check, not only failing and warning ones.
+    /// Baseline: `current` (the pointer in --baselines-dir), a file, or `none`.
+    #[arg(long, value_name = "current|FILE|none", default_value = "current")]
+    pub baseline: String,
+    #[arg(long, value_name = "DIR", default_value = "baselines")]
+    pub baselines_dir: PathBuf,
+    /// Write the verdict as JSON (schema/verdict.schema.json).
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Write a Markdown summary (for a CI step summary or PR comment).
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
+    /// Write JUnit XML, one testcase per check.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Show every check, not only failing, warning and changed ones.
     #[arg(long)]
     pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Runs written by `load --out` or `micro --out`; several load runs are repetitions.
+    #[arg(required = true)]
+    pub runs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub output: VerdictOutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MeasureArgs {
+    /// Load profile (scenarios/profiles.yaml).
+    #[arg(long, default_value = "smoke")]
+    pub profile: String,
+    #[arg(long, value_name = "DIR", default_value = "scenarios")]
+    pub scenario_dir: PathBuf,
+    /// Load repetitions (regressions need thresholds.yaml's min_repetitions per side).
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub repeat: usize,
+    /// Run only the micro-benchmarks (quick mode).
+    #[arg(long)]
+    pub micro: bool,
+    /// Run only the load repetitions.
+    #[arg(long)]
+    pub load: bool,
+    /// Added latency per route template on the embedded service, ROUTE=MS[,…].
+    #[arg(long, value_name = "ROUTE=MS,…")]
+    pub inject_delay: Option<String>,
+    /// CPU multiplier per route template, ROUTE=FACTOR[,…].
+    #[arg(long, value_name = "ROUTE=FACTOR,…")]
+    pub inject_cpu: Option<String>,
+    /// Error rate per route template, ROUTE=RATE[,…].
+    #[arg(long, value_name = "ROUTE=RATE,…")]
+    pub inject_error: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct GateArgs {
+    #[command(flatten)]
+    pub measure: MeasureArgs,
+    #[command(flatten)]
+    pub output: VerdictOutputArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BaselineCommand {
+    /// Measure (or take saved runs) and write baselines/YYYY-MM-DD-LABEL.json.
+    Save {
+        #[arg(long)]
+        label: String,
+        /// Use these saved runs instead of measuring.
+        #[arg(long, value_name = "RUN.json")]
+        from: Vec<PathBuf>,
+        #[command(flatten)]
+        measure: MeasureArgs,
+        #[arg(long, value_name = "DIR", default_value = "baselines")]
+        baselines_dir: PathBuf,
+        /// Replace an existing file of the same date and label.
+        #[arg(long)]
+        force: bool,
+        /// Also point `current` at it.
+        #[arg(long)]
+        promote: bool,
+    },
+    /// List the baselines, oldest first, marking the current one.
+    List {
+        #[arg(long, value_name = "DIR", default_value = "baselines")]
+        baselines_dir: PathBuf,
+    },
+    /// Summarise one baseline (`current`, a name in the store, or a path).
+    Show {
+        name: String,
+        #[arg(long, value_name = "DIR", default_value = "baselines")]
+        baselines_dir: PathBuf,
+    },
+    /// Point `current` at a baseline, atomically.
+    Promote {
+        name: String,
+        #[arg(long, value_name = "DIR", default_value = "baselines")]
+        baselines_dir: PathBuf,
+    },
+    /// Judge baseline B against baseline A (exit 1 when B regressed).
+    Compare {
+        a: String,
+        b: String,
+        #[command(flatten)]
+        output: VerdictOutputArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -10,6 +10,7 @@ impl Exporter for Json {
         let text = match doc {
             Document::Micro(run) => serde_json::to_string_pretty(run),
             Document::Load(run) => serde_json::to_string_pretty(run),
+            Document::Verdict(v, _) => serde_json::to_string_pretty(v),
         }
         .map_err(|e| Error::Process(format!("cannot encode JSON: {e}")))?;
         Ok(text + "\n")

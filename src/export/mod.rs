@@ -3,10 +3,13 @@
 //! runs, verdicts) plug in here.
 
 pub mod json;
+pub mod junit;
+pub mod markdown;
 pub mod terminal;
 pub mod units;
 
 use crate::error::Result;
+use crate::gate::Verdict;
 use crate::micro::MicroRun;
 use crate::run::RunResult;
 
@@ -15,6 +18,8 @@ use crate::run::RunResult;
 pub enum Document<'a> {
     Micro(&'a MicroRun),
     Load(&'a RunResult),
+    /// A verdict; `true` shows every check, not only failing, warning and changed ones.
+    Verdict(&'a Verdict, bool),
 }
 
 pub trait Exporter {

@@ -17,6 +17,7 @@ impl Exporter for Terminal {
         Ok(match doc {
             Document::Micro(run) => micro(run),
             Document::Load(run) => load(run),
+            Document::Verdict(v, all) => verdict(v, all),
         })
     }
 }
@@ -203,6 +204,7 @@ struct CheckRow {
 fn status_word(s: crate::verdict::Status) -> &'static str {
     match s {
         crate::verdict::Status::Pass => "ok",
+        crate::verdict::Status::Skipped => "skipped",
         crate::verdict::Status::Improved => "IMPROVED",
         crate::verdict::Status::Warn => "WARN",
         crate::verdict::Status::Fail => "FAIL",
@@ -242,7 +244,7 @@ pub fn checks_table(checks: &[crate::verdict::Check], all: bool) -> String {
     };
     let rows: Vec<CheckRow> = checks
         .iter()
-        .filter(|c| all || c.status != Status::Pass)
+        .filter(|c| all || !matches!(c.status, Status::Pass | Status::Skipped))
         .map(|c| CheckRow {
             status: status_word(c.status),
             check: c.name.clone(),
@@ -263,4 +265,26 @@ pub fn checks_table(checks: &[crate::verdict::Check], all: bool) -> String {
     let mut table = Table::new(rows);
     table.with(Style::sharp());
     format!("{verdict}\n{table}\n")
+}
+
+fn verdict(v: &crate::gate::Verdict, all: bool) -> String {
+    let table = checks_table(&v.checks, all);
+    let (first, rest) = table.split_once('\n').unwrap_or((&table, ""));
+    let mut out = format!("{first}\n");
+    let base = v.baseline.as_ref().map_or("no baseline".to_string(), |b| {
+        format!("baseline {} ({})", b.label, b.file)
+    });
+    out.push_str(&format!(
+        "{} load repetitions{}, {} micro runs; {base}\n",
+        v.load_repetitions,
+        v.profile
+            .as_ref()
+            .map_or(String::new(), |p| format!(" of profile {p}")),
+        v.micro_repetitions
+    ));
+    for note in &v.notes {
+        out.push_str(&format!("note: {note}\n"));
+    }
+    out.push_str(rest);
+    out
 }

@@ -174,7 +174,7 @@ fn bad_profiles_are_refused() {
             "profile smoke: max_requests must be 1-10000000, got 0",
         ),
         (
-            "think_scale: 0.05\n",
+            "think_scale: 0.01\n",
             "think_scale: -1\n",
             "profile smoke: think_scale must be a non-negative number, got -1",
         ),

@@ -172,6 +172,26 @@ fn erfc(x: f64) -> f64 {
     if x >= 0.0 { r } else { 2.0 - r }
 }
 
+/// **Holm–Bonferroni** step-down procedure: which of `p_values` are significant with the
+/// family-wise error rate (the chance of any false alarm among them) held at `alpha`. Sorted
+/// ascending, the k-th smallest (from 0) must be at most `alpha / (m − k)`, and every smaller one
+/// must have passed too. A gate judges dozens of metrics at once: testing each at `alpha` would
+/// make a false alarm somewhere likely on every run.
+pub fn holm(p_values: &[f64], alpha: f64) -> Vec<bool> {
+    let m = p_values.len();
+    let mut order: Vec<usize> = (0..m).collect();
+    order.sort_by(|a, b| p_values[*a].total_cmp(&p_values[*b]));
+    let mut out = vec![false; m];
+    for (k, &i) in order.iter().enumerate() {
+        if p_values[i] <= alpha / (m - k) as f64 {
+            out[i] = true;
+        } else {
+            break;
+        }
+    }
+    out
+}
+
 /// Compares `current` with `baseline` repetitions under `limit` (fraction, e.g. 0.10).
 pub fn compare(
     baseline: &[f64],
@@ -290,6 +310,23 @@ mod tests {
             .judgement,
             Judgement::NotJudged
         );
+    }
+
+    #[test]
+    fn holm_holds_the_family_wise_rate() {
+        // m = 4: thresholds 0.0125, 0.0167, 0.025, 0.05.
+        assert_eq!(
+            holm(&[0.01, 0.04, 0.03, 0.2], 0.05),
+            [true, false, false, false]
+        );
+        assert_eq!(
+            holm(&[0.01, 0.012, 0.02, 0.04], 0.05),
+            [true, true, true, true]
+        );
+        // A p-value that would pass alone fails once the family is large.
+        assert_eq!(holm(&[0.04], 0.05), [true]);
+        assert_eq!(holm(&[0.04; 3], 0.05), [false; 3]);
+        assert!(holm(&[], 0.05).is_empty());
     }
 
     #[test]

@@ -3,9 +3,10 @@
 use std::io::Write;
 
 use crate::cli::convert::{CoreRequest, filter};
+mod verdict;
+
 use crate::cli::{
-    CheckArgs, Cli, Command, CoreArgs, LoadArgs, MicroArgs, MicroWorkerArgs, ServeArgs,
-    ThresholdsCommand,
+    Cli, Command, CoreArgs, LoadArgs, MicroArgs, MicroWorkerArgs, ServeArgs, ThresholdsCommand,
 };
 use crate::error::{Error, Result};
 use crate::export::json::Json;
@@ -45,7 +46,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Core(a) => run_core(a),
         Command::Serve(a) => run_serve(a),
         Command::Load(a) => run_load(a),
-        Command::Check(a) => run_check(a),
+        Command::Check(a) => verdict::check(a),
+        Command::Gate(a) => verdict::gate(a),
+        Command::Baseline(c) => verdict::baseline(c),
         Command::Thresholds(ThresholdsCommand::Check { thresholds }) => {
             let t = crate::sla::Thresholds::load(thresholds)?;
             emit(&format!(
@@ -67,7 +70,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error.
-fn emit(text: &str) -> Result<()> {
+pub(crate) fn emit(text: &str) -> Result<()> {
     match std::io::stdout().lock().write_all(text.as_bytes()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::io("stdout", e)),
         _ => Ok(()),
@@ -153,16 +156,5 @@ fn run_load(args: &LoadArgs) -> Result<Outcome> {
         Outcome::Pass
     } else {
         Outcome::Fail
-    })
-}
-
-fn run_check(args: &CheckArgs) -> Result<Outcome> {
-    let thresholds = crate::sla::Thresholds::load(&args.thresholds)?;
-    let saved = crate::check::SavedRun::load(&args.run)?;
-    let checks = crate::check::evaluate(&saved, &thresholds);
-    emit(&crate::export::terminal::checks_table(&checks, args.all))?;
-    Ok(match crate::verdict::outcome(&checks) {
-        crate::verdict::Outcome::Pass => Outcome::Pass,
-        crate::verdict::Outcome::Fail => Outcome::Fail,
     })
 }

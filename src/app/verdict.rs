@@ -1,0 +1,274 @@
+//! The verdict commands: check, gate and baseline.
+
+use std::path::{Path, PathBuf};
+
+use super::{Outcome, emit};
+use crate::baseline::{Baseline, Store};
+use crate::check::SavedRun;
+use crate::cli::convert::faults;
+use crate::cli::{BaselineCommand, CheckArgs, GateArgs, MeasureArgs, VerdictOutputArgs};
+use crate::error::{Error, Result};
+use crate::export::json::Json;
+use crate::export::junit::Junit;
+use crate::export::markdown::Markdown;
+use crate::export::terminal::Terminal;
+use crate::export::{Document, Exporter};
+use crate::fsutil::write_atomic;
+use crate::gate::{Verdict, judge};
+use crate::load::{LoadConfig, Target};
+use crate::micro::{self, MicroConfig, MicroRun, Mode, Source};
+use crate::run::RunResult;
+use crate::scenario::{self, Overrides};
+use crate::sla::Thresholds;
+
+/// The baseline to compare with: `none`, `current` (absent pointer → none), or a file.
+fn resolve_baseline(o: &VerdictOutputArgs) -> Result<Option<(Baseline, PathBuf)>> {
+    if o.baseline == "none" {
+        return Ok(None);
+    }
+    let store = Store::new(&o.baselines_dir);
+    match store.resolve(&o.baseline)? {
+        None => Ok(None),
+        Some(path) => Ok(Some((Baseline::load(&path)?, path))),
+    }
+}
+
+/// Writes the requested files (atomically, all rendered before any is written), prints the
+/// verdict, and maps it to an exit outcome.
+fn deliver(v: &Verdict, o: &VerdictOutputArgs) -> Result<Outcome> {
+    let doc = Document::Verdict(v, o.all);
+    let mut files: Vec<(&PathBuf, String)> = Vec::new();
+    if let Some(p) = &o.json {
+        files.push((p, Json.render(doc)?));
+    }
+    if let Some(p) = &o.markdown {
+        files.push((p, Markdown.render(doc)?));
+    }
+    if let Some(p) = &o.junit {
+        files.push((p, Junit.render(doc)?));
+    }
+    for (path, text) in files {
+        write_atomic(path, text.as_bytes())?;
+    }
+    emit(&Terminal.render(doc)?)?;
+    Ok(match v.outcome {
+        crate::verdict::Outcome::Pass => Outcome::Pass,
+        crate::verdict::Outcome::Fail => Outcome::Fail,
+    })
+}
+
+fn split(runs: Vec<SavedRun>, origin: &str) -> Result<(Vec<RunResult>, Vec<MicroRun>)> {
+    let mut load = Vec::new();
+    let mut micro = Vec::new();
+    for r in runs {
+        match r {
+            SavedRun::Load(l) => load.push(*l),
+            SavedRun::Micro(m) => micro.push(*m),
+        }
+    }
+    if let Some(first) = load.first()
+        && let Some(other) = load.iter().find(|r| r.profile_name != first.profile_name)
+    {
+        return Err(Error::Usage(format!(
+            "{origin}: load runs of profiles {} and {} cannot be repetitions of one another",
+            first.profile_name, other.profile_name
+        )));
+    }
+    Ok((load, micro))
+}
+
+pub fn check(a: &CheckArgs) -> Result<Outcome> {
+    let thresholds = Thresholds::load(&a.output.thresholds)?;
+    let runs = a
+        .runs
+        .iter()
+        .map(|p| SavedRun::load(p))
+        .collect::<Result<Vec<_>>>()?;
+    let (load, micro) = split(runs, "check")?;
+    let baseline = resolve_baseline(&a.output)?;
+    let v = judge(
+        &load,
+        &micro,
+        &thresholds,
+        baseline.as_ref().map(|(b, p)| (b, p.clone())),
+    );
+    deliver(&v, &a.output)
+}
+
+/// Runs what `m` asks for: load repetitions (each with its own embedded service) and one quick
+/// micro run.
+fn measure(m: &MeasureArgs) -> Result<(Vec<RunResult>, Vec<MicroRun>)> {
+    if m.repeat == 0 || m.repeat > 100 {
+        return Err(Error::Usage("--repeat must be 1-100".into()));
+    }
+    let (do_load, do_micro) = match (m.load, m.micro) {
+        (false, false) => (true, true),
+        other => other,
+    };
+    let mut load = Vec::new();
+    if do_load {
+        let plan = scenario::plan(&m.scenario_dir, &[], &m.profile, &Overrides::default())?;
+        let config = LoadConfig::new(
+            plan,
+            Target::Embedded {
+                faults: faults(
+                    m.inject_delay.as_deref(),
+                    m.inject_cpu.as_deref(),
+                    m.inject_error.as_deref(),
+                )?,
+            },
+        );
+        for i in 1..=m.repeat {
+            let run = crate::load::run(&config, |url| {
+                eprintln!(
+                    "tta-bench: load repetition {i}/{} (profile {}) against {url}",
+                    m.repeat, m.profile
+                );
+            })?;
+            load.push(run);
+        }
+    }
+    let mut micro = Vec::new();
+    if do_micro {
+        micro.push(micro::run(&MicroConfig {
+            source: Source::Measure(Mode::Quick),
+            filter: None,
+            budget_scale: 1.0,
+        })?);
+    }
+    Ok((load, micro))
+}
+
+pub fn gate(a: &GateArgs) -> Result<Outcome> {
+    // Inputs first: a bad thresholds file or baseline must not cost a measurement.
+    let thresholds = Thresholds::load(&a.output.thresholds)?;
+    let baseline = resolve_baseline(&a.output)?;
+    let (load, micro) = measure(&a.measure)?;
+    let v = judge(
+        &load,
+        &micro,
+        &thresholds,
+        baseline.as_ref().map(|(b, p)| (b, p.clone())),
+    );
+    deliver(&v, &a.output)
+}
+
+fn load_named(store: &Store, name: &str) -> Result<(Baseline, PathBuf)> {
+    let path = store
+        .resolve(name)?
+        .ok_or_else(|| Error::Usage(format!("{}: no current baseline yet", store.dir.display())))?;
+    Ok((Baseline::load(&path)?, path))
+}
+
+fn describe(b: &Baseline, path: &Path, current: bool) -> String {
+    let profile = b
+        .load_runs
+        .first()
+        .map_or("-".to_string(), |r| r.profile_name.clone());
+    format!(
+        "{}{}  label {}  created {}  profile {}  {} load + {} micro runs  calibration {:.0}/s  commit {}",
+        if current { "* " } else { "  " },
+        path.file_name()
+            .map_or(String::new(), |n| n.to_string_lossy().into_owned()),
+        b.label,
+        b.created,
+        profile,
+        b.load_runs.len(),
+        b.micro_runs.len(),
+        b.calibration.score,
+        b.git_commit
+            .as_deref()
+            .map_or("unknown", |c| &c[..c.len().min(12)])
+    )
+}
+
+pub fn baseline(c: &BaselineCommand) -> Result<Outcome> {
+    match c {
+        BaselineCommand::Save {
+            label,
+            from,
+            measure: m,
+            baselines_dir,
+            force,
+            promote,
+        } => {
+            let store = Store::new(baselines_dir);
+            let (load, micro) = if from.is_empty() {
+                measure(m)?
+            } else {
+                split(
+                    from.iter()
+                        .map(|p| SavedRun::load(p))
+                        .collect::<Result<Vec<_>>>()?,
+                    "--from",
+                )?
+            };
+            let b = Baseline::new(label, load, micro);
+            let path = store.save(&b, *force)?;
+            if *promote {
+                store.promote(&path)?;
+            }
+            emit(&format!(
+                "{}{}\n",
+                path.display(),
+                if *promote { " (now current)" } else { "" }
+            ))?;
+            Ok(Outcome::Pass)
+        }
+        BaselineCommand::List { baselines_dir } => {
+            let store = Store::new(baselines_dir);
+            let current = store.resolve("current")?;
+            let mut out = String::new();
+            for path in store.list()? {
+                let b = Baseline::load(&path)?;
+                out.push_str(&describe(&b, &path, current.as_ref() == Some(&path)));
+                out.push('\n');
+            }
+            if out.is_empty() {
+                out = format!("{}: no baselines\n", baselines_dir.display());
+            }
+            emit(&out)?;
+            Ok(Outcome::Pass)
+        }
+        BaselineCommand::Show {
+            name,
+            baselines_dir,
+        } => {
+            let store = Store::new(baselines_dir);
+            let (b, path) = load_named(&store, name)?;
+            let mut out = describe(&b, &path, false).trim_start().to_string();
+            out.push('\n');
+            if let Some(pooled) = crate::gate::pool(&b.load_runs) {
+                out.push_str(&Terminal.render(Document::Load(&pooled))?);
+            }
+            if let Some(m) = b.micro_runs.first() {
+                out.push_str(&Terminal.render(Document::Micro(m))?);
+            }
+            emit(&out)?;
+            Ok(Outcome::Pass)
+        }
+        BaselineCommand::Promote {
+            name,
+            baselines_dir,
+        } => {
+            let store = Store::new(baselines_dir);
+            let (_, path) = load_named(&store, name)?;
+            store.promote(&path)?;
+            emit(&format!("current → {}\n", path.display()))?;
+            Ok(Outcome::Pass)
+        }
+        BaselineCommand::Compare { a, b, output } => {
+            let thresholds = Thresholds::load(&output.thresholds)?;
+            let store = Store::new(&output.baselines_dir);
+            let (base, base_path) = load_named(&store, a)?;
+            let (cur, _) = load_named(&store, b)?;
+            let v = judge(
+                &cur.load_runs,
+                &cur.micro_runs,
+                &thresholds,
+                Some((&base, base_path)),
+            );
+            deliver(&v, output)
+        }
+    }
+}

@@ -1,0 +1,434 @@
+//! The gate: measure (repeated load runs and a micro run), then judge against the SLAs and the
+//! baseline, and produce a [`Verdict`].
+//!
+//! SLAs are judged on the pooled run: the repetitions' histograms are merged exactly, so a p95
+//! is the p95 of every request measured. Regressions are judged per repetition with
+//! [`crate::stats::compare`] (ratio of medians and a one-sided Mann–Whitney test).
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::baseline::{self, Baseline};
+use crate::environment::Environment;
+use crate::micro::MicroRun;
+use crate::run::RunResult;
+use crate::sla::{self, Thresholds};
+use crate::stats::compare::{Direction, compare, holm};
+use crate::verdict::{Check, CheckKind, Outcome, Status, outcome};
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Which baseline the verdict compared against.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BaselineRef {
+    pub file: String,
+    pub label: String,
+    pub created: String,
+}
+
+/// The gate's answer, as `--json` writes it (`schema/verdict.schema.json`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Verdict {
+    pub schema_version: u32,
+    pub kind: String,
+    pub outcome: Outcome,
+    pub created: String,
+    pub environment: Environment,
+    pub profile: Option<String>,
+    pub load_repetitions: usize,
+    pub micro_repetitions: usize,
+    pub baseline: Option<BaselineRef>,
+    /// Things the reader must know: no baseline, environment differences, unjudged metrics.
+    pub notes: Vec<String>,
+    pub checks: Vec<Check>,
+}
+
+/// Merges repetitions into one run: histograms added exactly, resources by peak and mean.
+pub fn pool(runs: &[RunResult]) -> Option<RunResult> {
+    let first = runs.first()?;
+    let mut routes = std::collections::BTreeMap::new();
+    let mut steps = std::collections::BTreeMap::new();
+    let mut timeline = Vec::new();
+    let mut seconds = 0.0;
+    let mut skipped = 0;
+    for r in runs {
+        for (target, source) in [(&mut routes, &r.routes), (&mut steps, &r.steps)] {
+            for (k, s) in source {
+                let series: &mut crate::stats::Series = target.entry(k.clone()).or_default();
+                if let Ok(h) = crate::stats::decode(&s.histogram) {
+                    let _ = series.histogram.add(h);
+                }
+                for (kind, n) in &s.errors {
+                    *series.errors.entry(kind.clone()).or_default() += n;
+                }
+            }
+        }
+        timeline.extend(r.timeline.iter().copied());
+        seconds += r.duration_s;
+        skipped += r.skipped_steps;
+    }
+    let mut resources = first.resources.clone();
+    for (label, s) in resources.summaries.iter_mut() {
+        let all: Vec<_> = runs
+            .iter()
+            .filter_map(|r| r.resources.summaries.get(label))
+            .collect();
+        s.rss_peak_bytes = all.iter().map(|x| x.rss_peak_bytes).max().unwrap_or(0);
+        s.cpu_mean_percent =
+            all.iter().map(|x| x.cpu_mean_percent).sum::<f64>() / all.len().max(1) as f64;
+        s.cpu_peak_percent = all.iter().map(|x| x.cpu_peak_percent).fold(0.0, f64::max);
+    }
+    let mut pooled = crate::run::assemble(
+        first.target.clone(),
+        &first.profile_name,
+        &first.profile,
+        seconds,
+        routes,
+        steps,
+        timeline,
+        skipped,
+        resources,
+    );
+    pooled.environment = first.environment.clone();
+    Some(pooled)
+}
+
+fn pct(limit: f64) -> f64 {
+    limit / 100.0
+}
+
+/// A route's p95 is judged only with at least this many requests per run on both sides: the p95
+/// of fewer values rests on their top five, which swing by tens of percent between runs.
+pub const MIN_REQUESTS_FOR_P95: u64 = 100;
+
+/// A metric to compare, before significance is decided over the whole family.
+struct Candidate {
+    name: String,
+    unit: &'static str,
+    base: Vec<f64>,
+    cur: Vec<f64>,
+    direction: Direction,
+    limit_pct: f64,
+    /// Why it cannot be judged, if it cannot.
+    skip: Option<String>,
+}
+
+impl Candidate {
+    fn new(
+        name: String,
+        unit: &'static str,
+        base: Vec<f64>,
+        cur: Vec<f64>,
+        direction: Direction,
+        limit_pct: f64,
+    ) -> Self {
+        Self {
+            name,
+            unit,
+            base,
+            cur,
+            direction,
+            limit_pct,
+            skip: None,
+        }
+    }
+}
+
+/// Turns candidates into checks. Each metric's change is the ratio of medians; its significance
+/// comes from one-sided Mann–Whitney p-values adjusted by Holm over all judged candidates (one
+/// family for "worse", one for "better"), so the chance of any false alarm in a verdict stays at
+/// 1 − confidence.
+fn decide(candidates: Vec<Candidate>, t: &Thresholds) -> Vec<Check> {
+    let r = &t.regression;
+    let alpha = 1.0 - r.confidence;
+    let mut candidates = candidates;
+    for c in candidates.iter_mut() {
+        if c.skip.is_none()
+            && (c.base.len() < r.min_repetitions as usize
+                || c.cur.len() < r.min_repetitions as usize)
+        {
+            c.skip = Some(format!(
+                "{}+{} runs; at least {} per side are needed",
+                c.base.len(),
+                c.cur.len(),
+                r.min_repetitions
+            ));
+        }
+    }
+    let comparisons: Vec<_> = candidates
+        .iter()
+        .map(|c| {
+            compare(
+                &c.base,
+                &c.cur,
+                c.direction,
+                pct(c.limit_pct),
+                r.confidence,
+                1,
+            )
+        })
+        .collect();
+    let judged: Vec<usize> = (0..candidates.len())
+        .filter(|i| candidates[*i].skip.is_none())
+        .collect();
+    let worse = holm(
+        &judged
+            .iter()
+            .map(|i| comparisons[*i].p_worse)
+            .collect::<Vec<_>>(),
+        alpha,
+    );
+    let better = holm(
+        &judged
+            .iter()
+            .map(|i| comparisons[*i].p_better)
+            .collect::<Vec<_>>(),
+        alpha,
+    );
+    let m = judged.len();
+    candidates
+        .into_iter()
+        .zip(comparisons)
+        .enumerate()
+        .map(|(i, (c, cmp))| {
+            let slot = judged.iter().position(|j| *j == i);
+            let limit = match c.direction {
+                Direction::LowerIsBetter => cmp.baseline_median * (1.0 + pct(c.limit_pct)),
+                Direction::HigherIsBetter => cmp.baseline_median * (1.0 - pct(c.limit_pct)),
+            };
+            let (status, detail) = match (&c.skip, slot) {
+                (Some(why), _) => (Status::Skipped, format!("not judged: {why}")),
+                (None, None) => (Status::Skipped, "not judged".to_string()),
+                (None, Some(k)) => {
+                    let status = if cmp.change > pct(c.limit_pct) && worse[k] {
+                        Status::Fail
+                    } else if cmp.change < -pct(c.limit_pct) && better[k] {
+                        Status::Improved
+                    } else {
+                        Status::Pass
+                    };
+                    let detail = format!(
+                        "{:+.1} % vs baseline {:.3} {} (limit {:.0} %); Mann-Whitney p = {:.4} worse, {:.4} better, Holm over {m} metrics at {:.0} %; {}+{} runs",
+                        cmp.change * 100.0,
+                        cmp.baseline_median,
+                        c.unit,
+                        c.limit_pct,
+                        cmp.p_worse,
+                        cmp.p_better,
+                        r.confidence * 100.0,
+                        c.base.len(),
+                        c.cur.len()
+                    );
+                    (status, detail)
+                }
+            };
+            Check {
+                kind: CheckKind::Regression,
+                name: c.name,
+                unit: c.unit.into(),
+                actual: cmp.current_median,
+                comparison: if c.direction == Direction::LowerIsBetter { "<=".into() } else { ">=".into() },
+                warning: None,
+                limit,
+                status,
+                source: r.source.clone(),
+                detail: Some(detail),
+            }
+        })
+        .collect()
+}
+
+fn load_candidates(base: &[RunResult], cur: &[RunResult], t: &Thresholds) -> Vec<Candidate> {
+    let r = &t.regression;
+    let mut out = Vec::new();
+    let values = |runs: &[RunResult], f: &dyn Fn(&RunResult) -> Option<f64>| {
+        runs.iter().filter_map(f).collect::<Vec<_>>()
+    };
+    let routes: Vec<&String> = cur[0]
+        .routes
+        .keys()
+        .filter(|k| base.iter().all(|b| b.routes.contains_key(*k)))
+        .collect();
+    for route in routes {
+        let f = |run: &RunResult| run.routes.get(route).map(|s| s.summary.p95_ms);
+        let mut c = Candidate::new(
+            format!("p95 {route} vs baseline"),
+            "ms",
+            values(base, &f),
+            values(cur, &f),
+            Direction::LowerIsBetter,
+            r.response_time.0.value,
+        );
+        let fewest = base
+            .iter()
+            .chain(cur)
+            .filter_map(|run| run.routes.get(route).map(|s| s.summary.count))
+            .min()
+            .unwrap_or(0);
+        if fewest < MIN_REQUESTS_FOR_P95 {
+            c.skip = Some(format!(
+                "as few as {fewest} requests in a run; a p95 needs at least {MIN_REQUESTS_FOR_P95}"
+            ));
+        }
+        out.push(c);
+    }
+    let f = |run: &RunResult| Some(run.totals.p95_ms);
+    out.push(Candidate::new(
+        "p95 all routes vs baseline".into(),
+        "ms",
+        values(base, &f),
+        values(cur, &f),
+        Direction::LowerIsBetter,
+        r.response_time.0.value,
+    ));
+    let f = |run: &RunResult| Some(run.totals.throughput_rps);
+    out.push(Candidate::new(
+        "throughput vs baseline".into(),
+        "req/s",
+        values(base, &f),
+        values(cur, &f),
+        Direction::HigherIsBetter,
+        r.throughput.0.value,
+    ));
+    let rss = |run: &RunResult| {
+        run.resources
+            .summaries
+            .get("server")
+            .map(|s| s.rss_peak_bytes as f64 / 1048576.0)
+    };
+    if base.iter().all(|b| rss(b).is_some()) && cur.iter().all(|c| rss(c).is_some()) {
+        out.push(Candidate::new(
+            "server RSS peak vs baseline".into(),
+            "MiB",
+            values(base, &rss),
+            values(cur, &rss),
+            Direction::LowerIsBetter,
+            r.memory.0.value,
+        ));
+        let cpu = |run: &RunResult| {
+            run.resources
+                .summaries
+                .get("server")
+                .map(|s| s.cpu_mean_percent)
+        };
+        out.push(Candidate::new(
+            "server CPU mean vs baseline".into(),
+            "%",
+            values(base, &cpu),
+            values(cur, &cpu),
+            Direction::LowerIsBetter,
+            r.cpu.0.value,
+        ));
+    }
+    out
+}
+
+fn micro_candidates(base: &[MicroRun], cur: &[MicroRun], t: &Thresholds) -> Vec<Candidate> {
+    let names: Vec<&String> = cur[0].operations.iter().map(|o| &o.name).collect();
+    names
+        .into_iter()
+        .filter_map(|name| {
+            let means = |runs: &[MicroRun]| -> Vec<f64> {
+                runs.iter()
+                    .filter_map(|r| {
+                        r.operations
+                            .iter()
+                            .find(|o| &o.name == name)
+                            .map(|o| o.mean_ns)
+                    })
+                    .collect()
+            };
+            let b = means(base);
+            (!b.is_empty()).then(|| {
+                Candidate::new(
+                    format!("mean {name} vs baseline"),
+                    "ns",
+                    b,
+                    means(cur),
+                    Direction::LowerIsBetter,
+                    t.regression.response_time.0.value,
+                )
+            })
+        })
+        .collect()
+}
+
+/// Judges measured runs. `baseline` is the loaded baseline and the path it came from.
+pub fn judge(
+    load: &[RunResult],
+    micro: &[MicroRun],
+    t: &Thresholds,
+    baseline: Option<(&Baseline, PathBuf)>,
+) -> Verdict {
+    let mut checks = Vec::new();
+    let mut candidates = Vec::new();
+    let mut notes = Vec::new();
+    let pooled = pool(load);
+    if let Some(p) = &pooled {
+        checks.extend(sla::evaluate_load(p, t));
+    }
+    if let Some(m) = micro.first() {
+        checks.extend(sla::evaluate_micro(m, t));
+    }
+    let env = Environment::detect();
+    let baseline_ref = match baseline {
+        None => {
+            notes.push("no baseline: SLAs were checked, regressions were not (save one with `tta-bench baseline save`)".into());
+            None
+        }
+        Some((b, path)) => {
+            let mismatch =
+                baseline::fingerprint_mismatch(b, &env, baseline::calibration::measure().score);
+            if !mismatch.is_empty() {
+                notes.push(format!(
+                    "environment differs from the baseline's: {}",
+                    mismatch.join("; ")
+                ));
+            }
+            if !load.is_empty() {
+                match b.load_runs.first() {
+                    Some(first) if first.profile_name == load[0].profile_name => candidates.extend(load_candidates(&b.load_runs, load, t)),
+                    Some(first) => notes.push(format!(
+                        "baseline load runs used profile {}, this run {}: load regressions not judged",
+                        first.profile_name, load[0].profile_name
+                    )),
+                    None => notes.push("baseline has no load runs: load regressions not judged".into()),
+                }
+            }
+            if !micro.is_empty() && !b.micro_runs.is_empty() {
+                candidates.extend(micro_candidates(&b.micro_runs, micro, t));
+            }
+            Some(BaselineRef {
+                file: path.display().to_string(),
+                label: b.label.clone(),
+                created: b.created.clone(),
+            })
+        }
+    };
+    checks.extend(decide(candidates, t));
+    let unjudged = checks
+        .iter()
+        .filter(|c| c.status == Status::Skipped)
+        .count();
+    if unjudged > 0 {
+        notes.push(format!(
+            "{unjudged} regression checks not judged (too few repetitions, or too few requests for a p95; --all lists them)"
+        ));
+    }
+    Verdict {
+        schema_version: SCHEMA_VERSION,
+        kind: "verdict".into(),
+        outcome: outcome(&checks),
+        created: crate::timefmt::rfc3339(crate::timefmt::now_ms()),
+        environment: env,
+        profile: load.first().map(|r| r.profile_name.clone()),
+        load_repetitions: load.len(),
+        micro_repetitions: micro.len(),
+        baseline: baseline_ref,
+        notes,
+        checks,
+    }
+}

@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use super::{Outcome, emit};
 use crate::baseline::{Baseline, Store};
 use crate::check::SavedRun;
-use crate::cli::convert::faults;
 use crate::cli::{BaselineCommand, CheckArgs, GateArgs, MeasureArgs, VerdictOutputArgs};
 use crate::error::{Error, Result};
 use crate::export::json::Json;
@@ -19,6 +18,7 @@ use crate::load::{LoadConfig, Target};
 use crate::micro::{self, MicroConfig, MicroRun, Mode, Source};
 use crate::run::RunResult;
 use crate::scenario::{self, Overrides};
+use crate::server::faults::FaultConfig;
 use crate::sla::Thresholds;
 
 /// The baseline to compare with: `none`, `current` (absent pointer → none), or a file.
@@ -111,11 +111,7 @@ fn measure(m: &MeasureArgs) -> Result<(Vec<RunResult>, Vec<MicroRun>)> {
         let config = LoadConfig::new(
             plan,
             Target::Embedded {
-                faults: faults(
-                    m.inject_delay.as_deref(),
-                    m.inject_cpu.as_deref(),
-                    m.inject_error.as_deref(),
-                )?,
+                faults: FaultConfig::try_from(&m.faults)?,
             },
         );
         for i in 1..=m.repeat {

@@ -2,7 +2,7 @@
 
 use regex::Regex;
 
-use super::{CoreArgs, LoadArgs, MicroArgs, ServeArgs};
+use super::{CoreArgs, FaultArgs, LoadArgs, MicroArgs, ServeArgs};
 use crate::error::{Error, Result};
 use crate::load::{LoadConfig, Target};
 use crate::micro::{MicroConfig, Mode, Source};
@@ -119,29 +119,30 @@ pub fn rate_limit(text: &str) -> Result<Option<RateLimit>> {
     }))
 }
 
-/// The fault flags shared by `serve`, `load` and `gate`.
-pub fn faults(delay: Option<&str>, cpu: Option<&str>, error: Option<&str>) -> Result<FaultConfig> {
-    let mut config = FaultConfig::default();
-    if let Some(d) = delay {
-        config.delay_ms = FaultConfig::parse_pairs("--inject-delay", d)
-            .map_err(Error::Usage)?
-            .into_iter()
-            .collect();
+impl TryFrom<&FaultArgs> for FaultConfig {
+    type Error = Error;
+
+    fn try_from(a: &FaultArgs) -> Result<Self> {
+        fn parse<T: std::str::FromStr>(
+            flag: &str,
+            text: Option<&str>,
+        ) -> Result<std::collections::BTreeMap<String, T>> {
+            Ok(match text {
+                Some(t) => FaultConfig::parse_pairs(flag, t)
+                    .map_err(Error::Usage)?
+                    .into_iter()
+                    .collect(),
+                None => Default::default(),
+            })
+        }
+        let config = FaultConfig {
+            delay_ms: parse("--inject-delay", a.inject_delay.as_deref())?,
+            cpu_factor: parse("--inject-cpu", a.inject_cpu.as_deref())?,
+            error_rate: parse("--inject-error", a.inject_error.as_deref())?,
+        };
+        config.validate().map_err(Error::Usage)?;
+        Ok(config)
     }
-    if let Some(c) = cpu {
-        config.cpu_factor = FaultConfig::parse_pairs("--inject-cpu", c)
-            .map_err(Error::Usage)?
-            .into_iter()
-            .collect();
-    }
-    if let Some(e) = error {
-        config.error_rate = FaultConfig::parse_pairs("--inject-error", e)
-            .map_err(Error::Usage)?
-            .into_iter()
-            .collect();
-    }
-    config.validate().map_err(Error::Usage)?;
-    Ok(config)
 }
 
 impl TryFrom<&ServeArgs> for ServerConfig {
@@ -194,11 +195,7 @@ impl TryFrom<&ServeArgs> for ServerConfig {
             request_timeout: std::time::Duration::from_millis(a.timeout_ms),
             body_limit: a.body_limit_kib * 1024,
             max_sessions: a.max_sessions,
-            faults: faults(
-                a.inject_delay.as_deref(),
-                a.inject_cpu.as_deref(),
-                a.inject_error.as_deref(),
-            )?,
+            faults: FaultConfig::try_from(&a.faults)?,
             seed: a.seed,
         })
     }
@@ -237,11 +234,7 @@ impl TryFrom<&LoadArgs> for LoadConfig {
                 .transpose()?,
             think_scale: a.think_scale,
         };
-        let faults = faults(
-            a.inject_delay.as_deref(),
-            a.inject_cpu.as_deref(),
-            a.inject_error.as_deref(),
-        )?;
+        let faults = FaultConfig::try_from(&a.faults)?;
         let target = match &a.target {
             Some(url) if !faults.is_empty() => {
                 return Err(Error::Usage(format!(

@@ -127,16 +127,8 @@ pub struct ServeArgs {
     /// Open therapeutic sessions the core accepts.
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     pub max_sessions: usize,
-    /// Added latency per route template: ROUTE=MS[,ROUTE=MS…], e.g.
-    /// /api/patient/sessions/{id}/choices=20.
-    #[arg(long, value_name = "ROUTE=MS,…")]
-    pub inject_delay: Option<String>,
-    /// CPU cost multiplier per route template: ROUTE=FACTOR[,…] (FACTOR 1-100).
-    #[arg(long, value_name = "ROUTE=FACTOR,…")]
-    pub inject_cpu: Option<String>,
-    /// Share of requests answered 500 per route template: ROUTE=RATE[,…] (RATE 0-1).
-    #[arg(long, value_name = "ROUTE=RATE,…")]
-    pub inject_error: Option<String>,
+    #[command(flatten)]
+    pub faults: FaultArgs,
     /// Seed of the core's randomness.
     #[arg(long, default_value_t = crate::core::CoreConfig::default().seed)]
     pub seed: u64,
@@ -171,15 +163,8 @@ pub struct LoadArgs {
     /// Resource sampling interval in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 250)]
     pub sample_ms: u64,
-    /// Embedded service only: added latency per route template, ROUTE=MS[,…].
-    #[arg(long, value_name = "ROUTE=MS,…")]
-    pub inject_delay: Option<String>,
-    /// Embedded service only: CPU multiplier per route template, ROUTE=FACTOR[,…].
-    #[arg(long, value_name = "ROUTE=FACTOR,…")]
-    pub inject_cpu: Option<String>,
-    /// Embedded service only: error rate per route template, ROUTE=RATE[,…].
-    #[arg(long, value_name = "ROUTE=RATE,…")]
-    pub inject_error: Option<String>,
+    #[command(flatten)]
+    pub faults: FaultArgs,
 }
 
 /// Where verdict outputs go, shared by check, gate and baseline compare.
@@ -232,15 +217,8 @@ pub struct MeasureArgs {
     /// Run only the load repetitions.
     #[arg(long)]
     pub load: bool,
-    /// Added latency per route template on the embedded service, ROUTE=MS[,…].
-    #[arg(long, value_name = "ROUTE=MS,…")]
-    pub inject_delay: Option<String>,
-    /// CPU multiplier per route template, ROUTE=FACTOR[,…].
-    #[arg(long, value_name = "ROUTE=FACTOR,…")]
-    pub inject_cpu: Option<String>,
-    /// Error rate per route template, ROUTE=RATE[,…].
-    #[arg(long, value_name = "ROUTE=RATE,…")]
-    pub inject_error: Option<String>,
+    #[command(flatten)]
+    pub faults: FaultArgs,
 }
 
 #[derive(Debug, Args)]
@@ -304,4 +282,19 @@ pub enum ThresholdsCommand {
         #[arg(long, value_name = "FILE", default_value = "thresholds.yaml")]
         thresholds: PathBuf,
     },
+}
+
+/// Fault injection for the embedded service (serve, load, gate, baseline save).
+#[derive(Debug, Args)]
+pub struct FaultArgs {
+    /// Added latency per route template: ROUTE=MS[,ROUTE=MS…], e.g.
+    /// /api/patient/sessions/{id}/choices=20.
+    #[arg(long, value_name = "ROUTE=MS,…")]
+    pub inject_delay: Option<String>,
+    /// CPU cost multiplier per route template: ROUTE=FACTOR[,…] (FACTOR 1-100).
+    #[arg(long, value_name = "ROUTE=FACTOR,…")]
+    pub inject_cpu: Option<String>,
+    /// Share of requests answered 500 per route template: ROUTE=RATE[,…] (RATE 0-1).
+    #[arg(long, value_name = "ROUTE=RATE,…")]
+    pub inject_error: Option<String>,
 }

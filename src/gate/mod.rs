@@ -243,22 +243,26 @@ fn decide(candidates: Vec<Candidate>, t: &Thresholds) -> Vec<Check> {
 
 fn load_candidates(base: &[RunResult], cur: &[RunResult], t: &Thresholds) -> Vec<Candidate> {
     let r = &t.regression;
-    let mut out = Vec::new();
-    let values = |runs: &[RunResult], f: &dyn Fn(&RunResult) -> Option<f64>| {
-        runs.iter().filter_map(f).collect::<Vec<_>>()
+    // One metric: its per-repetition values on both sides.
+    let metric = |name: String,
+                  unit: &'static str,
+                  f: &dyn Fn(&RunResult) -> Option<f64>,
+                  direction,
+                  limit_pct| {
+        let values = |runs: &[RunResult]| runs.iter().filter_map(f).collect::<Vec<_>>();
+        Candidate::new(name, unit, values(base), values(cur), direction, limit_pct)
     };
-    let routes: Vec<&String> = cur[0]
+    let mut out = Vec::new();
+    let routes = cur[0]
         .routes
         .keys()
-        .filter(|k| base.iter().all(|b| b.routes.contains_key(*k)))
-        .collect();
+        .filter(|k| base.iter().all(|b| b.routes.contains_key(*k)));
     for route in routes {
         let f = |run: &RunResult| run.routes.get(route).map(|s| s.summary.p95_ms);
-        let mut c = Candidate::new(
+        let mut c = metric(
             format!("p95 {route} vs baseline"),
             "ms",
-            values(base, &f),
-            values(cur, &f),
+            &f,
             Direction::LowerIsBetter,
             r.response_time.0.value,
         );
@@ -275,50 +279,35 @@ fn load_candidates(base: &[RunResult], cur: &[RunResult], t: &Thresholds) -> Vec
         }
         out.push(c);
     }
-    let f = |run: &RunResult| Some(run.totals.p95_ms);
-    out.push(Candidate::new(
+    out.push(metric(
         "p95 all routes vs baseline".into(),
         "ms",
-        values(base, &f),
-        values(cur, &f),
+        &|run| Some(run.totals.p95_ms),
         Direction::LowerIsBetter,
         r.response_time.0.value,
     ));
-    let f = |run: &RunResult| Some(run.totals.throughput_rps);
-    out.push(Candidate::new(
+    out.push(metric(
         "throughput vs baseline".into(),
         "req/s",
-        values(base, &f),
-        values(cur, &f),
+        &|run| Some(run.totals.throughput_rps),
         Direction::HigherIsBetter,
         r.throughput.0.value,
     ));
-    let rss = |run: &RunResult| {
-        run.resources
-            .summaries
-            .get("server")
-            .map(|s| s.rss_peak_bytes as f64 / 1048576.0)
-    };
-    if base.iter().all(|b| rss(b).is_some()) && cur.iter().all(|c| rss(c).is_some()) {
-        out.push(Candidate::new(
+    let server = |run: &RunResult| run.resources.summaries.get("server").cloned();
+    if base.iter().chain(cur).all(|run| server(run).is_some()) {
+        let rss = |run: &RunResult| server(run).map(|s| s.rss_peak_bytes as f64 / 1048576.0);
+        out.push(metric(
             "server RSS peak vs baseline".into(),
             "MiB",
-            values(base, &rss),
-            values(cur, &rss),
+            &rss,
             Direction::LowerIsBetter,
             r.memory.0.value,
         ));
-        let cpu = |run: &RunResult| {
-            run.resources
-                .summaries
-                .get("server")
-                .map(|s| s.cpu_mean_percent)
-        };
-        out.push(Candidate::new(
+        let cpu = |run: &RunResult| server(run).map(|s| s.cpu_mean_percent);
+        out.push(metric(
             "server CPU mean vs baseline".into(),
             "%",
-            values(base, &cpu),
-            values(cur, &cpu),
+            &cpu,
             Direction::LowerIsBetter,
             r.cpu.0.value,
         ));

@@ -13,8 +13,6 @@
 //! Tokens are minted with the server's secret rather than by logging in: argon2 verification is
 //! deliberately slow and is not what these figures are about. Every loop is bounded in time.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -22,6 +20,7 @@ use hdrhistogram::Histogram;
 use reqwest::Client;
 use serde_json::{Value, json};
 use tokio::sync::Mutex;
+use tta_bench::load::target::EmbeddedServer;
 
 const SECRET: &str = "service-bench-secret-of-at-least-32-bytes";
 const CHOICES: [&str; 6] = [
@@ -33,58 +32,47 @@ const CHOICES: [&str; 6] = [
     "I paint what I imagine",
 ];
 
-struct Server {
-    child: Child,
-    url: String,
+/// The release service as a child (the library's own spawner), with the bench's settings.
+struct Server(EmbeddedServer);
+
+impl std::ops::Deref for Server {
+    type Target = EmbeddedServer;
+    fn deref(&self) -> &EmbeddedServer {
+        &self.0
+    }
 }
 
 impl Server {
     fn start(patients: u32, db: &str) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_tta-bench"))
-            .args([
-                "serve",
-                "--addr",
-                "127.0.0.1:0",
-                "--rate-limit",
-                "off",
-                "--max-in-flight",
-                "4096",
-            ])
-            .args(["--seed-users", &patients.to_string(), "--db", db])
-            .env("TTA_JWT_SECRET", SECRET)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("server starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        Self {
-            child,
-            url: line.trim().to_string(),
-        }
+        let args: Vec<String> = [
+            "--rate-limit",
+            "off",
+            "--max-in-flight",
+            "4096",
+            "--seed-users",
+            &patients.to_string(),
+            "--db",
+            db,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let exe = std::path::Path::new(env!("CARGO_BIN_EXE_tta-bench"));
+        Self(
+            EmbeddedServer::spawn(exe, &args, &[("TTA_JWT_SECRET", SECRET)])
+                .expect("server starts"),
+        )
     }
 
     fn rss_mib(&self) -> f64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .unwrap_or_default();
+        let status =
+            std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap_or_default();
         status
             .lines()
             .find(|l| l.starts_with("VmRSS:"))
             .and_then(|l| l.split_whitespace().nth(1))
             .and_then(|kb| kb.parse::<f64>().ok())
             .map_or(f64::NAN, |kb| kb / 1024.0)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .arg("-TERM")
-            .arg(self.child.id().to_string())
-            .status();
-        let _ = self.child.wait();
     }
 }
 

@@ -2,6 +2,7 @@
 
 use std::io::{BufRead, BufReader, Read};
 use std::net::{IpAddr, ToSocketAddrs};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -23,34 +24,18 @@ fn pairs<T: std::fmt::Display>(m: &std::collections::BTreeMap<String, T>) -> Str
 }
 
 impl EmbeddedServer {
-    /// Starts the child and reads the URL it bound from its first stdout line. Rate limiting is
-    /// off: profiles send more than seed 004's 100 requests a minute per user by design.
-    pub fn start(seed_users: u32, faults: &FaultConfig) -> Result<Self> {
-        let exe = std::env::current_exe().map_err(|e| Error::io("current executable", e))?;
-        let mut cmd = Command::new(&exe);
-        cmd.args([
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--db",
-            ":memory:",
-            "--rate-limit",
-            "off",
-        ])
-        .args(["--seed-users", &seed_users.to_string()])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-        for (flag, value) in [
-            ("--inject-delay", pairs(&faults.delay_ms)),
-            ("--inject-cpu", pairs(&faults.cpu_factor)),
-            ("--inject-error", pairs(&faults.error_rate)),
-        ] {
-            if !value.is_empty() {
-                cmd.arg(flag).arg(value);
-            }
-        }
-        let mut child = cmd.spawn().map_err(|e| Error::io(&exe, e))?;
+    /// Spawns `exe serve --addr 127.0.0.1:0 ARGS…` with `envs` and reads the URL it bound from its
+    /// first stdout line (30 s at most). The load engine, the service's tests and its benchmark
+    /// all start the service this way.
+    pub fn spawn(exe: &Path, args: &[String], envs: &[(&str, &str)]) -> Result<Self> {
+        let mut cmd = Command::new(exe);
+        cmd.args(["serve", "--addr", "127.0.0.1:0"])
+            .args(args)
+            .envs(envs.iter().copied())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().map_err(|e| Error::io(exe, e))?;
         let stdout = child.stdout.take().expect("piped");
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
@@ -78,12 +63,41 @@ impl EmbeddedServer {
         Ok(Self { child, url })
     }
 
+    /// Starts this binary's service for a load run. Rate limiting is off: profiles send more
+    /// than seed 004's 100 requests a minute per user by design.
+    pub fn start(seed_users: u32, faults: &FaultConfig) -> Result<Self> {
+        let exe = std::env::current_exe().map_err(|e| Error::io("current executable", e))?;
+        let mut args: Vec<String> = ["--db", ":memory:", "--rate-limit", "off", "--seed-users"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        args.push(seed_users.to_string());
+        for (flag, value) in [
+            ("--inject-delay", pairs(&faults.delay_ms)),
+            ("--inject-cpu", pairs(&faults.cpu_factor)),
+            ("--inject-error", pairs(&faults.error_rate)),
+        ] {
+            if !value.is_empty() {
+                args.push(flag.to_string());
+                args.push(value);
+            }
+        }
+        Self::spawn(&exe, &args, &[])
+    }
+
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
 
-    /// Asks the child to stop gracefully (SIGTERM), waiting up to 10 s before killing it.
-    pub fn stop(mut self) {
+    /// Stops the child gracefully (SIGTERM, up to 10 s, then killed) and returns its exit code.
+    pub fn stop(mut self) -> Option<i32> {
+        self.terminate()
+    }
+
+    fn terminate(&mut self) -> Option<i32> {
+        if let Ok(Some(status)) = self.child.try_wait() {
+            return status.code();
+        }
         #[cfg(unix)]
         {
             let _ = Command::new("kill")
@@ -92,14 +106,23 @@ impl EmbeddedServer {
                 .status();
             let deadline = Instant::now() + Duration::from_secs(10);
             while Instant::now() < deadline {
-                if let Ok(Some(_)) = self.child.try_wait() {
-                    return;
+                if let Ok(Some(status)) = self.child.try_wait() {
+                    return status.code();
                 }
                 std::thread::sleep(Duration::from_millis(20));
             }
         }
         let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.child.wait().ok().and_then(|s| s.code())
+    }
+}
+
+impl Drop for EmbeddedServer {
+    /// A child is never left running, even when its owner panics.
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            self.terminate();
+        }
     }
 }
 

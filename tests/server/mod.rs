@@ -4,57 +4,41 @@ mod api;
 mod fuzz;
 mod guards;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-
 use reqwest::blocking::{Client, Response};
 use serde_json::{Value, json};
+use tta_bench::load::target::EmbeddedServer;
 
 pub const SECRET: &str = "integration-test-secret-of-32-bytes!";
 
-/// A running server; stopped with SIGTERM (graceful) when dropped.
+/// A running server (the library's own spawner); stopped with SIGTERM when dropped.
 pub struct Server {
-    child: Child,
+    server: EmbeddedServer,
     pub url: String,
     pub client: Client,
 }
 
 impl Server {
     pub fn start(extra: &[&str]) -> Self {
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin("tta-bench"))
-            .args(["serve", "--addr", "127.0.0.1:0", "--seed-users", "8"])
-            .args(extra)
-            .env("TTA_JWT_SECRET", SECRET)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
+        let mut args: Vec<String> = vec!["--seed-users".into(), "8".into()];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let exe = assert_cmd::cargo::cargo_bin("tta-bench");
+        let server = EmbeddedServer::spawn(&exe, &args, &[("TTA_JWT_SECRET", SECRET)])
             .expect("server starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .expect("first stdout line");
         assert!(
-            line.starts_with("http://127.0.0.1:"),
-            "first line is the URL: {line:?}"
+            server.url.starts_with("http://127.0.0.1:"),
+            "first line is the URL: {:?}",
+            server.url
         );
         Self {
-            child,
-            url: line.trim().to_string(),
+            url: server.url.clone(),
+            server,
             client: Client::new(),
         }
     }
 
     /// Stops the server with SIGTERM and waits; returns its exit code.
-    pub fn stop(mut self) -> Option<i32> {
-        self.terminate()
-    }
-
-    fn terminate(&mut self) -> Option<i32> {
-        let _ = Command::new("kill")
-            .arg("-TERM")
-            .arg(self.child.id().to_string())
-            .status();
-        self.child.wait().ok().and_then(|s| s.code())
+    pub fn stop(self) -> Option<i32> {
+        self.server.stop()
     }
 
     pub fn login(&self, user: &str) -> String {
@@ -128,14 +112,6 @@ impl Server {
         let r = self.post("/api/patient/sessions", Some(token), &json!({}));
         assert_eq!(r.status(), 201);
         r.json::<Value>().unwrap()["id"].as_u64().unwrap()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if matches!(self.child.try_wait(), Ok(None)) {
-            self.terminate();
-        }
     }
 }
 

@@ -57,6 +57,18 @@ fn deliver(v: &Verdict, o: &VerdictOutputArgs) -> Result<Outcome> {
     })
 }
 
+/// Judges the runs against the thresholds and the baseline, then delivers the verdict.
+fn conclude(
+    load: &[RunResult],
+    micro: &[MicroRun],
+    thresholds: &Thresholds,
+    baseline: Option<&(Baseline, PathBuf)>,
+    o: &VerdictOutputArgs,
+) -> Result<Outcome> {
+    let baseline = baseline.map(|(b, p)| (b, p.as_path()));
+    deliver(&judge(load, micro, thresholds, baseline), o)
+}
+
 fn split(runs: Vec<SavedRun>, origin: &str) -> Result<(Vec<RunResult>, Vec<MicroRun>)> {
     let mut load = Vec::new();
     let mut micro = Vec::new();
@@ -86,13 +98,7 @@ pub fn check(a: &CheckArgs) -> Result<Outcome> {
         .collect::<Result<Vec<_>>>()?;
     let (load, micro) = split(runs, "check")?;
     let baseline = resolve_baseline(&a.output)?;
-    let v = judge(
-        &load,
-        &micro,
-        &thresholds,
-        baseline.as_ref().map(|(b, p)| (b, p.clone())),
-    );
-    deliver(&v, &a.output)
+    conclude(&load, &micro, &thresholds, baseline.as_ref(), &a.output)
 }
 
 /// Runs what `m` asks for: load repetitions (each with its own embedded service) and one quick
@@ -140,13 +146,7 @@ pub fn gate(a: &GateArgs) -> Result<Outcome> {
     let thresholds = Thresholds::load(&a.output.thresholds)?;
     let baseline = resolve_baseline(&a.output)?;
     let (load, micro) = measure(&a.measure)?;
-    let v = judge(
-        &load,
-        &micro,
-        &thresholds,
-        baseline.as_ref().map(|(b, p)| (b, p.clone())),
-    );
-    deliver(&v, &a.output)
+    conclude(&load, &micro, &thresholds, baseline.as_ref(), &a.output)
 }
 
 fn load_named(store: &Store, name: &str) -> Result<(Baseline, PathBuf)> {
@@ -256,15 +256,15 @@ pub fn baseline(c: &BaselineCommand) -> Result<Outcome> {
         BaselineCommand::Compare { a, b, output } => {
             let thresholds = Thresholds::load(&output.thresholds)?;
             let store = Store::new(&output.baselines_dir);
-            let (base, base_path) = load_named(&store, a)?;
+            let base = load_named(&store, a)?;
             let (cur, _) = load_named(&store, b)?;
-            let v = judge(
+            conclude(
                 &cur.load_runs,
                 &cur.micro_runs,
                 &thresholds,
-                Some((&base, base_path)),
-            );
-            deliver(&v, output)
+                Some(&base),
+                output,
+            )
         }
     }
 }

@@ -5,7 +5,7 @@
 //! is the p95 of every request measured. Regressions are judged per repetition with
 //! [`crate::stats::compare`] (ratio of medians and a one-sided Mann–Whitney test).
 
-use std::path::PathBuf;
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
@@ -350,7 +350,7 @@ pub fn judge(
     load: &[RunResult],
     micro: &[MicroRun],
     t: &Thresholds,
-    baseline: Option<(&Baseline, PathBuf)>,
+    baseline: Option<(&Baseline, &Path)>,
 ) -> Verdict {
     let mut checks = Vec::new();
     let mut candidates = Vec::new();

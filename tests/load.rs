@@ -13,14 +13,15 @@ fn scenarios() -> PathBuf {
 
 /// A copy of the shipped scenarios with `profiles.yaml` edited by `edit`.
 fn scenario_copy(edit: impl Fn(String) -> String) -> tempfile::TempDir {
+    scenario_copy_editing("profiles.yaml", edit)
+}
+
+/// A copy of the shipped scenarios with `file` edited by `edit`.
+fn scenario_copy_editing(file: &str, edit: impl Fn(String) -> String) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for f in ["patient.yaml", "clinician.yaml", "profiles.yaml"] {
         let text = std::fs::read_to_string(scenarios().join(f)).unwrap();
-        let text = if f == "profiles.yaml" {
-            edit(text)
-        } else {
-            text
-        };
+        let text = if f == file { edit(text) } else { text };
         std::fs::write(dir.path().join(f), text).unwrap();
     }
     dir
@@ -159,6 +160,34 @@ fn a_missed_sla_exits_1() {
     );
     let run: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     assert_eq!(run["passed"], false);
+}
+
+/// Patients whose login fails skip every later step (no session to address). With think times
+/// scaled to zero such users once spun without yielding and the run never ended.
+#[test]
+fn users_whose_steps_are_all_skipped_still_stop_on_time() {
+    let dir = scenario_copy_editing("patient.yaml", |t| {
+        t.replacen("password: tta-bench", "password: wrong-password", 1)
+    });
+    let out = dir.path().join("run.json");
+    let o = tta()
+        .args(["load", "--profile", "smoke", "--scenario-dir"])
+        .arg(dir.path())
+        .args(["--think-scale", "0", "--duration", "2", "--out"])
+        .arg(&out)
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    // Clinicians still pass: whether the run meets its SLA depends on the share of failed logins.
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{stdout}");
+    assert!(
+        stdout.contains("skipped: ") && stdout.contains("steps not sent"),
+        "{stdout}"
+    );
+    let run: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert!(run["skipped_steps"].as_u64().unwrap() > 0, "{run}");
+    assert!(run["duration_s"].as_f64().unwrap() < 10.0, "{run}");
 }
 
 #[test]

@@ -84,6 +84,13 @@ fn transport_kind(e: &reqwest::Error) -> &'static str {
     }
 }
 
+/// A step that sends nothing must still wait: with think times scaled to zero, a user whose
+/// steps are all skipped (its session failed) or capped would otherwise loop without ever
+/// yielding, hold its worker thread, and starve the timers that end the run.
+async fn idle() {
+    tokio::time::sleep(Duration::from_millis(10)).await;
+}
+
 async fn run_step(user: &mut GooseUser, s: &StepRun, ctx: &Context) -> TransactionResult {
     if user.get_session_data::<UserVars>().is_none() {
         let n = s.numbering.fetch_add(1, Ordering::Relaxed) + 1;
@@ -125,10 +132,12 @@ async fn run_step(user: &mut GooseUser, s: &StepRun, ctx: &Context) -> Transacti
     );
     let (Some(path), Some(body), bearer) = rendered else {
         ctx.counters.skipped.fetch_add(1, Ordering::Relaxed);
+        idle().await;
         return Ok(());
     };
     if ctx.counters.sent.fetch_add(1, Ordering::Relaxed) >= ctx.max_requests {
-        return Ok(()); // Request cap reached: the run sends nothing more until it ends.
+        idle().await; // Request cap reached: the run sends nothing more until it ends.
+        return Ok(());
     }
     let mut builder = user.get_request_builder(&goose_method(s.step.method), &path)?;
     if let Some(token) = bearer {

@@ -155,6 +155,12 @@ fn load(run: &RunResult) -> String {
         );
         out.push('\n');
     }
+    if run.skipped_steps > 0 {
+        out.push_str(&format!(
+            "skipped: {} steps not sent, as a value they need was never captured (an earlier step of the user failed)\n",
+            run.skipped_steps
+        ));
+    }
     for (label, s) in &run.resources.summaries {
         out.push_str(&format!(
             "{label}: CPU mean {:.0} % peak {:.0} % (of one core), RSS mean {:.1} MiB peak {:.1} MiB, {} samples\n",

@@ -14,8 +14,13 @@ use crate::environment::Environment;
 use crate::micro::MicroRun;
 use crate::run::RunResult;
 use crate::sla::{self, Thresholds};
-use crate::stats::compare::{Direction, compare, holm};
+use crate::stats::compare::{Direction, compare, holm, median};
 use crate::verdict::{Check, CheckKind, Outcome, Status, outcome};
+
+mod candidates;
+
+use candidates::Candidate;
+pub use candidates::MIN_REQUESTS_PER_ROUTE;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -100,43 +105,6 @@ fn pct(limit: f64) -> f64 {
     limit / 100.0
 }
 
-/// A route's p95 is judged only with at least this many requests per run on both sides: the p95
-/// of fewer values rests on their top five, which swing by tens of percent between runs.
-pub const MIN_REQUESTS_FOR_P95: u64 = 100;
-
-/// A metric to compare, before significance is decided over the whole family.
-struct Candidate {
-    name: String,
-    unit: &'static str,
-    base: Vec<f64>,
-    cur: Vec<f64>,
-    direction: Direction,
-    limit_pct: f64,
-    /// Why it cannot be judged, if it cannot.
-    skip: Option<String>,
-}
-
-impl Candidate {
-    fn new(
-        name: String,
-        unit: &'static str,
-        base: Vec<f64>,
-        cur: Vec<f64>,
-        direction: Direction,
-        limit_pct: f64,
-    ) -> Self {
-        Self {
-            name,
-            unit,
-            base,
-            cur,
-            direction,
-            limit_pct,
-            skip: None,
-        }
-    }
-}
-
 /// Turns candidates into checks. Each metric's change is the ratio of medians; its significance
 /// comes from one-sided Mann–Whitney p-values adjusted by Holm over all judged candidates (one
 /// family for "worse", one for "better"), so the chance of any false alarm in a verdict stays at
@@ -210,8 +178,15 @@ fn decide(candidates: Vec<Candidate>, t: &Thresholds) -> Vec<Check> {
                     } else {
                         Status::Pass
                     };
+                    let absolute = c.absolute.as_ref().map_or(String::new(), |(b, cur, unit)| {
+                        let (b, cur) = (median(b), median(cur));
+                        format!(
+                            " (absolute median {b:.3} -> {cur:.3} {unit}, {:+.1} %)",
+                            (cur / b - 1.0) * 100.0
+                        )
+                    });
                     let detail = format!(
-                        "{:+.1} % vs baseline {:.3} {} (limit {:.0} %); Mann-Whitney p = {:.4} worse, {:.4} better, Holm over {m} metrics at {:.0} %; {}+{} runs",
+                        "{:+.1} % vs baseline {:.3} {}{absolute} (limit {:.0} %); Mann-Whitney p = {:.4} worse, {:.4} better, Holm over {m} metrics at {:.0} %; {}+{} runs",
                         cmp.change * 100.0,
                         cmp.baseline_median,
                         c.unit,
@@ -237,110 +212,6 @@ fn decide(candidates: Vec<Candidate>, t: &Thresholds) -> Vec<Check> {
                 source: r.source.clone(),
                 detail: Some(detail),
             }
-        })
-        .collect()
-}
-
-fn load_candidates(base: &[RunResult], cur: &[RunResult], t: &Thresholds) -> Vec<Candidate> {
-    let r = &t.regression;
-    // One metric: its per-repetition values on both sides.
-    let metric = |name: String,
-                  unit: &'static str,
-                  f: &dyn Fn(&RunResult) -> Option<f64>,
-                  direction,
-                  limit_pct| {
-        let values = |runs: &[RunResult]| runs.iter().filter_map(f).collect::<Vec<_>>();
-        Candidate::new(name, unit, values(base), values(cur), direction, limit_pct)
-    };
-    let mut out = Vec::new();
-    let routes = cur[0]
-        .routes
-        .keys()
-        .filter(|k| base.iter().all(|b| b.routes.contains_key(*k)));
-    for route in routes {
-        let f = |run: &RunResult| run.routes.get(route).map(|s| s.summary.p95_ms);
-        let mut c = metric(
-            format!("p95 {route} vs baseline"),
-            "ms",
-            &f,
-            Direction::LowerIsBetter,
-            r.response_time.0.value,
-        );
-        let fewest = base
-            .iter()
-            .chain(cur)
-            .filter_map(|run| run.routes.get(route).map(|s| s.summary.count))
-            .min()
-            .unwrap_or(0);
-        if fewest < MIN_REQUESTS_FOR_P95 {
-            c.skip = Some(format!(
-                "as few as {fewest} requests in a run; a p95 needs at least {MIN_REQUESTS_FOR_P95}"
-            ));
-        }
-        out.push(c);
-    }
-    out.push(metric(
-        "p95 all routes vs baseline".into(),
-        "ms",
-        &|run| Some(run.totals.p95_ms),
-        Direction::LowerIsBetter,
-        r.response_time.0.value,
-    ));
-    out.push(metric(
-        "throughput vs baseline".into(),
-        "req/s",
-        &|run| Some(run.totals.throughput_rps),
-        Direction::HigherIsBetter,
-        r.throughput.0.value,
-    ));
-    let server = |run: &RunResult| run.resources.summaries.get("server").cloned();
-    if base.iter().chain(cur).all(|run| server(run).is_some()) {
-        let rss = |run: &RunResult| server(run).map(|s| s.rss_peak_bytes as f64 / 1048576.0);
-        out.push(metric(
-            "server RSS peak vs baseline".into(),
-            "MiB",
-            &rss,
-            Direction::LowerIsBetter,
-            r.memory.0.value,
-        ));
-        let cpu = |run: &RunResult| server(run).map(|s| s.cpu_mean_percent);
-        out.push(metric(
-            "server CPU mean vs baseline".into(),
-            "%",
-            &cpu,
-            Direction::LowerIsBetter,
-            r.cpu.0.value,
-        ));
-    }
-    out
-}
-
-fn micro_candidates(base: &[MicroRun], cur: &[MicroRun], t: &Thresholds) -> Vec<Candidate> {
-    let names: Vec<&String> = cur[0].operations.iter().map(|o| &o.name).collect();
-    names
-        .into_iter()
-        .filter_map(|name| {
-            let means = |runs: &[MicroRun]| -> Vec<f64> {
-                runs.iter()
-                    .filter_map(|r| {
-                        r.operations
-                            .iter()
-                            .find(|o| &o.name == name)
-                            .map(|o| o.mean_ns)
-                    })
-                    .collect()
-            };
-            let b = means(base);
-            (!b.is_empty()).then(|| {
-                Candidate::new(
-                    format!("mean {name} vs baseline"),
-                    "ns",
-                    b,
-                    means(cur),
-                    Direction::LowerIsBetter,
-                    t.regression.response_time.0.value,
-                )
-            })
         })
         .collect()
 }
@@ -379,7 +250,7 @@ pub fn judge(
             }
             if !load.is_empty() {
                 match b.load_runs.first() {
-                    Some(first) if first.profile_name == load[0].profile_name => candidates.extend(load_candidates(&b.load_runs, load, t)),
+                    Some(first) if first.profile_name == load[0].profile_name => candidates.extend(candidates::load(&b.load_runs, load, t)),
                     Some(first) => notes.push(format!(
                         "baseline load runs used profile {}, this run {}: load regressions not judged",
                         first.profile_name, load[0].profile_name
@@ -388,7 +259,7 @@ pub fn judge(
                 }
             }
             if !micro.is_empty() && !b.micro_runs.is_empty() {
-                candidates.extend(micro_candidates(&b.micro_runs, micro, t));
+                candidates.extend(candidates::micro(&b.micro_runs, micro, t));
             }
             Some(BaselineRef {
                 file: path.display().to_string(),

@@ -12,8 +12,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct FaultConfig {
-    /// Route template → added latency in milliseconds.
-    pub delay_ms: BTreeMap<String, u64>,
+    /// Route template → added latency in milliseconds (fractions allowed: a sub-millisecond
+    /// route slowed by 15 % needs a delay of a fraction of a millisecond).
+    pub delay_ms: BTreeMap<String, f64>,
     /// Route template → CPU cost multiplier (≥ 1).
     pub cpu_factor: BTreeMap<String, f64>,
     /// Route template → share of requests answered 500 (0–1).
@@ -42,9 +43,9 @@ impl FaultConfig {
             }
         }
         for (route, ms) in &self.delay_ms {
-            if *ms > 60_000 {
+            if !(ms.is_finite() && (0.0..=60_000.0).contains(ms)) {
                 return Err(format!(
-                    "delay for {route} must be at most 60000 ms, got {ms}"
+                    "delay for {route} must be within 0-60000 ms, got {ms}"
                 ));
             }
         }
@@ -93,7 +94,7 @@ pub struct Faults {
 /// What to do to one request.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Injection {
-    pub delay_ms: u64,
+    pub delay_ms: f64,
     pub cpu_factor: f64,
     pub error_rate: f64,
 }
@@ -122,17 +123,42 @@ impl Faults {
             return None;
         }
         let i = Injection {
-            delay_ms: c.delay_ms.get(route).copied().unwrap_or(0),
+            delay_ms: c.delay_ms.get(route).copied().unwrap_or(0.0),
             cpu_factor: c.cpu_factor.get(route).copied().unwrap_or(1.0),
             error_rate: c.error_rate.get(route).copied().unwrap_or(0.0),
         };
         (i != Injection {
-            delay_ms: 0,
+            delay_ms: 0.0,
             cpu_factor: 1.0,
             error_rate: 0.0,
         })
         .then_some(i)
     }
+}
+
+/// Waits `d` for an injected delay. Tokio's timer counts whole milliseconds, so shorter delays
+/// wait on a blocking thread (the async worker stays free): a sleep until 100 µs before the
+/// deadline, as the kernel's timer slack (50 µs by default) makes short sleeps overshoot, then
+/// a spin to the deadline, so a 0.1 ms delay adds 0.1 ms, not 0.15.
+pub async fn delay(d: std::time::Duration) {
+    use std::time::{Duration, Instant};
+    if d >= Duration::from_millis(5) {
+        tokio::time::sleep(d).await;
+        return;
+    }
+    let deadline = Instant::now() + d;
+    let _ = tokio::task::spawn_blocking(move || {
+        let early = deadline
+            .saturating_duration_since(Instant::now())
+            .saturating_sub(Duration::from_micros(100));
+        if !early.is_zero() {
+            std::thread::sleep(early);
+        }
+        while Instant::now() < deadline {
+            std::hint::spin_loop();
+        }
+    })
+    .await;
 }
 
 /// Burns CPU on this thread for `d` (fault injection's CPU multiplier).
@@ -179,14 +205,31 @@ mod tests {
             c.validate().unwrap_err(),
             "error rate for /health must be within 0-1, got 1.5"
         );
+
+        for bad in [-1.0, f64::NAN, 60_001.0] {
+            let mut c = FaultConfig::default();
+            c.delay_ms.insert("/health".into(), bad);
+            assert_eq!(
+                c.validate().unwrap_err(),
+                format!("delay for /health must be within 0-60000 ms, got {bad}")
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn sub_millisecond_delays_are_never_cut_short() {
+        let d = std::time::Duration::from_micros(300);
+        let start = std::time::Instant::now();
+        delay(d).await;
+        assert!(start.elapsed() >= d);
     }
 
     #[test]
     fn only_configured_routes_are_touched() {
         let mut c = FaultConfig::default();
-        c.delay_ms.insert("/a".into(), 10);
+        c.delay_ms.insert("/a".into(), 0.25);
         let f = Faults::new(c);
-        assert_eq!(f.for_route("/a").unwrap().delay_ms, 10);
+        assert_eq!(f.for_route("/a").unwrap().delay_ms, 0.25);
         assert_eq!(f.for_route("/b"), None);
         f.set(FaultConfig::default());
         assert_eq!(f.for_route("/a"), None);

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 use super::api_error::ApiError;
-use super::faults::burn_cpu;
+use super::faults::{burn_cpu, delay};
 
 /// Records every request in the metrics and applies any fault configured for its route.
 pub async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
@@ -41,9 +41,9 @@ pub async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Nex
         }
         _ => {
             if let Some(i) = injection
-                && i.delay_ms > 0
+                && i.delay_ms > 0.0
             {
-                tokio::time::sleep(std::time::Duration::from_millis(i.delay_ms)).await;
+                delay(std::time::Duration::from_secs_f64(i.delay_ms / 1000.0)).await;
             }
             let handler_start = Instant::now();
             let response = next.run(req).await;

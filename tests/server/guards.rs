@@ -369,7 +369,7 @@ fn faults_from_flags_and_from_the_admin_endpoint() {
         s.get("/api/admin/faults", Some(&admin))
             .json::<Value>()
             .unwrap(),
-        json!({ "delay_ms": { "/api/patient/sessions/{id}": 30 }, "cpu_factor": {}, "error_rate": {} })
+        json!({ "delay_ms": { "/api/patient/sessions/{id}": 30.0 }, "cpu_factor": {}, "error_rate": {} })
     );
     let id = s.new_session(&t);
     let start = std::time::Instant::now();

@@ -1,0 +1,273 @@
+//! The metrics a regression is judged on: one value per repetition on each side.
+//!
+//! **Per-route latency is judged relative to the rest of the run.** On a shared machine the
+//! run-to-run noise moves every route together (another tenant, a frequency step): in the
+//! first baseline (5 smoke runs), the busy routes' medians varied by 16–23 % (coefficient of
+//! variation) between runs, but a route's median divided by the median of the run's *other*
+//! routes' medians varied by only 1.5–8.5 %. Dividing by that in-run
+//! reference cancels the common noise, so a slowdown of one route stands out; the reference
+//! leaves the judged route out, so its own slowdown does not move it. A slowdown of every route
+//! alike cancels too, and is caught instead by the absolute all-routes metrics (p95, throughput,
+//! CPU, memory), judged as measured.
+//!
+//! The median is used rather than the p95 because, at the few hundred requests a route gets in
+//! a smoke run, a p95 rests on a handful of values; the SLAs still judge the pooled p95.
+
+use std::collections::BTreeMap;
+
+use crate::micro::MicroRun;
+use crate::run::RunResult;
+use crate::sla::Thresholds;
+use crate::stats::compare::{Direction, median};
+
+/// A route is judged only with at least this many requests per run on both sides; below it a
+/// run's median rests on too few values to be stable, and the route is reported as not judged.
+pub const MIN_REQUESTS_PER_ROUTE: u64 = 100;
+
+/// A metric to compare, before significance is decided over the whole family.
+pub(super) struct Candidate {
+    pub name: String,
+    pub unit: &'static str,
+    pub base: Vec<f64>,
+    pub cur: Vec<f64>,
+    pub direction: Direction,
+    pub limit_pct: f64,
+    /// Why it cannot be judged, if it cannot.
+    pub skip: Option<String>,
+    /// For a relative metric, the absolute values (base, current) in `absolute_unit`, shown
+    /// beside the relative change so the reader sees what moved.
+    pub absolute: Option<(Vec<f64>, Vec<f64>, &'static str)>,
+}
+
+impl Candidate {
+    fn new(
+        name: String,
+        unit: &'static str,
+        base: Vec<f64>,
+        cur: Vec<f64>,
+        direction: Direction,
+        limit_pct: f64,
+    ) -> Self {
+        Self {
+            name,
+            unit,
+            base,
+            cur,
+            direction,
+            limit_pct,
+            skip: None,
+            absolute: None,
+        }
+    }
+}
+
+/// One run's per-route median in ms, and that median divided by the median of the other
+/// routes' medians. A median of medians moves by at most one rank when one route slows, so the
+/// reference stays put even when the slowed route carries most of the traffic. Routes whose
+/// histogram cannot be decoded are left out (a saved run's histograms are validated on load).
+fn route_medians(run: &RunResult) -> BTreeMap<&str, (f64, f64)> {
+    let medians: Vec<(&str, f64)> = run
+        .routes
+        .iter()
+        .filter_map(|(k, s)| {
+            let h = crate::stats::decode(&s.histogram).ok()?;
+            (!h.is_empty()).then(|| (k.as_str(), h.value_at_quantile(0.5) as f64))
+        })
+        .collect();
+    let mut out = BTreeMap::new();
+    for (i, (route, own)) in medians.iter().enumerate() {
+        let others: Vec<f64> = medians
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .map(|(_, (_, m))| *m)
+            .collect();
+        if others.is_empty() {
+            continue;
+        }
+        let reference = median(&others).max(1.0);
+        out.insert(*route, (own / 1000.0, own / reference));
+    }
+    out
+}
+
+pub(super) fn load(base: &[RunResult], cur: &[RunResult], t: &Thresholds) -> Vec<Candidate> {
+    let r = &t.regression;
+    // One metric: its per-repetition values on both sides.
+    let metric = |name: String,
+                  unit: &'static str,
+                  f: &dyn Fn(&RunResult) -> Option<f64>,
+                  direction,
+                  limit_pct| {
+        let values = |runs: &[RunResult]| runs.iter().filter_map(f).collect::<Vec<_>>();
+        Candidate::new(name, unit, values(base), values(cur), direction, limit_pct)
+    };
+    let mut out = Vec::new();
+    let base_medians: Vec<_> = base.iter().map(route_medians).collect();
+    let cur_medians: Vec<_> = cur.iter().map(route_medians).collect();
+    let routes = cur[0]
+        .routes
+        .keys()
+        .filter(|k| base.iter().all(|b| b.routes.contains_key(*k)));
+    for route in routes {
+        let pick = |side: &[BTreeMap<&str, (f64, f64)>], relative: bool| -> Vec<f64> {
+            side.iter()
+                .filter_map(|m| m.get(route.as_str()))
+                .map(|(abs, rel)| if relative { *rel } else { *abs })
+                .collect()
+        };
+        let mut c = Candidate::new(
+            format!("median {route} vs baseline, relative to other routes"),
+            "x",
+            pick(&base_medians, true),
+            pick(&cur_medians, true),
+            Direction::LowerIsBetter,
+            r.response_time.0.value,
+        );
+        c.absolute = Some((pick(&base_medians, false), pick(&cur_medians, false), "ms"));
+        let fewest = base
+            .iter()
+            .chain(cur)
+            .filter_map(|run| run.routes.get(route).map(|s| s.summary.count))
+            .min()
+            .unwrap_or(0);
+        if fewest < MIN_REQUESTS_PER_ROUTE {
+            c.skip = Some(format!(
+                "as few as {fewest} requests in a run; at least {MIN_REQUESTS_PER_ROUTE} are needed"
+            ));
+        }
+        out.push(c);
+    }
+    out.push(metric(
+        "p95 all routes vs baseline".into(),
+        "ms",
+        &|run| Some(run.totals.p95_ms),
+        Direction::LowerIsBetter,
+        r.response_time.0.value,
+    ));
+    out.push(metric(
+        "throughput vs baseline".into(),
+        "req/s",
+        &|run| Some(run.totals.throughput_rps),
+        Direction::HigherIsBetter,
+        r.throughput.0.value,
+    ));
+    let server = |run: &RunResult| run.resources.summaries.get("server").cloned();
+    if base.iter().chain(cur).all(|run| server(run).is_some()) {
+        let rss = |run: &RunResult| server(run).map(|s| s.rss_peak_bytes as f64 / 1048576.0);
+        out.push(metric(
+            "server RSS peak vs baseline".into(),
+            "MiB",
+            &rss,
+            Direction::LowerIsBetter,
+            r.memory.0.value,
+        ));
+        let cpu = |run: &RunResult| server(run).map(|s| s.cpu_mean_percent);
+        out.push(metric(
+            "server CPU mean vs baseline".into(),
+            "%",
+            &cpu,
+            Direction::LowerIsBetter,
+            r.cpu.0.value,
+        ));
+    }
+    out
+}
+
+pub(super) fn micro(base: &[MicroRun], cur: &[MicroRun], t: &Thresholds) -> Vec<Candidate> {
+    let names: Vec<&String> = cur[0].operations.iter().map(|o| &o.name).collect();
+    names
+        .into_iter()
+        .filter_map(|name| {
+            let means = |runs: &[MicroRun]| -> Vec<f64> {
+                runs.iter()
+                    .filter_map(|r| {
+                        r.operations
+                            .iter()
+                            .find(|o| &o.name == name)
+                            .map(|o| o.mean_ns)
+                    })
+                    .collect()
+            };
+            let b = means(base);
+            (!b.is_empty()).then(|| {
+                Candidate::new(
+                    format!("mean {name} vs baseline"),
+                    "ns",
+                    b,
+                    means(cur),
+                    Direction::LowerIsBetter,
+                    t.regression.response_time.0.value,
+                )
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::{Outcome, Recorder};
+    use std::time::Duration;
+
+    /// A run with the given routes, 50 requests each at exactly the given latency.
+    fn run(routes: &[(&str, u64)]) -> RunResult {
+        let recorder = Recorder::new();
+        for (route, us) in routes {
+            for _ in 0..50 {
+                recorder.record(route, route, Duration::from_micros(*us), &Outcome::Ok);
+            }
+        }
+        let (r, s, t) = recorder.finish();
+        let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let profile = crate::scenario::load_profiles(&root.join("scenarios/profiles.yaml"))
+            .unwrap()
+            .profiles["smoke"]
+            .clone();
+        crate::run::assemble(
+            crate::run::TargetInfo {
+                url: "http://127.0.0.1:1".into(),
+                embedded: true,
+            },
+            "smoke",
+            &profile,
+            1.0,
+            r,
+            s,
+            t,
+            0,
+            crate::sysmon::Resources::empty(250),
+        )
+    }
+
+    #[test]
+    fn a_slower_route_moves_only_its_own_ratio() {
+        let before_run = run(&[("a", 1000), ("b", 2000), ("c", 4000), ("d", 8000)]);
+        let before = route_medians(&before_run);
+        // Route a gets 50 % slower but stays the fastest: no other route's reference moves.
+        let after_run = run(&[("a", 1500), ("b", 2000), ("c", 4000), ("d", 8000)]);
+        let after = route_medians(&after_run);
+        let ratio = |m: &BTreeMap<&str, (f64, f64)>, k: &str| m[k].1;
+        let close = |x: f64, y: f64| (x - y).abs() < 0.01 * y;
+        assert!(close(ratio(&before, "a"), 1.0 / 4.0), "{before:?}");
+        assert!(close(ratio(&after, "a"), 1.5 / 4.0), "{after:?}");
+        assert!(close(before["a"].0, 1.0) && close(after["a"].0, 1.5));
+        for k in ["b", "c", "d"] {
+            assert!(
+                close(ratio(&before, k), ratio(&after, k)),
+                "{k}: {before:?} {after:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_same_slowdown_everywhere_cancels() {
+        let before_run = run(&[("a", 1000), ("b", 2000), ("c", 4000)]);
+        let before = route_medians(&before_run);
+        let after_run = run(&[("a", 1500), ("b", 3000), ("c", 6000)]);
+        let after = route_medians(&after_run);
+        for k in ["a", "b", "c"] {
+            assert!((before[k].1 - after[k].1).abs() < 0.01 * before[k].1);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Measures the gate's accuracy on this machine: runs `tta-bench gate` RUNS times against the
+# current baseline, with any extra gate arguments (e.g. fault injection), and reports how many
+# verdicts failed and which checks failed them.
+#   A/A (false alarms):   ci/gate-accuracy.sh 20
+#   detection:            ci/gate-accuracy.sh 20 --inject-delay '/api/patient/sessions/{id}/choices=0.09'
+# Writes one line per run to OUT (default gate-accuracy.tsv): run, exit code, seconds, failed
+# checks, and the detail of the check named by WATCH (e.g. the injected route's change and p).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:?usage: ci/gate-accuracy.sh RUNS [gate args…]}
+shift
+out=${OUT:-gate-accuracy.tsv}
+cargo build --release -q
+# Runs copies of the binary and thresholds, so editing or rebuilding during a long study
+# cannot mix two builds or two sets of limits in it.
+snapshot=$(mktemp -d)
+bin=$snapshot/tta-bench
+cp target/release/tta-bench "$bin"
+cp thresholds.yaml "$snapshot/thresholds.yaml"
+: > "$out"
+failed=0
+unjudged=0
+for i in $(seq "$runs"); do
+    json=$(mktemp)
+    started=$(date +%s)
+    set +e
+    "$bin" gate --thresholds "$snapshot/thresholds.yaml" --json "$json" "$@" > /dev/null 2> "$snapshot/stderr"
+    code=$?
+    set -e
+    seconds=$(( $(date +%s) - started ))
+    checks=$(python3 -c "import json,sys; v=json.load(open('$json')); print('; '.join(c['name'] for c in v['checks'] if c['status']=='fail'))" 2>/dev/null || echo "-")
+    watched=$(WATCH="${WATCH:-}" python3 -c "import json,os; v=json.load(open('$json')); print(next((c['detail'] for c in v['checks'] if c['name']==os.environ['WATCH']), '-'))" 2>/dev/null || echo "-")
+    rm -f "$json"
+    printf '%s\t%s\t%s\t%s\t%s\n' "$i" "$code" "$seconds" "$checks" "$watched" >> "$out"
+    [ "$code" = 1 ] && failed=$((failed + 1))
+    if [ "$code" = 2 ]; then
+        unjudged=$((unjudged + 1))
+        echo "gate-accuracy: run $i could not judge: $(tail -1 "$snapshot/stderr")" >&2
+    fi
+    echo "gate-accuracy: run $i/$runs exit $code in ${seconds}s ${checks}" >&2
+done
+echo "gate-accuracy: $failed of $runs verdicts failed, $unjudged could not judge ($*)"
+[ "$unjudged" = 0 ]

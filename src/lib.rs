@@ -3,6 +3,7 @@
 //! The library holds everything; `main.rs` only parses arguments, calls [`app::run`] and maps
 //! the result to an exit code (0 pass, 1 fail, 2 could not judge).
 
+pub mod alerts;
 pub mod app;
 pub mod baseline;
 pub mod check;
@@ -17,6 +18,7 @@ pub mod gate;
 pub mod load;
 pub mod micro;
 pub mod probe;
+pub mod report;
 pub mod run;
 pub mod scenario;
 pub mod server;

@@ -1,5 +1,5 @@
-//! The one place YAML is parsed (serde_norway, a maintained fork of the deprecated serde_yaml).
-//! Errors come back as `file:line:col: message`.
+//! The one place YAML is parsed and written (serde_norway, a maintained fork of the deprecated
+//! serde_yaml). Errors come back as `file:line:col: message`.
 
 use serde::de::DeserializeOwned;
 
@@ -30,6 +30,11 @@ pub fn parse<T: DeserializeOwned>(origin: &str, text: &str) -> Result<T> {
             },
         }
     })
+}
+
+/// Writes `value` as YAML.
+pub fn to_string<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_norway::to_string(value).map_err(|e| Error::Process(format!("writing YAML failed: {e}")))
 }
 
 /// The YAML parser places an unknown key of a nested mapping at the mapping's start; the key

@@ -1,10 +1,12 @@
 //! Integration tests: each module runs the real `tta-bench` binary.
 
+mod alerts;
 mod check;
 mod core_probe;
 mod exit_codes;
 mod load;
 mod micro;
+mod report;
 mod server;
 mod support;
 mod verdict;

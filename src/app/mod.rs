@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use crate::cli::convert::{CoreRequest, filter};
+mod report;
 mod verdict;
 
 use crate::cli::{
@@ -49,6 +50,25 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Check(a) => verdict::check(a),
         Command::Gate(a) => verdict::gate(a),
         Command::Baseline(c) => verdict::baseline(c),
+        Command::Report(a) => report::report(a),
+        Command::ExportAlerts(a) => {
+            let t = crate::sla::Thresholds::load(&a.thresholds)?;
+            let alerts = t.alerts.as_ref().ok_or_else(|| Error::Invalid {
+                origin: a.thresholds.display().to_string(),
+                message: "no alerts: section to export".into(),
+            })?;
+            if a.job.is_empty() || a.job.contains(['"', '\\', '\n']) {
+                return Err(Error::Usage(format!(
+                    "--job {:?}: not a plain job name",
+                    a.job
+                )));
+            }
+            let written = crate::alerts::write(&a.out, &crate::alerts::export(alerts, &a.job)?)?;
+            for path in written {
+                emit(&format!("{}\n", path.display()))?;
+            }
+            Ok(Outcome::Pass)
+        }
         Command::Thresholds(ThresholdsCommand::Check { thresholds }) => {
             let t = crate::sla::Thresholds::load(thresholds)?;
             emit(&format!(

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use super::{Outcome, emit};
 use crate::baseline::{Baseline, Store};
 use crate::check::SavedRun;
-use crate::cli::{BaselineCommand, CheckArgs, GateArgs, MeasureArgs, VerdictOutputArgs};
+use crate::cli::{BaselineCommand, CheckArgs, GateArgs, JudgeArgs, MeasureArgs, VerdictOutputArgs};
 use crate::error::{Error, Result};
 use crate::export::json::Json;
 use crate::export::junit::Junit;
@@ -22,22 +22,26 @@ use crate::server::faults::FaultConfig;
 use crate::sla::Thresholds;
 
 /// The baseline to compare with: `none`, `current` (absent pointer → none), or a file.
-fn resolve_baseline(o: &VerdictOutputArgs) -> Result<Option<(Baseline, PathBuf)>> {
-    if o.baseline == "none" {
+pub(super) fn resolve_baseline(j: &JudgeArgs) -> Result<Option<(Baseline, PathBuf)>> {
+    if j.baseline == "none" {
         return Ok(None);
     }
-    let store = Store::new(&o.baselines_dir);
-    match store.resolve(&o.baseline)? {
+    let store = Store::new(&j.baselines_dir);
+    match store.resolve(&j.baseline)? {
         None => Ok(None),
         Some(path) => Ok(Some((Baseline::load(&path)?, path))),
     }
 }
 
 /// Writes the requested files (atomically, all rendered before any is written), prints the
-/// verdict, and maps it to an exit outcome.
-fn deliver(v: &Verdict, o: &VerdictOutputArgs) -> Result<Outcome> {
+/// verdict, and maps it to an exit outcome. `html` is the rendered report, when asked for.
+fn deliver(v: &Verdict, o: &VerdictOutputArgs, html: Option<String>) -> Result<Outcome> {
     let doc = Document::Verdict(v, o.all);
+    let index = o.html.as_ref().map(|dir| dir.join("index.html"));
     let mut files: Vec<(&PathBuf, String)> = Vec::new();
+    if let (Some(path), Some(html)) = (&index, html) {
+        files.push((path, html));
+    }
     if let Some(p) = &o.json {
         files.push((p, Json.render(doc)?));
     }
@@ -48,7 +52,13 @@ fn deliver(v: &Verdict, o: &VerdictOutputArgs) -> Result<Outcome> {
         files.push((p, Junit.render(doc)?));
     }
     for (path, text) in files {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
         write_atomic(path, text.as_bytes())?;
+    }
+    if let Some(index) = &index {
+        eprintln!("tta-bench: report written to {}", index.display());
     }
     emit(&Terminal.render(doc)?)?;
     Ok(match v.outcome {
@@ -65,11 +75,27 @@ fn conclude(
     baseline: Option<&(Baseline, PathBuf)>,
     o: &VerdictOutputArgs,
 ) -> Result<Outcome> {
-    let baseline = baseline.map(|(b, p)| (b, p.as_path()));
-    deliver(&judge(load, micro, thresholds, baseline), o)
+    let v = judge(
+        load,
+        micro,
+        thresholds,
+        baseline.map(|(b, p)| (b, p.as_path())),
+    );
+    let html = match &o.html {
+        None => None,
+        Some(_) => Some(super::report::render(
+            &v,
+            load,
+            micro,
+            baseline.map(|(b, _)| b),
+            thresholds,
+            &o.judge.baselines_dir,
+        )?),
+    };
+    deliver(&v, o, html)
 }
 
-fn split(runs: Vec<SavedRun>, origin: &str) -> Result<(Vec<RunResult>, Vec<MicroRun>)> {
+pub(super) fn split(runs: Vec<SavedRun>, origin: &str) -> Result<(Vec<RunResult>, Vec<MicroRun>)> {
     let mut load = Vec::new();
     let mut micro = Vec::new();
     for r in runs {
@@ -90,14 +116,14 @@ fn split(runs: Vec<SavedRun>, origin: &str) -> Result<(Vec<RunResult>, Vec<Micro
 }
 
 pub fn check(a: &CheckArgs) -> Result<Outcome> {
-    let thresholds = Thresholds::load(&a.output.thresholds)?;
+    let thresholds = Thresholds::load(&a.output.judge.thresholds)?;
     let runs = a
         .runs
         .iter()
         .map(|p| SavedRun::load(p))
         .collect::<Result<Vec<_>>>()?;
     let (load, micro) = split(runs, "check")?;
-    let baseline = resolve_baseline(&a.output)?;
+    let baseline = resolve_baseline(&a.output.judge)?;
     conclude(&load, &micro, &thresholds, baseline.as_ref(), &a.output)
 }
 
@@ -143,8 +169,8 @@ fn measure(m: &MeasureArgs) -> Result<(Vec<RunResult>, Vec<MicroRun>)> {
 
 pub fn gate(a: &GateArgs) -> Result<Outcome> {
     // Inputs first: a bad thresholds file or baseline must not cost a measurement.
-    let thresholds = Thresholds::load(&a.output.thresholds)?;
-    let baseline = resolve_baseline(&a.output)?;
+    let thresholds = Thresholds::load(&a.output.judge.thresholds)?;
+    let baseline = resolve_baseline(&a.output.judge)?;
     let (load, micro) = measure(&a.measure)?;
     conclude(&load, &micro, &thresholds, baseline.as_ref(), &a.output)
 }
@@ -254,8 +280,8 @@ pub fn baseline(c: &BaselineCommand) -> Result<Outcome> {
             Ok(Outcome::Pass)
         }
         BaselineCommand::Compare { a, b, output } => {
-            let thresholds = Thresholds::load(&output.thresholds)?;
-            let store = Store::new(&output.baselines_dir);
+            let thresholds = Thresholds::load(&output.judge.thresholds)?;
+            let store = Store::new(&output.judge.baselines_dir);
             let base = load_named(&store, a)?;
             let (cur, _) = load_named(&store, b)?;
             conclude(

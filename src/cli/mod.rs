@@ -37,6 +37,10 @@ pub enum Command {
     /// Save, list, show, promote and compare baselines.
     #[command(subcommand)]
     Baseline(BaselineCommand),
+    /// Write a self-contained HTML report from saved runs and, optionally, a saved verdict.
+    Report(ReportArgs),
+    /// Write Prometheus alert rules and a Grafana dashboard from thresholds.yaml's alerts.
+    ExportAlerts(ExportAlertsArgs),
     /// Work with thresholds.yaml.
     #[command(subcommand)]
     Thresholds(ThresholdsCommand),
@@ -167,17 +171,25 @@ pub struct LoadArgs {
     pub faults: FaultArgs,
 }
 
-/// Where verdict outputs go, shared by check, gate and baseline compare.
+/// What a run is judged against: thresholds and a baseline (check, gate, report, compare).
 #[derive(Debug, Args)]
-pub struct VerdictOutputArgs {
+pub struct JudgeArgs {
     /// thresholds.yaml to judge against.
     #[arg(long, value_name = "FILE", default_value = "thresholds.yaml")]
     pub thresholds: PathBuf,
     /// Baseline: `current` (the pointer in --baselines-dir), a file, or `none`.
     #[arg(long, value_name = "current|FILE|none", default_value = "current")]
     pub baseline: String,
+    /// Baselines directory: the `current` pointer and the dated files (the report's trend).
     #[arg(long, value_name = "DIR", default_value = "baselines")]
     pub baselines_dir: PathBuf,
+}
+
+/// Where verdict outputs go, shared by check, gate and baseline compare.
+#[derive(Debug, Args)]
+pub struct VerdictOutputArgs {
+    #[command(flatten)]
+    pub judge: JudgeArgs,
     /// Write the verdict as JSON (schema/verdict.schema.json).
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
@@ -187,9 +199,38 @@ pub struct VerdictOutputArgs {
     /// Write JUnit XML, one testcase per check.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
+    /// Write a self-contained HTML report, DIR/index.html (charts, tables, trend).
+    #[arg(long, value_name = "DIR")]
+    pub html: Option<PathBuf>,
     /// Show every check, not only failing, warning and changed ones.
     #[arg(long)]
     pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportAlertsArgs {
+    #[arg(long, value_name = "FILE", default_value = "thresholds.yaml")]
+    pub thresholds: PathBuf,
+    /// Directory for tta-alerts.rules.yml and tta-dashboard.json (created if needed).
+    #[arg(long, value_name = "DIR", default_value = "monitoring")]
+    pub out: PathBuf,
+    /// Prometheus scrape job of the TTA service, selected in every expression.
+    #[arg(long, default_value = "tta")]
+    pub job: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Load or micro runs (`load --out`, `micro --out`; several load runs are repetitions) and
+    /// at most one verdict (`check --json`, `gate --json`). Without a verdict, one is judged
+    /// as `check` would.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Directory for index.html (created if needed). Default: reports/<UTC date and time>.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub judge: JudgeArgs,
 }
 
 #[derive(Debug, Args)]

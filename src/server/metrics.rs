@@ -127,8 +127,41 @@ impl Metrics {
                 v.load(Ordering::Relaxed)
             );
         }
+        out.push_str(&process_metrics());
         out
     }
+}
+
+/// The service process's CPU time, resident memory and memory limit, under the conventional
+/// process_* names, so seed 002's CPU and memory alerts (`tta-bench export-alerts`) have
+/// something to watch.
+fn process_metrics() -> String {
+    use sysinfo::{MemoryRefreshKind, Pid, ProcessRefreshKind, ProcessesToUpdate, System};
+    let pid = Pid::from_u32(std::process::id());
+    let Ok(mut sys) = System::new() else {
+        return String::new(); // No process information on this platform.
+    };
+    sys.refresh_processes_specifics(
+        ProcessesToUpdate::Some(&[pid]),
+        true,
+        ProcessRefreshKind::nothing().with_cpu().with_memory(),
+    );
+    sys.refresh_memory_specifics(MemoryRefreshKind::nothing().with_ram());
+    let Some(p) = sys.process(pid) else {
+        return String::new();
+    };
+    let limit = sys
+        .cgroup_limits()
+        .map(|c| c.total_memory)
+        .filter(|m| *m > 0)
+        .unwrap_or_else(|| sys.total_memory());
+    format!(
+        "# HELP process_cpu_seconds_total CPU time of the service process.\n# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total {}\n\
+         # HELP process_resident_memory_bytes Resident memory of the service process.\n# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes {}\n\
+         # HELP tta_memory_limit_bytes Memory the service may use: its cgroup limit, else the host's memory.\n# TYPE tta_memory_limit_bytes gauge\ntta_memory_limit_bytes {limit}\n",
+        p.accumulated_cpu_time() as f64 / 1000.0,
+        p.memory(),
+    )
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! Levels: a value above `critical` fails; above `warning` (but not critical) it warns, which is
 //! reported but does not fail the gate. Where a seed gives one figure only, it is the critical one.
 
+pub mod alerts;
 pub mod units;
 
 use std::collections::BTreeMap;
@@ -110,6 +111,9 @@ pub struct Thresholds {
     /// Profile name → throughput expectations.
     pub profiles: BTreeMap<String, Throughput>,
     pub regression: Regression,
+    /// Seed 002's production alerts, for `export-alerts`; optional.
+    #[serde(default)]
+    pub alerts: Option<alerts::Alerts>,
 }
 
 impl Thresholds {
@@ -186,6 +190,19 @@ impl Thresholds {
                     format!("{name}: warning {} is above critical {}", w.0, l.critical.0),
                 );
             }
+        }
+        if let Some(a) = &t.alerts
+            && let Err((field, message)) = a.validate()
+        {
+            // The field's first occurrence after `alerts:` (cpu and memory appear earlier too).
+            let start = text.find("\nalerts:").map_or(0, |i| i + 1);
+            let (line, column) = yaml::locate(&text[start..], &format!("{field}:"));
+            return Err(Error::Parse {
+                origin,
+                line: line + text[..start].matches('\n').count(),
+                column,
+                message,
+            });
         }
         for (name, p) in &t.profiles {
             if p.threshold.0.value > p.target.0.value {

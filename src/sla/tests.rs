@@ -74,7 +74,9 @@ fn bad_thresholds_name_the_place() {
     );
     let e = bad("init/: { max: 5ms,", "init/: { max: 5MB,");
     assert!(
-        e.starts_with("9:10: micro.init/: \"5MB\": unit \"MB\" is not one of ns, us, ms, s"),
+        e.starts_with(
+            "9:10: micro.init/: \"5MB\": unit \"MB\" is not one of ns, us, ms, s, min, h"
+        ),
         "{e}"
     );
     let e = bad("memory: 20%", "memory: -20%");

@@ -38,6 +38,8 @@ impl Quantity {
             (Kind::Duration, "us" | "µs") => 1e3,
             (Kind::Duration, "ms") => 1e6,
             (Kind::Duration, "s") => 1e9,
+            (Kind::Duration, "min") => 60e9,
+            (Kind::Duration, "h") => 3600e9,
             (Kind::Size, "B") => 1.0,
             (Kind::Size, "KB") => 1e3,
             (Kind::Size, "MB") => 1e6,
@@ -70,7 +72,7 @@ impl Quantity {
 
 fn units_of(kind: Kind) -> &'static str {
     match kind {
-        Kind::Duration => "ns, us, ms, s",
+        Kind::Duration => "ns, us, ms, s, min, h",
         Kind::Size => "B, KB, MB, GB, KiB, MiB, GiB",
         Kind::Percent => "%",
         Kind::Rate => "rps, rpm",
@@ -100,6 +102,12 @@ macro_rules! quantity_type {
                 Quantity::parse(&text, $kind)
                     .map($name)
                     .map_err(serde::de::Error::custom)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
             }
         }
 
@@ -139,11 +147,15 @@ mod tests {
         assert_eq!(Quantity::parse("600rpm", Kind::Rate).unwrap().value, 10.0);
         assert_eq!(
             Quantity::parse("200", Kind::Duration).unwrap_err(),
-            "\"200\" has no unit (expected ns, us, ms, s)"
+            "\"200\" has no unit (expected ns, us, ms, s, min, h)"
+        );
+        assert_eq!(
+            Quantity::parse("5min", Kind::Duration).unwrap().value,
+            300e9
         );
         assert_eq!(
             Quantity::parse("200MB", Kind::Duration).unwrap_err(),
-            "\"200MB\": unit \"MB\" is not one of ns, us, ms, s"
+            "\"200MB\": unit \"MB\" is not one of ns, us, ms, s, min, h"
         );
         assert!(
             Quantity::parse("-5ms", Kind::Duration).is_err(),

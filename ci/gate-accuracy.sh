@@ -5,7 +5,8 @@
 #   A/A (false alarms):   ci/gate-accuracy.sh 20
 #   detection:            ci/gate-accuracy.sh 20 --inject-delay '/api/patient/sessions/{id}/choices=0.09'
 # Writes one line per run to OUT (default gate-accuracy.tsv): run, exit code, seconds, failed
-# checks, and the detail of the check named by WATCH (e.g. the injected route's change and p).
+# checks, the detail of the check named by WATCH (e.g. the injected route's change and p), and
+# the verdict's notes (e.g. how the machine's calibration score differs from the baseline's).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:?usage: ci/gate-accuracy.sh RUNS [gate args…]}
@@ -31,8 +32,9 @@ for i in $(seq "$runs"); do
     seconds=$(( $(date +%s) - started ))
     checks=$(python3 -c "import json,sys; v=json.load(open('$json')); print('; '.join(c['name'] for c in v['checks'] if c['status']=='fail'))" 2>/dev/null || echo "-")
     watched=$(WATCH="${WATCH:-}" python3 -c "import json,os; v=json.load(open('$json')); print(next((c['detail'] for c in v['checks'] if c['name']==os.environ['WATCH']), '-'))" 2>/dev/null || echo "-")
+    notes=$(python3 -c "import json; v=json.load(open('$json')); print(' | '.join(v['notes']))" 2>/dev/null || echo "-")
     rm -f "$json"
-    printf '%s\t%s\t%s\t%s\t%s\n' "$i" "$code" "$seconds" "$checks" "$watched" >> "$out"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$i" "$code" "$seconds" "$checks" "$watched" "$notes" >> "$out"
     [ "$code" = 1 ] && failed=$((failed + 1))
     if [ "$code" = 2 ]; then
         unjudged=$((unjudged + 1))

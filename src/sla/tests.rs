@@ -99,3 +99,98 @@ fn bad_thresholds_name_the_place() {
         "{e}"
     );
 }
+
+/// A validator for the subset of JSON Schema that schema/thresholds.schema.json uses
+/// (`$ref`, object properties, `required`, `additionalProperties`, `pattern`, `enum`,
+/// `const`, number bounds), so the published schema cannot drift from the parser.
+fn conforms(
+    schema: &serde_json::Value,
+    root: &serde_json::Value,
+    v: &serde_json::Value,
+    at: &str,
+) -> Result<(), String> {
+    use serde_json::Value;
+    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+        let name = r.trim_start_matches("#/$defs/");
+        return conforms(&root["$defs"][name], root, v, at);
+    }
+    if let Some(c) = schema.get("const") {
+        return (c == v)
+            .then_some(())
+            .ok_or(format!("{at}: {v} is not {c}"));
+    }
+    if let Some(e) = schema.get("enum").and_then(Value::as_array) {
+        return e
+            .contains(v)
+            .then_some(())
+            .ok_or(format!("{at}: {v} not in {e:?}"));
+    }
+    if let Some(p) = schema.get("pattern").and_then(Value::as_str) {
+        let s = v.as_str().ok_or(format!("{at}: {v} is not a string"))?;
+        return regex::Regex::new(p)
+            .unwrap()
+            .is_match(s)
+            .then_some(())
+            .ok_or(format!("{at}: {s:?} does not match {p}"));
+    }
+    if schema.get("type") == Some(&Value::from("object")) {
+        let obj = v.as_object().ok_or(format!("{at}: not an object"))?;
+        for k in schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if !obj.contains_key(k.as_str().unwrap()) {
+                return Err(format!("{at}: missing {k}"));
+            }
+        }
+        for (k, x) in obj {
+            let sub = match (
+                schema.get("properties").and_then(|p| p.get(k)),
+                schema.get("additionalProperties"),
+            ) {
+                (Some(s), _) => s,
+                (None, Some(Value::Bool(false))) => {
+                    return Err(format!("{at}.{k}: not in the schema"));
+                }
+                (None, Some(s)) => s,
+                (None, None) => continue,
+            };
+            conforms(sub, root, x, &format!("{at}.{k}"))?;
+        }
+    }
+    if let (Some(n), Some(lo)) = (
+        v.as_f64(),
+        schema.get("exclusiveMinimum").and_then(Value::as_f64),
+    ) && n <= lo
+    {
+        return Err(format!("{at}: {n} <= {lo}"));
+    }
+    Ok(())
+}
+
+#[test]
+fn the_shipped_thresholds_conform_to_the_published_schema() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("schema/thresholds.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(root.join("thresholds.yaml")).unwrap();
+    let doc: serde_json::Value = yaml::parse("thresholds.yaml", &text).unwrap();
+    conforms(&schema, &schema, &doc, "thresholds").unwrap();
+    // And the validator is not a yes-machine: a key the parser refuses, the schema refuses too.
+    let mut extra = doc.clone();
+    extra["regression"]["typo"] = 1.into();
+    assert!(
+        conforms(&schema, &schema, &extra, "t")
+            .unwrap_err()
+            .contains("regression.typo")
+    );
+    let typo = text.replace("response_time: 10%", "response_time: 10%\n  typo: 1");
+    assert!(yaml::parse::<Thresholds>("t.yaml", &typo).is_err());
+    let mut unit = doc.clone();
+    unit["api"]["default_p95"]["critical"] = "500".into();
+    assert!(conforms(&schema, &schema, &unit, "t").is_err());
+}

@@ -2,6 +2,7 @@
 
 mod alerts;
 mod check;
+mod ci_kit;
 mod core_probe;
 mod exit_codes;
 mod load;

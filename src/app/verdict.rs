@@ -35,7 +35,7 @@ pub(super) fn resolve_baseline(j: &JudgeArgs) -> Result<Option<(Baseline, PathBu
 
 /// Writes the requested files (atomically, all rendered before any is written), prints the
 /// verdict, and maps it to an exit outcome. `html` is the rendered report, when asked for.
-fn deliver(v: &Verdict, o: &VerdictOutputArgs, html: Option<String>) -> Result<Outcome> {
+pub(super) fn deliver(v: &Verdict, o: &VerdictOutputArgs, html: Option<String>) -> Result<Outcome> {
     let doc = Document::Verdict(v, o.all);
     let index = o.html.as_ref().map(|dir| dir.join("index.html"));
     let mut files: Vec<(&PathBuf, String)> = Vec::new();
@@ -127,9 +127,12 @@ pub fn check(a: &CheckArgs) -> Result<Outcome> {
     conclude(&load, &micro, &thresholds, baseline.as_ref(), &a.output)
 }
 
-/// Runs what `m` asks for: load repetitions (each with its own embedded service) and one quick
-/// micro run.
-fn measure(m: &MeasureArgs) -> Result<(Vec<RunResult>, Vec<MicroRun>)> {
+/// Runs what `m` asks for: load repetitions (each with its own embedded service) and
+/// `micro_runs` quick micro runs.
+pub(super) fn measure(
+    m: &MeasureArgs,
+    micro_runs: usize,
+) -> Result<(Vec<RunResult>, Vec<MicroRun>)> {
     if m.repeat == 0 || m.repeat > 100 {
         return Err(Error::Usage("--repeat must be 1-100".into()));
     }
@@ -158,11 +161,16 @@ fn measure(m: &MeasureArgs) -> Result<(Vec<RunResult>, Vec<MicroRun>)> {
     }
     let mut micro = Vec::new();
     if do_micro {
-        micro.push(micro::run(&MicroConfig {
-            source: Source::Measure(Mode::Quick),
-            filter: None,
-            budget_scale: 1.0,
-        })?);
+        for i in 1..=micro_runs {
+            if micro_runs > 1 {
+                eprintln!("tta-bench: micro run {i}/{micro_runs} (quick)");
+            }
+            micro.push(micro::run(&MicroConfig {
+                source: Source::Measure(Mode::Quick),
+                filter: None,
+                budget_scale: 1.0,
+            })?);
+        }
     }
     Ok((load, micro))
 }
@@ -171,7 +179,7 @@ pub fn gate(a: &GateArgs) -> Result<Outcome> {
     // Inputs first: a bad thresholds file or baseline must not cost a measurement.
     let thresholds = Thresholds::load(&a.output.judge.thresholds)?;
     let baseline = resolve_baseline(&a.output.judge)?;
-    let (load, micro) = measure(&a.measure)?;
+    let (load, micro) = measure(&a.measure, 1)?;
     conclude(&load, &micro, &thresholds, baseline.as_ref(), &a.output)
 }
 
@@ -216,7 +224,7 @@ pub fn baseline(c: &BaselineCommand) -> Result<Outcome> {
         } => {
             let store = Store::new(baselines_dir);
             let (load, micro) = if from.is_empty() {
-                measure(m)?
+                measure(m, 1)?
             } else {
                 split(
                     from.iter()
@@ -279,6 +287,7 @@ pub fn baseline(c: &BaselineCommand) -> Result<Outcome> {
             emit(&format!("current → {}\n", path.display()))?;
             Ok(Outcome::Pass)
         }
+        BaselineCommand::Refresh(a) => super::refresh::refresh(a),
         BaselineCommand::Compare { a, b, output } => {
             let thresholds = Thresholds::load(&output.judge.thresholds)?;
             let store = Store::new(&output.judge.baselines_dir);

@@ -158,24 +158,29 @@ impl Store {
         Self { dir: dir.into() }
     }
 
-    /// Writes `b` as `<date>-<label>.json`; refuses to overwrite unless `force`.
-    pub fn save(&self, b: &Baseline, force: bool) -> Result<PathBuf> {
-        if !valid_label(&b.label) {
+    /// The file a baseline labelled `label` created on `date` (YYYY-MM-DD) goes to; an error
+    /// for a bad label, or when the file exists and `force` is not given. Lets a caller refuse
+    /// before a long measurement rather than after it.
+    pub fn target(&self, date: &str, label: &str, force: bool) -> Result<PathBuf> {
+        if !valid_label(label) {
             return Err(Error::Usage(format!(
-                "--label {:?}: use 1-64 letters, digits, - or _",
-                b.label
+                "--label {label:?}: use 1-64 letters, digits, - or _"
             )));
         }
-        std::fs::create_dir_all(&self.dir).map_err(|e| Error::io(&self.dir, e))?;
-        let path = self
-            .dir
-            .join(format!("{}-{}.json", &b.created[..10], b.label));
+        let path = self.dir.join(format!("{date}-{label}.json"));
         if path.exists() && !force {
             return Err(Error::Usage(format!(
                 "{} exists; baselines are immutable (use --force to replace it)",
                 path.display()
             )));
         }
+        Ok(path)
+    }
+
+    /// Writes `b` as `<date>-<label>.json`; refuses to overwrite unless `force`.
+    pub fn save(&self, b: &Baseline, force: bool) -> Result<PathBuf> {
+        let path = self.target(&b.created[..10], &b.label, force)?;
+        std::fs::create_dir_all(&self.dir).map_err(|e| Error::io(&self.dir, e))?;
         let text = serde_json::to_string_pretty(b)
             .map_err(|e| Error::Process(format!("cannot encode baseline: {e}")))?;
         write_atomic(&path, (text + "\n").as_bytes())?;

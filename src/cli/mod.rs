@@ -307,6 +307,9 @@ pub enum BaselineCommand {
         #[arg(long, value_name = "DIR", default_value = "baselines")]
         baselines_dir: PathBuf,
     },
+    /// Quarterly refresh: measure load and micro repeatedly, save a new dated baseline, show
+    /// what changed against the current one and the trend, then move `current` if confirmed.
+    Refresh(RefreshArgs),
     /// Judge baseline B against baseline A (exit 1 when B regressed).
     Compare {
         a: String,
@@ -314,6 +317,27 @@ pub enum BaselineCommand {
         #[command(flatten)]
         output: VerdictOutputArgs,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct RefreshArgs {
+    #[arg(long, default_value = "refresh")]
+    pub label: String,
+    /// Quick micro runs (5 or more per side let micro regressions be judged).
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub micro_repeat: usize,
+    #[command(flatten)]
+    pub measure: MeasureArgs,
+    /// Verdict outputs; --baseline names the one to compare with (default: current). The HTML
+    /// report goes to --html, else reports/baseline-refresh-<UTC date and time>.
+    #[command(flatten)]
+    pub output: VerdictOutputArgs,
+    /// Move `current` to the new baseline without asking (for automation).
+    #[arg(long)]
+    pub yes: bool,
+    /// Replace an existing baseline of the same date and label.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Subcommand)]

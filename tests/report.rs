@@ -16,9 +16,12 @@ fn sel(s: &str) -> Selector {
 /// A real smoke load (2 s) and a real quick micro run of two benchmarks, shared by the tests.
 fn measured(dir: &Path) -> (PathBuf, PathBuf) {
     let run = dir.join("run.json");
+    let html = dir.join("load-report");
     let o = tta()
         .args(["load", "--profile", "smoke", "--duration", "2", "--out"])
         .arg(&run)
+        .arg("--html")
+        .arg(&html)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .unwrap();
@@ -28,6 +31,9 @@ fn measured(dir: &Path) -> (PathBuf, PathBuf) {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
+    // `load --html` writes the same page for this one run.
+    let page = std::fs::read_to_string(html.join("index.html")).unwrap();
+    assert!(page.contains("the report of one run"));
     let micro = dir.join("micro.json");
     let o = tta()
         .args(["micro", "--quick", "--filter", "^init/", "--out"])

@@ -100,10 +100,17 @@ pub(crate) fn emit(text: &str) -> Result<()> {
 
 fn run_micro(args: &MicroArgs) -> Result<Outcome> {
     let config = MicroConfig::try_from(args)?;
+    let thresholds = report::thresholds_for(&args.report)?;
     let run = micro::run(&config)?;
     if let Some(out) = &args.out {
         write_atomic(out, Json.render(Document::Micro(&run))?.as_bytes())?;
     }
+    report::single(
+        &args.report,
+        thresholds.as_ref(),
+        &[],
+        std::slice::from_ref(&run),
+    )?;
     emit(&Terminal.render(Document::Micro(&run))?)?;
     Ok(if run.passed {
         Outcome::Pass
@@ -159,6 +166,7 @@ fn run_load(args: &LoadArgs) -> Result<Outcome> {
     let config = crate::load::LoadConfig::try_from(args)?;
     let p = &config.plan.profile;
     let embedded = matches!(config.target, crate::load::Target::Embedded { .. });
+    let thresholds = report::thresholds_for(&args.report)?;
     let run = crate::load::run(&config, |url| {
         eprintln!(
             "tta-bench: profile {} ({} users, {} s, think time × {}) against {url}{}",
@@ -172,6 +180,12 @@ fn run_load(args: &LoadArgs) -> Result<Outcome> {
     if let Some(out) = &args.out {
         write_atomic(out, Json.render(Document::Load(&run))?.as_bytes())?;
     }
+    report::single(
+        &args.report,
+        thresholds.as_ref(),
+        std::slice::from_ref(&run),
+        &[],
+    )?;
     emit(&Terminal.render(Document::Load(&run))?)?;
     Ok(if run.passed {
         Outcome::Pass

@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::{Outcome, emit};
 use crate::baseline::Baseline;
 use crate::check::SavedRun;
-use crate::cli::ReportArgs;
+use crate::cli::{HtmlArgs, ReportArgs};
 use crate::error::{Error, Result};
 use crate::gate::{Verdict, judge};
 use crate::micro::MicroRun;
@@ -113,4 +113,47 @@ pub fn report(a: &ReportArgs) -> Result<Outcome> {
         }
     ))?;
     Ok(Outcome::Pass)
+}
+
+/// The thresholds a `--html` report of load or micro judges against, read before the run so
+/// a bad file costs no measurement; `None` without `--html`.
+pub(super) fn thresholds_for(a: &HtmlArgs) -> Result<Option<Thresholds>> {
+    a.html
+        .as_ref()
+        .map(|_| Thresholds::load(&a.thresholds))
+        .transpose()
+}
+
+/// Writes the `--html` report of one load or micro run, if asked for.
+pub(super) fn single(
+    a: &HtmlArgs,
+    thresholds: Option<&Thresholds>,
+    load: &[RunResult],
+    micro: &[MicroRun],
+) -> Result<()> {
+    let (Some(dir), Some(thresholds)) = (&a.html, thresholds) else {
+        return Ok(());
+    };
+    let mut verdict = judge(load, micro, thresholds, None);
+    verdict.notes.retain(|n| !n.starts_with("no baseline"));
+    verdict.notes.insert(
+        0,
+        format!(
+            "the report of one run, judged against {} without a baseline (use check or gate for regressions)",
+            a.thresholds.display()
+        ),
+    );
+    let html = render(
+        &verdict,
+        load,
+        micro,
+        None,
+        thresholds,
+        Path::new("baselines"),
+    )?;
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let path = dir.join("index.html");
+    crate::fsutil::write_atomic(&path, html.as_bytes())?;
+    eprintln!("tta-bench: report written to {}", path.display());
+    Ok(())
 }

@@ -61,6 +61,8 @@ pub struct MicroArgs {
     /// Write the run as JSON (schema_version 1) to FILE, atomically.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub report: HtmlArgs,
     /// Multiply every budget by F before checking (0.01 demands 100× headroom).
     #[arg(
         long,
@@ -164,11 +166,24 @@ pub struct LoadArgs {
     /// Write the run (RunResult JSON, schema_version 1) to FILE, atomically.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub report: HtmlArgs,
     /// Resource sampling interval in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 250)]
     pub sample_ms: u64,
     #[command(flatten)]
     pub faults: FaultArgs,
+}
+
+/// `--html` on load and micro: the HTML report of this one run, judged against thresholds.yaml.
+#[derive(Debug, Args)]
+pub struct HtmlArgs {
+    /// Also write the HTML report of this run to DIR/index.html (SLAs from --thresholds).
+    #[arg(long, value_name = "DIR")]
+    pub html: Option<PathBuf>,
+    /// thresholds.yaml for the report's SLA checks (read only with --html).
+    #[arg(long, value_name = "FILE", default_value = "thresholds.yaml")]
+    pub thresholds: PathBuf,
 }
 
 /// What a run is judged against: thresholds and a baseline (check, gate, report, compare).

@@ -91,7 +91,7 @@ fn verdict_section(r: &Report<'_>) -> String {
         let _ = write!(s, "<dt>{k}</dt><dd>{}</dd>", escape(&val));
     };
     item(
-        "measured",
+        "judged",
         format!(
             "{}; profile {}; {} load and {} micro repetitions",
             v.created,

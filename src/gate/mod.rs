@@ -275,7 +275,7 @@ pub fn judge(
         .count();
     if unjudged > 0 {
         notes.push(format!(
-            "{unjudged} regression checks not judged (too few repetitions, or too few requests for a p95; --all lists them)"
+            "{unjudged} regression checks not judged (too few repetitions, or a route with too few requests per run; --all lists them)"
         ));
     }
     Verdict {

@@ -89,7 +89,12 @@ pub fn route_latency(rows: &[RouteRow]) -> Result<String, Failure> {
             .x_desc("latency (log scale)")
             .x_label_formatter(&|v| ms_label(*v))
             .y_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => names.get(n - 1 - *i).cloned().unwrap_or_default(),
+                // The axis also labels one segment past the last row.
+                SegmentValue::CenterOf(i) => (n - 1)
+                    .checked_sub(*i)
+                    .and_then(|row| names.get(row))
+                    .cloned()
+                    .unwrap_or_default(),
                 _ => String::new(),
             })
             .y_labels(n)
@@ -296,7 +301,12 @@ pub fn headroom(rows: &[(String, f64)]) -> Result<String, Failure> {
             .x_desc("headroom: budget ÷ mean (log scale; below 1× is over budget)")
             .x_label_formatter(&|v| crate::export::units::ratio(*v))
             .y_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => names.get(n - 1 - *i).cloned().unwrap_or_default(),
+                // The axis also labels one segment past the last row.
+                SegmentValue::CenterOf(i) => (n - 1)
+                    .checked_sub(*i)
+                    .and_then(|row| names.get(row))
+                    .cloned()
+                    .unwrap_or_default(),
                 _ => String::new(),
             })
             .y_labels(n)

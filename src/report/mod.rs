@@ -121,3 +121,6 @@ pub fn write(dir: &Path, r: &Report<'_>) -> Result<PathBuf> {
     crate::fsutil::write_atomic(&path, html.as_bytes())?;
     Ok(path)
 }
+
+#[cfg(test)]
+mod chart_tests;

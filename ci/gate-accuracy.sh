@@ -4,6 +4,9 @@
 # verdicts failed and which checks failed them.
 #   A/A (false alarms):   ci/gate-accuracy.sh 20
 #   detection:            ci/gate-accuracy.sh 20 --inject-delay '/api/patient/sessions/{id}/choices=0.09'
+# With AB=1 each gate runs interleaved against a second copy of the same binary
+# (`gate --against`), so A/A compares the build with itself and faults slow only this side.
+# With KEEP=DIR each gate's load runs are kept under DIR/gate-N/ (`gate --keep-runs`).
 # Writes one line per run to OUT (default gate-accuracy.tsv): run, exit code, seconds, failed
 # checks, the detail of the check named by WATCH (e.g. the injected route's change and p), and
 # the verdict's notes (e.g. how the machine's calibration score differs from the baseline's).
@@ -19,6 +22,11 @@ snapshot=$(mktemp -d)
 bin=$snapshot/tta-bench
 cp target/release/tta-bench "$bin"
 cp thresholds.yaml "$snapshot/thresholds.yaml"
+against=()
+if [ "${AB:-0}" = 1 ]; then
+    cp target/release/tta-bench "$snapshot/reference"
+    against=(--against "$snapshot/reference")
+fi
 : > "$out"
 failed=0
 unjudged=0
@@ -26,7 +34,9 @@ for i in $(seq "$runs"); do
     json=$(mktemp)
     started=$(date +%s)
     set +e
-    "$bin" gate --thresholds "$snapshot/thresholds.yaml" --json "$json" "$@" > /dev/null 2> "$snapshot/stderr"
+    keep=()
+    [ -n "${KEEP:-}" ] && keep=(--keep-runs "$KEEP/gate-$i")
+    "$bin" gate --thresholds "$snapshot/thresholds.yaml" --json "$json" "${against[@]}" "${keep[@]}" "$@" > /dev/null 2> "$snapshot/stderr"
     code=$?
     set -e
     seconds=$(( $(date +%s) - started ))

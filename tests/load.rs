@@ -1,31 +1,11 @@
 //! `tta-bench load`: a smoke run against the real embedded service, and every way a run is
 //! refused or judged.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 
-use crate::support::{assert_one_line_error, tta};
-
-fn scenarios() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios")
-}
-
-/// A copy of the shipped scenarios with `profiles.yaml` edited by `edit`.
-fn scenario_copy(edit: impl Fn(String) -> String) -> tempfile::TempDir {
-    scenario_copy_editing("profiles.yaml", edit)
-}
-
-/// A copy of the shipped scenarios with `file` edited by `edit`.
-fn scenario_copy_editing(file: &str, edit: impl Fn(String) -> String) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for f in ["patient.yaml", "clinician.yaml", "profiles.yaml"] {
-        let text = std::fs::read_to_string(scenarios().join(f)).unwrap();
-        let text = if f == file { edit(text) } else { text };
-        std::fs::write(dir.path().join(f), text).unwrap();
-    }
-    dir
-}
+use crate::support::{assert_one_line_error, scenario_copy, scenario_copy_editing, scenarios, tta};
 
 fn load(dir: &Path, extra: &[&str], out: &Path) -> std::process::Output {
     tta()

@@ -5,6 +5,7 @@ mod check;
 mod ci_kit;
 mod core_probe;
 mod exit_codes;
+mod gate;
 mod load;
 mod micro;
 mod report;

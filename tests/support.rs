@@ -58,3 +58,23 @@ pub fn criterion_result(dir: &std::path::Path, id: &str, mean_ns: f64) {
     )
     .unwrap();
 }
+
+pub fn scenarios() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios")
+}
+
+/// A copy of the shipped scenarios with `profiles.yaml` edited by `edit`.
+pub fn scenario_copy(edit: impl Fn(String) -> String) -> tempfile::TempDir {
+    scenario_copy_editing("profiles.yaml", edit)
+}
+
+/// A copy of the shipped scenarios with `file` edited by `edit`.
+pub fn scenario_copy_editing(file: &str, edit: impl Fn(String) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["patient.yaml", "clinician.yaml", "profiles.yaml"] {
+        let text = std::fs::read_to_string(scenarios().join(f)).unwrap();
+        let text = if f == file { edit(text) } else { text };
+        std::fs::write(dir.path().join(f), text).unwrap();
+    }
+    dir
+}

@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use crate::cli::convert::{CoreRequest, filter};
+mod measure;
 mod refresh;
 mod report;
 mod verdict;

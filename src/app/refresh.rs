@@ -6,7 +6,7 @@ use super::{Outcome, emit};
 use crate::baseline::{Baseline, Store};
 use crate::cli::RefreshArgs;
 use crate::error::{Error, Result};
-use crate::gate::judge;
+use crate::gate::{Pairing, judge};
 use crate::sla::Thresholds;
 use crate::verdict::{CheckKind, Status};
 
@@ -51,7 +51,7 @@ pub fn refresh(a: &RefreshArgs) -> Result<Outcome> {
     let today = crate::timefmt::rfc3339(crate::timefmt::now_ms());
     store.target(&today[..10], &a.label, a.force)?;
 
-    let (load, micro) = super::verdict::measure(&a.measure, a.micro_repeat)?;
+    let (load, micro) = super::measure::measure(&a.measure, a.micro_repeat, None)?;
     let new = Baseline::new(&a.label, load, micro);
     let path = store.save(&new, a.force)?;
     eprintln!("tta-bench: saved {}", path.display());
@@ -61,6 +61,7 @@ pub fn refresh(a: &RefreshArgs) -> Result<Outcome> {
         &new.micro_runs,
         &thresholds,
         previous.as_ref().map(|(b, p)| (b, p.as_path())),
+        Pairing::Stored,
     );
     let (history, notes) = crate::report::history(&store.dir);
     for n in notes {

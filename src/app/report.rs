@@ -9,7 +9,7 @@ use crate::baseline::Baseline;
 use crate::check::SavedRun;
 use crate::cli::{HtmlArgs, ReportArgs};
 use crate::error::{Error, Result};
-use crate::gate::{Verdict, judge};
+use crate::gate::{Pairing, Verdict, judge};
 use crate::micro::MicroRun;
 use crate::run::RunResult;
 use crate::sla::Thresholds;
@@ -89,6 +89,7 @@ pub fn report(a: &ReportArgs) -> Result<Outcome> {
             &micro,
             &thresholds,
             baseline.as_ref().map(|(b, p)| (b, p.as_path())),
+            Pairing::Stored,
         ),
     };
     let html = render(
@@ -134,7 +135,7 @@ pub(super) fn single(
     let (Some(dir), Some(thresholds)) = (&a.html, thresholds) else {
         return Ok(());
     };
-    let mut verdict = judge(load, micro, thresholds, None);
+    let mut verdict = judge(load, micro, thresholds, None, Pairing::Stored);
     verdict.notes.retain(|n| !n.starts_with("no baseline"));
     verdict.notes.insert(
         0,

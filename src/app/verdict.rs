@@ -2,10 +2,11 @@
 
 use std::path::{Path, PathBuf};
 
+use super::measure::{KeepRuns, measure, measure_against};
 use super::{Outcome, emit};
 use crate::baseline::{Baseline, Store};
 use crate::check::SavedRun;
-use crate::cli::{BaselineCommand, CheckArgs, GateArgs, JudgeArgs, MeasureArgs, VerdictOutputArgs};
+use crate::cli::{BaselineCommand, CheckArgs, GateArgs, JudgeArgs, VerdictOutputArgs};
 use crate::error::{Error, Result};
 use crate::export::json::Json;
 use crate::export::junit::Junit;
@@ -13,12 +14,9 @@ use crate::export::markdown::Markdown;
 use crate::export::terminal::Terminal;
 use crate::export::{Document, Exporter};
 use crate::fsutil::write_atomic;
-use crate::gate::{Verdict, judge};
-use crate::load::{LoadConfig, Target};
-use crate::micro::{self, MicroConfig, MicroRun, Mode, Source};
+use crate::gate::{Pairing, Verdict, judge};
+use crate::micro::MicroRun;
 use crate::run::RunResult;
-use crate::scenario::{self, Overrides};
-use crate::server::faults::FaultConfig;
 use crate::sla::Thresholds;
 
 /// The baseline to compare with: `none`, `current` (absent pointer → none), or a file.
@@ -74,13 +72,17 @@ fn conclude(
     thresholds: &Thresholds,
     baseline: Option<&(Baseline, PathBuf)>,
     o: &VerdictOutputArgs,
+    pairing: Pairing,
+    notes: &[String],
 ) -> Result<Outcome> {
-    let v = judge(
+    let mut v = judge(
         load,
         micro,
         thresholds,
         baseline.map(|(b, p)| (b, p.as_path())),
+        pairing,
     );
+    v.notes.extend_from_slice(notes);
     let html = match &o.html {
         None => None,
         Some(_) => Some(super::report::render(
@@ -124,63 +126,56 @@ pub fn check(a: &CheckArgs) -> Result<Outcome> {
         .collect::<Result<Vec<_>>>()?;
     let (load, micro) = split(runs, "check")?;
     let baseline = resolve_baseline(&a.output.judge)?;
-    conclude(&load, &micro, &thresholds, baseline.as_ref(), &a.output)
-}
-
-/// Runs what `m` asks for: load repetitions (each with its own embedded service) and
-/// `micro_runs` quick micro runs.
-pub(super) fn measure(
-    m: &MeasureArgs,
-    micro_runs: usize,
-) -> Result<(Vec<RunResult>, Vec<MicroRun>)> {
-    if m.repeat == 0 || m.repeat > 100 {
-        return Err(Error::Usage("--repeat must be 1-100".into()));
-    }
-    let (do_load, do_micro) = match (m.load, m.micro) {
-        (false, false) => (true, true),
-        other => other,
-    };
-    let mut load = Vec::new();
-    if do_load {
-        let plan = scenario::plan(&m.scenario_dir, &[], &m.profile, &Overrides::default())?;
-        let config = LoadConfig::new(
-            plan,
-            Target::Embedded {
-                faults: FaultConfig::try_from(&m.faults)?,
-            },
-        );
-        for i in 1..=m.repeat {
-            let run = crate::load::run(&config, |url| {
-                eprintln!(
-                    "tta-bench: load repetition {i}/{} (profile {}) against {url}",
-                    m.repeat, m.profile
-                );
-            })?;
-            load.push(run);
-        }
-    }
-    let mut micro = Vec::new();
-    if do_micro {
-        for i in 1..=micro_runs {
-            if micro_runs > 1 {
-                eprintln!("tta-bench: micro run {i}/{micro_runs} (quick)");
-            }
-            micro.push(micro::run(&MicroConfig {
-                source: Source::Measure(Mode::Quick),
-                filter: None,
-                budget_scale: 1.0,
-            })?);
-        }
-    }
-    Ok((load, micro))
+    conclude(
+        &load,
+        &micro,
+        &thresholds,
+        baseline.as_ref(),
+        &a.output,
+        Pairing::Stored,
+        &[],
+    )
 }
 
 pub fn gate(a: &GateArgs) -> Result<Outcome> {
-    // Inputs first: a bad thresholds file or baseline must not cost a measurement.
+    // Inputs first: a bad thresholds file, baseline or runs directory must not cost a
+    // measurement.
     let thresholds = Thresholds::load(&a.output.judge.thresholds)?;
-    let baseline = resolve_baseline(&a.output.judge)?;
-    let (load, micro) = measure(&a.measure, 1)?;
-    conclude(&load, &micro, &thresholds, baseline.as_ref(), &a.output)
+    let keep = a
+        .keep_runs
+        .as_deref()
+        .map(|dir| KeepRuns::prepare(dir, a.measure.repeat))
+        .transpose()?;
+    let Some(exe) = &a.against else {
+        let baseline = resolve_baseline(&a.output.judge)?;
+        let (load, micro) = measure(&a.measure, 1, keep.as_ref())?;
+        return conclude(
+            &load,
+            &micro,
+            &thresholds,
+            baseline.as_ref(),
+            &a.output,
+            Pairing::Stored,
+            &[],
+        );
+    };
+    let runs = measure_against(&a.measure, exe, keep.as_ref())?;
+    let mut reference = Baseline::new("reference build, interleaved", runs.reference, Vec::new());
+    // The working tree's commit is this build's, not the reference's.
+    reference.git_commit = None;
+    let note = format!(
+        "regressions judged against {}, its load runs interleaved with this build's in this gate (R C, C R, …); micro regressions are not judged in this mode",
+        exe.display()
+    );
+    conclude(
+        &runs.current,
+        &runs.micro,
+        &thresholds,
+        Some(&(reference, exe.clone())),
+        &a.output,
+        Pairing::Interleaved,
+        &[note],
+    )
 }
 
 fn load_named(store: &Store, name: &str) -> Result<(Baseline, PathBuf)> {
@@ -224,7 +219,7 @@ pub fn baseline(c: &BaselineCommand) -> Result<Outcome> {
         } => {
             let store = Store::new(baselines_dir);
             let (load, micro) = if from.is_empty() {
-                measure(m, 1)?
+                measure(m, 1, None)?
             } else {
                 split(
                     from.iter()
@@ -299,6 +294,8 @@ pub fn baseline(c: &BaselineCommand) -> Result<Outcome> {
                 &thresholds,
                 Some(&base),
                 output,
+                Pairing::Stored,
+                &[],
             )
         }
     }

@@ -281,6 +281,15 @@ pub struct MeasureArgs {
 pub struct GateArgs {
     #[command(flatten)]
     pub measure: MeasureArgs,
+    /// Judge regressions against another build of tta-bench (e.g. main's) instead of a saved
+    /// baseline: its service and this one's are loaded alternately (R C C R R C …), --repeat
+    /// times each, in this gate, so the machine's drift falls on both sides alike.
+    #[arg(long, value_name = "BINARY", conflicts_with = "baseline")]
+    pub against: Option<PathBuf>,
+    /// Also save every load repetition as DIR/current-N.json (and DIR/reference-N.json with
+    /// --against), for `check`, `report` or a later study. DIR must hold no such files.
+    #[arg(long, value_name = "DIR")]
+    pub keep_runs: Option<PathBuf>,
     #[command(flatten)]
     pub output: VerdictOutputArgs,
 }

@@ -10,6 +10,9 @@
 //! alike cancels too, and is caught instead by the absolute all-routes metrics (p95, throughput,
 //! CPU, memory), judged as measured.
 //!
+//! In an interleaved A/B gate ([`Pairing::Interleaved`]) the drift falls on both builds alike,
+//! and each route's median is judged as measured.
+//!
 //! The median is used rather than the p95 because, at the few hundred requests a route gets in
 //! a smoke run, a p95 rests on a handful of values; the SLAs still judge the pooled p95.
 
@@ -18,6 +21,8 @@ use std::collections::BTreeMap;
 use crate::micro::MicroRun;
 use crate::run::RunResult;
 use crate::sla::Thresholds;
+
+use super::Pairing;
 use crate::stats::compare::{Direction, median};
 
 /// A route is judged only with at least this many requests per run on both sides; below it a
@@ -91,7 +96,12 @@ fn route_medians(run: &RunResult) -> BTreeMap<&str, (f64, f64)> {
     out
 }
 
-pub(super) fn load(base: &[RunResult], cur: &[RunResult], t: &Thresholds) -> Vec<Candidate> {
+pub(super) fn load(
+    base: &[RunResult],
+    cur: &[RunResult],
+    t: &Thresholds,
+    pairing: Pairing,
+) -> Vec<Candidate> {
     let r = &t.regression;
     // One metric: its per-repetition values on both sides.
     let metric = |name: String,
@@ -116,15 +126,28 @@ pub(super) fn load(base: &[RunResult], cur: &[RunResult], t: &Thresholds) -> Vec
                 .map(|(abs, rel)| if relative { *rel } else { *abs })
                 .collect()
         };
-        let mut c = Candidate::new(
-            format!("median {route} vs baseline, relative to other routes"),
-            "x",
-            pick(&base_medians, true),
-            pick(&cur_medians, true),
-            Direction::LowerIsBetter,
-            r.response_time.0.value,
-        );
-        c.absolute = Some((pick(&base_medians, false), pick(&cur_medians, false), "ms"));
+        let mut c = match pairing {
+            Pairing::Stored => {
+                let mut c = Candidate::new(
+                    format!("median {route} vs baseline, relative to other routes"),
+                    "x",
+                    pick(&base_medians, true),
+                    pick(&cur_medians, true),
+                    Direction::LowerIsBetter,
+                    r.response_time.0.value,
+                );
+                c.absolute = Some((pick(&base_medians, false), pick(&cur_medians, false), "ms"));
+                c
+            }
+            Pairing::Interleaved => Candidate::new(
+                format!("median {route} vs baseline"),
+                "ms",
+                pick(&base_medians, false),
+                pick(&cur_medians, false),
+                Direction::LowerIsBetter,
+                r.response_time.0.value,
+            ),
+        };
         let fewest = base
             .iter()
             .chain(cur)
@@ -269,5 +292,35 @@ mod tests {
         for k in ["a", "b", "c"] {
             assert!((before[k].1 - after[k].1).abs() < 0.01 * before[k].1);
         }
+    }
+
+    #[test]
+    fn interleaved_judges_routes_as_measured_stored_relative_to_the_run() {
+        let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let t = Thresholds::load(&root.join("thresholds.yaml")).unwrap();
+        // Every route 20 % slower, 100+ requests each so every route is judged.
+        let runs = |scale: f64| -> Vec<RunResult> {
+            (0..5)
+                .map(|_| {
+                    let routes: Vec<(&str, u64)> = [("a", 1000.0), ("b", 2000.0), ("c", 4000.0)]
+                        .iter()
+                        .map(|(k, us)| (*k, (us * scale) as u64))
+                        .collect();
+                    let mut r = run(&routes);
+                    let more = run(&routes);
+                    r = crate::gate::pool(&[r, more]).unwrap();
+                    r
+                })
+                .collect()
+        };
+        let (base, cur) = (runs(1.0), runs(1.2));
+        let change = |pairing| {
+            let c = load(&base, &cur, &t, pairing);
+            let a = c.iter().find(|c| c.name.contains(" a vs")).unwrap();
+            assert!(a.skip.is_none(), "{:?}", a.skip);
+            median(&a.cur) / median(&a.base) - 1.0
+        };
+        assert!((change(Pairing::Interleaved) - 0.2).abs() < 0.01);
+        assert!(change(Pairing::Stored).abs() < 0.01);
     }
 }

@@ -216,12 +216,27 @@ fn decide(candidates: Vec<Candidate>, t: &Thresholds) -> Vec<Check> {
         .collect()
 }
 
+/// How the baseline's runs were measured, which decides how per-route latency is compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pairing {
+    /// Stored from another time (another load on the machine, another CPU frequency): each
+    /// route's median is judged relative to the median of the run's other routes, which
+    /// cancels what moved every route alike (see `candidates`).
+    Stored,
+    /// Another build measured interleaved with this one in the same gate: the machine's drift
+    /// falls on both sides alike, so each route's median is judged as measured. This also
+    /// catches a slowdown that spreads to other routes (a handler holding a worker), which the
+    /// relative view would partly cancel.
+    Interleaved,
+}
+
 /// Judges measured runs. `baseline` is the loaded baseline and the path it came from.
 pub fn judge(
     load: &[RunResult],
     micro: &[MicroRun],
     t: &Thresholds,
     baseline: Option<(&Baseline, &Path)>,
+    pairing: Pairing,
 ) -> Verdict {
     let mut checks = Vec::new();
     let mut candidates = Vec::new();
@@ -250,7 +265,7 @@ pub fn judge(
             }
             if !load.is_empty() {
                 match b.load_runs.first() {
-                    Some(first) if first.profile_name == load[0].profile_name => candidates.extend(candidates::load(&b.load_runs, load, t)),
+                    Some(first) if first.profile_name == load[0].profile_name => candidates.extend(candidates::load(&b.load_runs, load, t, pairing)),
                     Some(first) => notes.push(format!(
                         "baseline load runs used profile {}, this run {}: load regressions not judged",
                         first.profile_name, load[0].profile_name

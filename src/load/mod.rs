@@ -22,6 +22,12 @@ use target::{EmbeddedServer, check_loopback, wait_healthy};
 pub enum Target {
     /// Start `tta-bench serve` as a child with these faults injected.
     Embedded { faults: FaultConfig },
+    /// Start the `serve` of the binary at `exe` the same way: a side of an interleaved A/B
+    /// gate.
+    Build {
+        exe: std::path::PathBuf,
+        faults: FaultConfig,
+    },
     /// An already running service (loopback only).
     Url(String),
 }
@@ -57,7 +63,13 @@ pub fn run(config: &LoadConfig, on_ready: impl FnOnce(&str)) -> Result<RunResult
     let plan = &config.plan;
     let (server, url) = match &config.target {
         Target::Embedded { faults } => {
-            let server = EmbeddedServer::start(seed_users(plan), faults)?;
+            let exe = std::env::current_exe().map_err(|e| Error::io("current executable", e))?;
+            let server = EmbeddedServer::start(&exe, seed_users(plan), faults)?;
+            let url = server.url.clone();
+            (Some(server), url)
+        }
+        Target::Build { exe, faults } => {
+            let server = EmbeddedServer::start(exe, seed_users(plan), faults)?;
             let url = server.url.clone();
             (Some(server), url)
         }
@@ -108,7 +120,7 @@ pub fn run(config: &LoadConfig, on_ready: impl FnOnce(&str)) -> Result<RunResult
     Ok(run::assemble(
         TargetInfo {
             url,
-            embedded: matches!(config.target, Target::Embedded { .. }),
+            embedded: !matches!(config.target, Target::Url(_)),
         },
         &plan.profile_name,
         &plan.profile,

@@ -63,10 +63,10 @@ impl EmbeddedServer {
         Ok(Self { child, url })
     }
 
-    /// Starts this binary's service for a load run. Rate limiting is off: profiles send more
-    /// than seed 004's 100 requests a minute per user by design.
-    pub fn start(seed_users: u32, faults: &FaultConfig) -> Result<Self> {
-        let exe = std::env::current_exe().map_err(|e| Error::io("current executable", e))?;
+    /// Starts the service of `exe` (this binary, or another build of it) for a load run. Rate
+    /// limiting is off: profiles send more than seed 004's 100 requests a minute per user by
+    /// design.
+    pub fn start(exe: &Path, seed_users: u32, faults: &FaultConfig) -> Result<Self> {
         let mut args: Vec<String> = ["--db", ":memory:", "--rate-limit", "off", "--seed-users"]
             .iter()
             .map(|s| s.to_string())
@@ -82,7 +82,7 @@ impl EmbeddedServer {
                 args.push(value);
             }
         }
-        Self::spawn(&exe, &args, &[])
+        Self::spawn(exe, &args, &[])
     }
 
     pub fn pid(&self) -> u32 {

@@ -1,0 +1,181 @@
+//! `tta-bench gate --against BINARY`: another build's service loaded interleaved with this
+//! one's, on a 1-second smoke profile so a gate of 5 + 5 repetitions takes seconds.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::support::{assert_one_line_error, scenario_copy, tta};
+
+/// The shipped scenarios with a smoke profile of 1 s and no ramp-up.
+fn short_smoke() -> tempfile::TempDir {
+    scenario_copy(|t| {
+        t.replacen(
+            "    ramp_up_s: 1\n    duration_s: 8\n",
+            "    ramp_up_s: 0\n    duration_s: 1\n",
+            1,
+        )
+    })
+}
+
+/// This very binary, as the "other build".
+fn this_binary() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_BIN_EXE_tta-bench"))
+}
+
+fn gate(scenarios: &Path, tmp: &Path, extra: &[&str]) -> std::process::Output {
+    tta()
+        .args(["gate", "--load", "--scenario-dir"])
+        .arg(scenarios)
+        .arg("--against")
+        .arg(this_binary())
+        .arg("--json")
+        .arg(tmp.join("verdict.json"))
+        .args(extra)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn interleaved_runs_are_kept_in_order_and_judged_against_the_other_build() {
+    let scenarios = short_smoke();
+    let tmp = tempfile::tempdir().unwrap();
+    let keep = tmp.path().join("runs");
+    let o = gate(
+        scenarios.path(),
+        tmp.path(),
+        &["--repeat", "2", "--keep-runs", keep.to_str().unwrap()],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    // 0 or 1: a debug build under parallel tests can miss an SLA (login's p95); what is
+    // checked here is how the runs were made, kept and compared.
+    assert!(
+        matches!(o.status.code(), Some(0 | 1)),
+        "{}\n{stderr}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    // Round 1 runs the reference first, round 2 this build first.
+    let order: Vec<&str> = stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("tta-bench: load repetition "))
+        .map(|l| l.split(" (profile").next().unwrap())
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "1/2 of the reference build",
+            "1/2 of the current build",
+            "2/2 of the current build",
+            "2/2 of the reference build"
+        ]
+    );
+    let mut kept: Vec<String> = std::fs::read_dir(&keep)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    kept.sort();
+    assert_eq!(
+        kept,
+        [
+            "current-1.json",
+            "current-2.json",
+            "reference-1.json",
+            "reference-2.json"
+        ]
+    );
+    // Each kept run is a whole RunResult that `check` accepts.
+    let check = tta()
+        .args(["check", "--baseline", "none", "--all"])
+        .arg(keep.join("reference-2.json"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(matches!(check.status.code(), Some(0 | 1)), "{check:?}");
+    assert!(String::from_utf8_lossy(&check.stdout).contains("p95 POST /api/v1/auth/login"));
+
+    let v: Value =
+        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("verdict.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        v["baseline"]["file"].as_str(),
+        this_binary().to_str(),
+        "{v}"
+    );
+    let notes = v["notes"].to_string();
+    assert!(notes.contains("interleaved"), "{notes}");
+    // 2 + 2 runs: too few to judge a regression, and the verdict says so.
+    assert!(
+        v["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["kind"] == "regression")
+            .all(|c| c["status"] == "skipped"),
+        "{v}"
+    );
+
+    // The same directory again: refused before measuring, nothing overwritten.
+    let before = std::fs::read(keep.join("current-1.json")).unwrap();
+    let again = gate(
+        scenarios.path(),
+        tmp.path(),
+        &["--repeat", "2", "--keep-runs", keep.to_str().unwrap()],
+    );
+    assert_one_line_error(&again, "current-1.json: already exists");
+    assert_eq!(std::fs::read(keep.join("current-1.json")).unwrap(), before);
+}
+
+#[test]
+fn a_slowed_build_fails_against_the_reference() {
+    // 20 ms on the choices route, about 30 times its usual latency: caught by any sound rule.
+    let scenarios = short_smoke();
+    let tmp = tempfile::tempdir().unwrap();
+    let o = gate(
+        scenarios.path(),
+        tmp.path(),
+        &[
+            "--repeat",
+            "5",
+            "--inject-delay",
+            "/api/patient/sessions/{id}/choices=20",
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: Value =
+        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("verdict.json")).unwrap())
+            .unwrap();
+    let failed: Vec<&str> = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == "fail")
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert!(failed.contains(&"p95 all routes vs baseline"), "{failed:?}");
+}
+
+#[test]
+fn a_bad_reference_is_refused_before_measuring() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = tta()
+        .args(["gate", "--load", "--against"])
+        .arg(tmp.path().join("no-such-build"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_one_line_error(&o, "no-such-build");
+    let o = tta()
+        .args(["gate", "--load", "--baseline", "current", "--against"])
+        .arg(this_binary())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot be used with"));
+}

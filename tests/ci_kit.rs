@@ -5,7 +5,7 @@ use std::path::Path;
 use serde_json::Value;
 use tta_bench::baseline::{Baseline, Store};
 
-use crate::support::tta;
+use crate::support::{load_lock, tta};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -49,6 +49,15 @@ fn the_pull_request_gate_fails_on_exit_1_and_keeps_its_reports() {
         "reports are kept when the gate fails"
     );
     assert_eq!(upload["with"]["path"], "perf-gate/");
+    // Pull requests are judged interleaved against their base branch's build.
+    let gate = steps.iter().find(|s| s["run"] == "ci/gate.sh").unwrap();
+    assert!(
+        gate["env"]["AGAINST_REF"]
+            .as_str()
+            .unwrap()
+            .contains("github.base_ref")
+    );
+    assert_eq!(steps[0]["with"]["fetch-depth"], 0);
 
     let script = std::fs::read_to_string(root().join("ci/gate.sh")).unwrap();
     for flag in [
@@ -58,6 +67,8 @@ fn the_pull_request_gate_fails_on_exit_1_and_keeps_its_reports() {
         "--html",
         "GITHUB_STEP_SUMMARY",
         "exit $code",
+        "AGAINST_REF",
+        "--against",
     ] {
         assert!(script.contains(flag), "ci/gate.sh lacks {flag}");
     }
@@ -80,6 +91,7 @@ fn the_quarterly_workflow_refreshes_the_baseline_and_asks_by_pull_request() {
 
 #[test]
 fn refresh_saves_a_dated_baseline_shows_the_trend_and_moves_current_when_told() {
+    let _lock = load_lock();
     let tmp = tempfile::tempdir().unwrap();
     let store = Store::new(tmp.path().join("baselines"));
     let shipped = Store::new(root().join("baselines"));

@@ -5,9 +5,12 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::support::{assert_one_line_error, scenario_copy, scenario_copy_editing, scenarios, tta};
+use crate::support::{
+    assert_one_line_error, load_lock, scenario_copy, scenario_copy_editing, scenarios, tta,
+};
 
 fn load(dir: &Path, extra: &[&str], out: &Path) -> std::process::Output {
+    let _lock = load_lock();
     tta()
         .args(["load", "--profile", "smoke", "--scenario-dir"])
         .arg(dir)
@@ -146,6 +149,7 @@ fn a_missed_sla_exits_1() {
 /// scaled to zero such users once spun without yielding and the run never ended.
 #[test]
 fn users_whose_steps_are_all_skipped_still_stop_on_time() {
+    let _lock = load_lock();
     let dir = scenario_copy_editing("patient.yaml", |t| {
         t.replacen("password: tta-bench", "password: wrong-password", 1)
     });

@@ -78,3 +78,10 @@ pub fn scenario_copy_editing(file: &str, edit: impl Fn(String) -> String) -> tem
     }
     dir
 }
+
+/// Tests that put real load on the machine hold this lock while they run, so they do not slow
+/// one another into missing an SLA (a debug build's password hashing at login goes first).
+pub fn load_lock() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}

@@ -1,6 +1,10 @@
 //! The gate: measure (repeated load runs and a micro run), then judge against the SLAs and the
 //! baseline, and produce a [`Verdict`].
 //!
+//! The baseline is either stored (measured at another time) or another build measured
+//! interleaved with this one in the same gate ([`Pairing`]); the rule is the same, only the
+//! per-route metric differs.
+//!
 //! SLAs are judged on the pooled run: the repetitions' histograms are merged exactly, so a p95
 //! is the p95 of every request measured. Regressions are judged per repetition with
 //! [`crate::stats::compare`] (ratio of medians and a one-sided Mann–Whitney test).

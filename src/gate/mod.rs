@@ -109,6 +109,34 @@ fn pct(limit: f64) -> f64 {
     limit / 100.0
 }
 
+/// A note when no judged metric could ever be significant: with n + m runs the smallest
+/// one-sided Mann–Whitney p is 1 / C(n + m, n) (every run of one side beyond every run of the
+/// other), and Holm's first step asks for at most `alpha / k` over k judged metrics. 5 + 5 runs
+/// (1/252) allow at most 12 metrics at 95 %; a profile that judges more routes needs more runs.
+fn too_few_runs_for_holm(candidates: &[Candidate], t: &Thresholds) -> Option<String> {
+    let min_runs = t.regression.min_repetitions as usize;
+    let judged: Vec<&Candidate> = candidates
+        .iter()
+        .filter(|c| c.skip.is_none() && c.base.len() >= min_runs && c.cur.len() >= min_runs)
+        .collect();
+    let k = judged.len();
+    let alpha = 1.0 - t.regression.confidence;
+    let smallest_p = |c: &Candidate| {
+        let (n, m) = (c.base.len(), c.cur.len());
+        1.0 / (0..n).fold(1.0, |acc, i| acc * (n + m - i) as f64 / (i + 1) as f64)
+    };
+    let best = judged
+        .iter()
+        .map(|c| smallest_p(c))
+        .fold(f64::MAX, f64::min);
+    (k > 0 && best > alpha / k as f64).then(|| {
+        format!(
+            "no regression can be significant in this verdict: with these repetitions the smallest possible p-value is {best:.4}, above {} / {k} judged metrics (Holm); raise --repeat",
+            (alpha * 1e6).round() / 1e6
+        )
+    })
+}
+
 /// Turns candidates into checks. Each metric's change is the ratio of medians; its significance
 /// comes from one-sided Mann–Whitney p-values adjusted by Holm over all judged candidates (one
 /// family for "worse", one for "better"), so the chance of any false alarm in a verdict stays at
@@ -287,6 +315,7 @@ pub fn judge(
             })
         }
     };
+    notes.extend(too_few_runs_for_holm(&candidates, t));
     checks.extend(decide(candidates, t));
     let unjudged = checks
         .iter()
@@ -309,5 +338,40 @@ pub fn judge(
         baseline: baseline_ref,
         notes,
         checks,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn candidates(k: usize, runs: usize) -> Vec<Candidate> {
+        (0..k)
+            .map(|i| Candidate {
+                name: format!("metric {i}"),
+                unit: "ms",
+                base: vec![1.0; runs],
+                cur: vec![1.0; runs],
+                direction: Direction::LowerIsBetter,
+                limit_pct: 10.0,
+                skip: None,
+                absolute: None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_verdict_says_when_its_runs_cannot_reach_significance() {
+        let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let t = Thresholds::load(&root.join("thresholds.yaml")).unwrap();
+        // 5 + 5 runs: smallest p 1/252 ≈ 0.00397; 0.05/12 ≈ 0.00417 passes, 0.05/13 does not.
+        assert_eq!(too_few_runs_for_holm(&candidates(12, 5), &t), None);
+        let note = too_few_runs_for_holm(&candidates(13, 5), &t).unwrap();
+        assert!(note.contains("0.0040, above 0.05 / 13 judged"), "{note}");
+        assert_eq!(too_few_runs_for_holm(&candidates(40, 10), &t), None);
+        // Skipped metrics are not in Holm's family.
+        let mut some_skipped = candidates(13, 5);
+        some_skipped[0].skip = Some("too few requests".into());
+        assert_eq!(too_few_runs_for_holm(&some_skipped, &t), None);
     }
 }

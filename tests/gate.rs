@@ -105,6 +105,7 @@ fn interleaved_runs_are_kept_in_order_and_judged_against_the_other_build() {
     );
     let notes = v["notes"].to_string();
     assert!(notes.contains("interleaved"), "{notes}");
+    assert!(!notes.contains("environment differs"), "{notes}");
     // 2 + 2 runs: too few to judge a regression, and the verdict says so.
     assert!(
         v["checks"]

@@ -172,13 +172,17 @@ fn a_slowed_build_fails_against_the_reference() {
 #[test]
 fn a_bad_reference_is_refused_before_measuring() {
     let tmp = tempfile::tempdir().unwrap();
+    let keep = tmp.path().join("runs");
     let o = tta()
-        .args(["gate", "--load", "--against"])
+        .args(["gate", "--load", "--keep-runs"])
+        .arg(&keep)
+        .arg("--against")
         .arg(tmp.path().join("no-such-build"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .unwrap();
     assert_one_line_error(&o, "no-such-build");
+    assert!(!keep.exists(), "nothing is written for a bad reference");
     let o = tta()
         .args(["gate", "--load", "--baseline", "current", "--against"])
         .arg(this_binary())

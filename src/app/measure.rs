@@ -119,6 +119,7 @@ fn current(m: &MeasureArgs) -> Result<Side> {
     Ok(Side {
         name: "current",
         target: Target::Embedded {
+            exe: None,
             faults: FaultConfig::try_from(&m.faults)?,
         },
     })
@@ -145,6 +146,18 @@ pub(super) fn measure(
     Ok((load, micro))
 }
 
+/// Refuses an `--against` path that is not a file.
+pub(super) fn check_reference(exe: &Path) -> Result<()> {
+    let meta = std::fs::metadata(exe).map_err(|e| Error::io(exe, e))?;
+    if !meta.is_file() {
+        return Err(Error::Usage(format!(
+            "--against {}: not a file (give the other build's tta-bench binary)",
+            exe.display()
+        )));
+    }
+    Ok(())
+}
+
 /// What an interleaved measurement gives: the reference build's load runs, this build's, and
 /// this build's micro runs.
 pub(super) struct Interleaved {
@@ -166,13 +179,7 @@ pub(super) fn measure_against(
             "--against compares load runs; it cannot be used with --micro alone".into(),
         ));
     }
-    let meta = std::fs::metadata(exe).map_err(|e| Error::io(exe, e))?;
-    if !meta.is_file() {
-        return Err(Error::Usage(format!(
-            "--against {}: not a file (give the other build's tta-bench binary)",
-            exe.display()
-        )));
-    }
+    check_reference(exe)?;
     // This build's service runs from a copy of its binary too. Started from the harness's own
     // file, it shares the harness's code pages (and so their cache lines): in an A/A study of
     // 20 + 20 runs that made it 4–6 % faster than the same build started from another file.
@@ -183,15 +190,15 @@ pub(super) fn measure_against(
     let sides = [
         Side {
             name: "reference",
-            target: Target::Build {
-                exe: exe.to_path_buf(),
+            target: Target::Embedded {
+                exe: Some(exe.to_path_buf()),
                 faults: FaultConfig::default(),
             },
         },
         Side {
             name: "current",
-            target: Target::Build {
-                exe: own_copy,
+            target: Target::Embedded {
+                exe: Some(own_copy),
                 faults: FaultConfig::try_from(&m.faults)?,
             },
         },

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::measure::{KeepRuns, measure, measure_against};
+use super::measure::{KeepRuns, check_reference, measure, measure_against};
 use super::{Outcome, emit};
 use crate::baseline::{Baseline, Store};
 use crate::check::SavedRun;
@@ -138,43 +138,54 @@ pub fn check(a: &CheckArgs) -> Result<Outcome> {
 }
 
 pub fn gate(a: &GateArgs) -> Result<Outcome> {
-    // Inputs first: a bad thresholds file, baseline or runs directory must not cost a
-    // measurement.
+    // Inputs first: a bad thresholds file, baseline, reference build or runs directory must
+    // not cost a measurement, nor leave a directory behind.
     let thresholds = Thresholds::load(&a.output.judge.thresholds)?;
+    let baseline = match &a.against {
+        None => resolve_baseline(&a.output.judge)?,
+        Some(exe) => {
+            check_reference(exe)?;
+            None
+        }
+    };
     let keep = a
         .keep_runs
         .as_deref()
         .map(|dir| KeepRuns::prepare(dir, a.measure.repeat))
         .transpose()?;
-    let Some(exe) = &a.against else {
-        let baseline = resolve_baseline(&a.output.judge)?;
-        let (load, micro) = measure(&a.measure, 1, keep.as_ref())?;
-        return conclude(
-            &load,
-            &micro,
-            &thresholds,
-            baseline.as_ref(),
-            &a.output,
-            Pairing::Stored,
-            &[],
-        );
+    let (load, micro, baseline, pairing, notes) = match &a.against {
+        None => {
+            let (load, micro) = measure(&a.measure, 1, keep.as_ref())?;
+            (load, micro, baseline, Pairing::Stored, Vec::new())
+        }
+        Some(exe) => {
+            let runs = measure_against(&a.measure, exe, keep.as_ref())?;
+            let mut reference =
+                Baseline::new("reference build, interleaved", runs.reference, Vec::new());
+            // The working tree's commit is this build's, not the reference's.
+            reference.git_commit = None;
+            let note = format!(
+                "regressions judged against {}, its load runs interleaved with this build's in this gate (R C, C R, …); micro regressions are not judged in this mode",
+                exe.display()
+            );
+            let baseline = Some((reference, exe.clone()));
+            (
+                runs.current,
+                runs.micro,
+                baseline,
+                Pairing::Interleaved,
+                vec![note],
+            )
+        }
     };
-    let runs = measure_against(&a.measure, exe, keep.as_ref())?;
-    let mut reference = Baseline::new("reference build, interleaved", runs.reference, Vec::new());
-    // The working tree's commit is this build's, not the reference's.
-    reference.git_commit = None;
-    let note = format!(
-        "regressions judged against {}, its load runs interleaved with this build's in this gate (R C, C R, …); micro regressions are not judged in this mode",
-        exe.display()
-    );
     conclude(
-        &runs.current,
-        &runs.micro,
+        &load,
+        &micro,
         &thresholds,
-        Some(&(reference, exe.clone())),
+        baseline.as_ref(),
         &a.output,
-        Pairing::Interleaved,
-        &[note],
+        pairing,
+        &notes,
     )
 }
 

@@ -245,7 +245,7 @@ impl TryFrom<&LoadArgs> for LoadConfig {
                 crate::load::target::check_loopback(url)?;
                 Target::Url(url.clone())
             }
-            None => Target::Embedded { faults },
+            None => Target::Embedded { exe: None, faults },
         };
         if !(10..=60_000).contains(&a.sample_ms) {
             return Err(Error::Usage("--sample-ms must be 10-60000".into()));

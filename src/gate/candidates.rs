@@ -21,9 +21,9 @@ use std::collections::BTreeMap;
 use crate::micro::MicroRun;
 use crate::run::RunResult;
 use crate::sla::Thresholds;
+use crate::stats::compare::{Direction, median};
 
 use super::Pairing;
-use crate::stats::compare::{Direction, median};
 
 /// A route is judged only with at least this many requests per run on both sides; below it a
 /// run's median rests on too few values to be stable, and the route is reported as not judged.
@@ -306,10 +306,7 @@ mod tests {
                         .iter()
                         .map(|(k, us)| (*k, (us * scale) as u64))
                         .collect();
-                    let mut r = run(&routes);
-                    let more = run(&routes);
-                    r = crate::gate::pool(&[r, more]).unwrap();
-                    r
+                    crate::gate::pool(&[run(&routes), run(&routes)]).unwrap()
                 })
                 .collect()
         };

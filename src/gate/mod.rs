@@ -18,7 +18,7 @@ use crate::environment::Environment;
 use crate::micro::MicroRun;
 use crate::run::RunResult;
 use crate::sla::{self, Thresholds};
-use crate::stats::compare::{Direction, compare, holm, median};
+use crate::stats::compare::{Direction, binomial, compare, holm, median};
 use crate::verdict::{Check, CheckKind, Outcome, Status, outcome};
 
 mod candidates;
@@ -113,21 +113,14 @@ fn pct(limit: f64) -> f64 {
 /// one-sided Mann–Whitney p is 1 / C(n + m, n) (every run of one side beyond every run of the
 /// other), and Holm's first step asks for at most `alpha / k` over k judged metrics. 5 + 5 runs
 /// (1/252) allow at most 12 metrics at 95 %; a profile that judges more routes needs more runs.
+/// Expects candidates already through [`skip_too_few_runs`].
 fn too_few_runs_for_holm(candidates: &[Candidate], t: &Thresholds) -> Option<String> {
-    let min_runs = t.regression.min_repetitions as usize;
-    let judged: Vec<&Candidate> = candidates
-        .iter()
-        .filter(|c| c.skip.is_none() && c.base.len() >= min_runs && c.cur.len() >= min_runs)
-        .collect();
+    let judged: Vec<&Candidate> = candidates.iter().filter(|c| c.skip.is_none()).collect();
     let k = judged.len();
     let alpha = 1.0 - t.regression.confidence;
-    let smallest_p = |c: &Candidate| {
-        let (n, m) = (c.base.len(), c.cur.len());
-        1.0 / (0..n).fold(1.0, |acc, i| acc * (n + m - i) as f64 / (i + 1) as f64)
-    };
     let best = judged
         .iter()
-        .map(|c| smallest_p(c))
+        .map(|c| 1.0 / binomial(c.base.len() + c.cur.len(), c.base.len()))
         .fold(f64::MAX, f64::min);
     (k > 0 && best > alpha / k as f64).then(|| {
         format!(
@@ -137,6 +130,20 @@ fn too_few_runs_for_holm(candidates: &[Candidate], t: &Thresholds) -> Option<Str
     })
 }
 
+/// Marks the candidates with fewer than `min_repetitions` runs on a side as not judged.
+fn skip_too_few_runs(candidates: &mut [Candidate], t: &Thresholds) {
+    let min = t.regression.min_repetitions;
+    for c in candidates.iter_mut() {
+        if c.skip.is_none() && (c.base.len() < min as usize || c.cur.len() < min as usize) {
+            c.skip = Some(format!(
+                "{}+{} runs; at least {min} per side are needed",
+                c.base.len(),
+                c.cur.len()
+            ));
+        }
+    }
+}
+
 /// Turns candidates into checks. Each metric's change is the ratio of medians; its significance
 /// comes from one-sided Mann–Whitney p-values adjusted by Holm over all judged candidates (one
 /// family for "worse", one for "better"), so the chance of any false alarm in a verdict stays at
@@ -144,20 +151,6 @@ fn too_few_runs_for_holm(candidates: &[Candidate], t: &Thresholds) -> Option<Str
 fn decide(candidates: Vec<Candidate>, t: &Thresholds) -> Vec<Check> {
     let r = &t.regression;
     let alpha = 1.0 - r.confidence;
-    let mut candidates = candidates;
-    for c in candidates.iter_mut() {
-        if c.skip.is_none()
-            && (c.base.len() < r.min_repetitions as usize
-                || c.cur.len() < r.min_repetitions as usize)
-        {
-            c.skip = Some(format!(
-                "{}+{} runs; at least {} per side are needed",
-                c.base.len(),
-                c.cur.len(),
-                r.min_repetitions
-            ));
-        }
-    }
     let comparisons: Vec<_> = candidates
         .iter()
         .map(|c| {
@@ -321,6 +314,7 @@ pub fn judge(
             })
         }
     };
+    skip_too_few_runs(&mut candidates, t);
     notes.extend(too_few_runs_for_holm(&candidates, t));
     checks.extend(decide(candidates, t));
     let unjudged = checks

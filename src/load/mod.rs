@@ -20,12 +20,10 @@ use target::{EmbeddedServer, check_loopback, wait_healthy};
 /// Where the load goes.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Target {
-    /// Start `tta-bench serve` as a child with these faults injected.
-    Embedded { faults: FaultConfig },
-    /// Start the `serve` of the binary at `exe` the same way: a side of an interleaved A/B
-    /// gate.
-    Build {
-        exe: std::path::PathBuf,
+    /// Start `serve` of `exe` (this binary when `None`; another build, or a copy, for an
+    /// interleaved A/B gate) as a child with these faults injected.
+    Embedded {
+        exe: Option<std::path::PathBuf>,
         faults: FaultConfig,
     },
     /// An already running service (loopback only).
@@ -62,14 +60,12 @@ fn seed_users(plan: &Plan) -> u32 {
 pub fn run(config: &LoadConfig, on_ready: impl FnOnce(&str)) -> Result<RunResult> {
     let plan = &config.plan;
     let (server, url) = match &config.target {
-        Target::Embedded { faults } => {
-            let exe = std::env::current_exe().map_err(|e| Error::io("current executable", e))?;
+        Target::Embedded { exe, faults } => {
+            let exe = match exe {
+                Some(exe) => exe.clone(),
+                None => std::env::current_exe().map_err(|e| Error::io("current executable", e))?,
+            };
             let server = EmbeddedServer::start(&exe, seed_users(plan), faults)?;
-            let url = server.url.clone();
-            (Some(server), url)
-        }
-        Target::Build { exe, faults } => {
-            let server = EmbeddedServer::start(exe, seed_users(plan), faults)?;
             let url = server.url.clone();
             (Some(server), url)
         }
@@ -120,7 +116,7 @@ pub fn run(config: &LoadConfig, on_ready: impl FnOnce(&str)) -> Result<RunResult
     Ok(run::assemble(
         TargetInfo {
             url,
-            embedded: !matches!(config.target, Target::Url(_)),
+            embedded: matches!(config.target, Target::Embedded { .. }),
         },
         &plan.profile_name,
         &plan.profile,

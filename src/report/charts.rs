@@ -48,6 +48,16 @@ fn log_bounds(values: impl Iterator<Item = f64>) -> (f64, f64) {
     }
 }
 
+/// The label of segment `i` of a row axis drawn bottom-up (row 0 at the top). The axis also
+/// labels one segment past the last row, which gets none.
+fn row_label(names: &[String], i: usize) -> String {
+    (names.len().saturating_sub(1))
+        .checked_sub(i)
+        .and_then(|row| names.get(row))
+        .cloned()
+        .unwrap_or_default()
+}
+
 fn ms_label(v: f64) -> String {
     if v >= 1000.0 {
         format!("{:.0} s", v / 1000.0)
@@ -89,12 +99,7 @@ pub fn route_latency(rows: &[RouteRow]) -> Result<String, Failure> {
             .x_desc("latency (log scale)")
             .x_label_formatter(&|v| ms_label(*v))
             .y_label_formatter(&|v| match v {
-                // The axis also labels one segment past the last row.
-                SegmentValue::CenterOf(i) => (n - 1)
-                    .checked_sub(*i)
-                    .and_then(|row| names.get(row))
-                    .cloned()
-                    .unwrap_or_default(),
+                SegmentValue::CenterOf(i) => row_label(&names, *i),
                 _ => String::new(),
             })
             .y_labels(n)
@@ -301,12 +306,7 @@ pub fn headroom(rows: &[(String, f64)]) -> Result<String, Failure> {
             .x_desc("headroom: budget ÷ mean (log scale; below 1× is over budget)")
             .x_label_formatter(&|v| crate::export::units::ratio(*v))
             .y_label_formatter(&|v| match v {
-                // The axis also labels one segment past the last row.
-                SegmentValue::CenterOf(i) => (n - 1)
-                    .checked_sub(*i)
-                    .and_then(|row| names.get(row))
-                    .cloned()
-                    .unwrap_or_default(),
+                SegmentValue::CenterOf(i) => row_label(&names, *i),
                 _ => String::new(),
             })
             .y_labels(n)

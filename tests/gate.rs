@@ -1,5 +1,5 @@
-//! `tta-bench gate --against BINARY`: another build's service loaded interleaved with this
-//! one's, on a smoke profile of seconds so a gate of 5 + 5 repetitions is short.
+//! `tta-bench gate --against BINARY`: another build's service loaded with this one's in paired
+//! rounds of 1-s blocks, on a smoke profile of seconds so a gate is short.
 
 use std::path::Path;
 
@@ -39,38 +39,41 @@ fn gate(scenarios: &Path, tmp: &Path, extra: &[&str]) -> std::process::Output {
 }
 
 #[test]
-fn interleaved_runs_are_kept_in_order_and_judged_against_the_other_build() {
+fn paired_blocks_are_kept_by_round_and_judged_against_the_other_build() {
     let scenarios = short_smoke(1);
     let tmp = tempfile::tempdir().unwrap();
     let keep = tmp.path().join("runs");
-    let o = gate(
-        scenarios.path(),
-        tmp.path(),
-        &["--repeat", "2", "--keep-runs", keep.to_str().unwrap()],
-    );
+    let args = [
+        "--repeat",
+        "2",
+        "--block",
+        "1",
+        "--keep-runs",
+        keep.to_str().unwrap(),
+    ];
+    let o = gate(scenarios.path(), tmp.path(), &args);
     let stderr = String::from_utf8_lossy(&o.stderr);
-    // 0 or 1: a debug build under parallel tests can miss an SLA (login's p95); what is
-    // checked here is how the runs were made, kept and compared.
+    // 0 or 1: a debug build under parallel tests can miss an SLA; what is checked here is how
+    // the blocks were made, kept and compared.
     assert!(
         matches!(o.status.code(), Some(0 | 1)),
         "{}\n{stderr}",
         String::from_utf8_lossy(&o.stdout)
     );
-    // Round 1 runs the reference first, round 2 this build first.
-    let order: Vec<&str> = stderr
+    // 2 repetitions of a 1-s profile in 1-s blocks: 2 rounds, each with both builds.
+    let rounds: Vec<&str> = stderr
         .lines()
-        .filter_map(|l| l.strip_prefix("tta-bench: load repetition "))
-        .map(|l| l.split(" (profile").next().unwrap())
+        .filter_map(|l| l.strip_prefix("tta-bench: round "))
         .collect();
-    assert_eq!(
-        order,
-        [
-            "1/2 of the reference build",
-            "1/2 of the current build",
-            "2/2 of the current build",
-            "2/2 of the reference build"
-        ]
-    );
+    assert_eq!(rounds.len(), 2, "{stderr}");
+    for (i, r) in rounds.iter().enumerate() {
+        let (n, order) = r.split_once(": ").unwrap();
+        assert_eq!(n, format!("{}/2", i + 1));
+        assert!(
+            order == "reference then current" || order == "current then reference",
+            "{order}"
+        );
+    }
     let mut kept: Vec<String> = std::fs::read_dir(&keep)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -104,9 +107,12 @@ fn interleaved_runs_are_kept_in_order_and_judged_against_the_other_build() {
         "{v}"
     );
     let notes = v["notes"].to_string();
-    assert!(notes.contains("interleaved"), "{notes}");
+    assert!(
+        notes.contains("2 rounds of one 1-s block of each build"),
+        "{notes}"
+    );
     assert!(!notes.contains("environment differs"), "{notes}");
-    // 2 + 2 runs: too few to judge a regression, and the verdict says so.
+    // 2 rounds: too few to judge a regression, and the verdict says so.
     assert!(
         v["checks"]
             .as_array()
@@ -119,11 +125,7 @@ fn interleaved_runs_are_kept_in_order_and_judged_against_the_other_build() {
 
     // The same directory again: refused before measuring, nothing overwritten.
     let before = std::fs::read(keep.join("current-1.json")).unwrap();
-    let again = gate(
-        scenarios.path(),
-        tmp.path(),
-        &["--repeat", "2", "--keep-runs", keep.to_str().unwrap()],
-    );
+    let again = gate(scenarios.path(), tmp.path(), &args);
     assert_one_line_error(&again, "current-1.json: already exists");
     assert_eq!(std::fs::read(keep.join("current-1.json")).unwrap(), before);
 }
@@ -131,8 +133,8 @@ fn interleaved_runs_are_kept_in_order_and_judged_against_the_other_build() {
 #[test]
 fn a_slowed_build_fails_against_the_reference() {
     // 20 ms on the choices route, about 30 times its usual latency: caught by any sound rule.
-    // 3 s runs: in 1 s a debug build under parallel tests makes so few requests that the four
-    // logins (password hashing, slowest by far) are the p95.
+    // 5 repetitions of a 3-s profile in 1-s blocks: 15 rounds, enough for Holm over the gate's
+    // metrics (2^-15; 8 rounds could not go below 1/256 > 0.05 / 13).
     let scenarios = short_smoke(3);
     let tmp = tempfile::tempdir().unwrap();
     let o = gate(
@@ -141,6 +143,8 @@ fn a_slowed_build_fails_against_the_reference() {
         &[
             "--repeat",
             "5",
+            "--block",
+            "1",
             "--inject-delay",
             "/api/patient/sessions/{id}/choices=20",
         ],

@@ -1,5 +1,6 @@
-//! Measuring for gate, baseline save and refresh: load repetitions (one side, or two builds
-//! interleaved) and quick micro runs, each load run optionally kept as a file.
+//! Measuring for gate, baseline save and refresh: load repetitions (this build alone, or two
+//! builds in paired rounds of short blocks) and quick micro runs, each load run optionally kept
+//! as a file.
 
 use std::path::{Path, PathBuf};
 
@@ -8,17 +9,12 @@ use crate::error::{Error, Result};
 use crate::export::json::Json;
 use crate::export::{Document, Exporter};
 use crate::fsutil::write_atomic;
+use crate::load::interleave::{self, Rounds, Service};
 use crate::load::{LoadConfig, Target};
 use crate::micro::{self, MicroConfig, MicroRun, Mode, Source};
 use crate::run::RunResult;
 use crate::scenario::{self, Overrides};
 use crate::server::faults::FaultConfig;
-
-/// One side of a load measurement: what its runs are called and where its load goes.
-struct Side {
-    name: &'static str,
-    target: Target,
-}
 
 /// Where `--keep-runs` saves each load repetition as it is measured: `DIR/<side>-<n>.json`.
 pub(super) struct KeepRuns {
@@ -27,11 +23,11 @@ pub(super) struct KeepRuns {
 
 impl KeepRuns {
     /// Creates DIR and refuses, before anything is measured, if a run file this gate would
-    /// write is already there: earlier runs are never overwritten.
-    pub fn prepare(dir: &Path, repeat: usize) -> Result<Self> {
+    /// write (`runs` per side) is already there: earlier runs are never overwritten.
+    pub fn prepare(dir: &Path, runs: usize) -> Result<Self> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         for side in ["current", "reference"] {
-            for i in 1..=repeat {
+            for i in 1..=runs {
                 let path = dir.join(format!("{side}-{i}.json"));
                 if path.exists() {
                     return Err(Error::Usage(format!(
@@ -62,40 +58,22 @@ fn parts(m: &MeasureArgs) -> Result<(bool, bool)> {
     })
 }
 
-/// `m.repeat` rounds of one load run per side. With two sides the order alternates by round
-/// (A B, B A, A B …), so neither side always runs first after the other, and a drift that is
-/// linear in time falls on both sides nearly alike.
-fn load_rounds(
-    m: &MeasureArgs,
-    sides: &[Side],
-    keep: Option<&KeepRuns>,
-) -> Result<Vec<Vec<RunResult>>> {
+/// `m.repeat` load runs of this build, each with its own embedded service.
+fn load_runs(m: &MeasureArgs, target: Target, keep: Option<&KeepRuns>) -> Result<Vec<RunResult>> {
     let plan = scenario::plan(&m.scenario_dir, &[], &m.profile, &Overrides::default())?;
-    let mut runs: Vec<Vec<RunResult>> = sides.iter().map(|_| Vec::new()).collect();
+    let mut runs = Vec::new();
     for i in 1..=m.repeat {
-        let mut order: Vec<usize> = (0..sides.len()).collect();
-        if i % 2 == 0 {
-            order.reverse();
+        let config = LoadConfig::new(plan.clone(), target.clone());
+        let run = crate::load::run(&config, |url| {
+            eprintln!(
+                "tta-bench: load repetition {i}/{} (profile {}) against {url}",
+                m.repeat, m.profile
+            );
+        })?;
+        if let Some(keep) = keep {
+            keep.save("current", i, &run)?;
         }
-        for s in order {
-            let side = &sides[s];
-            let config = LoadConfig::new(plan.clone(), side.target.clone());
-            let run = crate::load::run(&config, |url| {
-                let of = if sides.len() > 1 {
-                    format!(" of the {} build", side.name)
-                } else {
-                    String::new()
-                };
-                eprintln!(
-                    "tta-bench: load repetition {i}/{}{of} (profile {}) against {url}",
-                    m.repeat, m.profile
-                );
-            })?;
-            if let Some(keep) = keep {
-                keep.save(side.name, i, &run)?;
-            }
-            runs[s].push(run);
-        }
+        runs.push(run);
     }
     Ok(runs)
 }
@@ -115,16 +93,6 @@ fn micro_runs(n: usize) -> Result<Vec<MicroRun>> {
         .collect()
 }
 
-fn current(m: &MeasureArgs) -> Result<Side> {
-    Ok(Side {
-        name: "current",
-        target: Target::Embedded {
-            exe: None,
-            faults: FaultConfig::try_from(&m.faults)?,
-        },
-    })
-}
-
 /// Runs what `m` asks for: load repetitions (each with its own embedded service) and
 /// `micro_runs` quick micro runs.
 pub(super) fn measure(
@@ -134,7 +102,11 @@ pub(super) fn measure(
 ) -> Result<(Vec<RunResult>, Vec<MicroRun>)> {
     let (do_load, do_micro) = parts(m)?;
     let load = if do_load {
-        load_rounds(m, &[current(m)?], keep)?.remove(0)
+        let target = Target::Embedded {
+            exe: None,
+            faults: FaultConfig::try_from(&m.faults)?,
+        };
+        load_runs(m, target, keep)?
     } else {
         Vec::new()
     };
@@ -158,19 +130,29 @@ pub(super) fn check_reference(exe: &Path) -> Result<()> {
     Ok(())
 }
 
-/// What an interleaved measurement gives: the reference build's load runs, this build's, and
-/// this build's micro runs.
+/// The rounds an interleaved measurement of `m` makes with `block_s`-second blocks: as much
+/// load per build as `--repeat` runs of the profile.
+pub(super) fn interleaved_rounds(m: &MeasureArgs, block_s: u64) -> Result<Rounds> {
+    parts(m)?;
+    let plan = scenario::plan(&m.scenario_dir, &[], &m.profile, &Overrides::default())?;
+    Rounds::covering(&plan, m.repeat, block_s)
+}
+
+/// What an interleaved measurement gives: the reference build's block runs and this build's,
+/// paired by round (index i of both is round i + 1), and this build's micro runs.
 pub(super) struct Interleaved {
     pub reference: Vec<RunResult>,
     pub current: Vec<RunResult>,
     pub micro: Vec<MicroRun>,
+    pub shape: Rounds,
 }
 
-/// Like [`measure`], with the load repetitions of the build at `exe` interleaved with this
-/// build's (the reference first in odd rounds). Only this build gets the fault injection.
+/// Like [`measure`], with this build's load measured against the build at `exe` in paired
+/// rounds of `block_s`-second blocks ([`interleave`]). Only this build gets the fault injection.
 pub(super) fn measure_against(
     m: &MeasureArgs,
     exe: &Path,
+    block_s: u64,
     keep: Option<&KeepRuns>,
 ) -> Result<Interleaved> {
     let (do_load, do_micro) = parts(m)?;
@@ -180,6 +162,8 @@ pub(super) fn measure_against(
         ));
     }
     check_reference(exe)?;
+    let shape = interleaved_rounds(m, block_s)?;
+    let plan = scenario::plan(&m.scenario_dir, &[], &m.profile, &Overrides::default())?;
     // This build's service runs from a copy of its binary too. Started from the harness's own
     // file, it shares the harness's code pages (and so their cache lines): in an A/A study of
     // 20 + 20 runs that made it 4–6 % faster than the same build started from another file.
@@ -187,29 +171,45 @@ pub(super) fn measure_against(
     let own = std::env::current_exe().map_err(|e| Error::io("current executable", e))?;
     let own_copy = copy.path().join("tta-bench-current");
     std::fs::copy(&own, &own_copy).map_err(|e| Error::io(&own, e))?;
-    let sides = [
-        Side {
+    let services = [
+        Service {
             name: "reference",
-            target: Target::Embedded {
-                exe: Some(exe.to_path_buf()),
-                faults: FaultConfig::default(),
-            },
+            exe: exe.to_path_buf(),
+            faults: FaultConfig::default(),
         },
-        Side {
+        Service {
             name: "current",
-            target: Target::Embedded {
-                exe: Some(own_copy),
-                faults: FaultConfig::try_from(&m.faults)?,
-            },
+            exe: own_copy,
+            faults: FaultConfig::try_from(&m.faults)?,
         },
     ];
-    let mut runs = load_rounds(m, &sides, keep)?;
-    let current = runs.pop().unwrap_or_default();
-    let reference = runs.pop().unwrap_or_default();
+    eprintln!(
+        "tta-bench: {} rounds of {}-s blocks (profile {}), the reference build ({}) and this one in random order each round",
+        shape.rounds,
+        shape.block_s,
+        m.profile,
+        exe.display()
+    );
+    let [reference, current] = interleave::run(
+        &plan,
+        &services,
+        shape,
+        |round, order| {
+            eprintln!(
+                "tta-bench: round {round}/{}: {} then {}",
+                shape.rounds, order[0], order[1]
+            );
+        },
+        |block| match keep {
+            Some(keep) => keep.save(block.service, block.round, block.run),
+            None => Ok(()),
+        },
+    )?;
     let micro = if do_micro { micro_runs(1)? } else { Vec::new() };
     Ok(Interleaved {
         reference,
         current,
         micro,
+        shape,
     })
 }

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::measure::{KeepRuns, check_reference, measure, measure_against};
+use super::measure::{KeepRuns, check_reference, interleaved_rounds, measure, measure_against};
 use super::{Outcome, emit};
 use crate::baseline::{Baseline, Store};
 use crate::check::SavedRun;
@@ -148,10 +148,15 @@ pub fn gate(a: &GateArgs) -> Result<Outcome> {
             None
         }
     };
+    // With --against, the runs kept are the blocks of each round.
+    let kept_per_side = match &a.against {
+        None => a.measure.repeat,
+        Some(_) => interleaved_rounds(&a.measure, a.block)?.rounds,
+    };
     let keep = a
         .keep_runs
         .as_deref()
-        .map(|dir| KeepRuns::prepare(dir, a.measure.repeat))
+        .map(|dir| KeepRuns::prepare(dir, kept_per_side))
         .transpose()?;
     let (load, micro, baseline, pairing, notes) = match &a.against {
         None => {
@@ -159,14 +164,16 @@ pub fn gate(a: &GateArgs) -> Result<Outcome> {
             (load, micro, baseline, Pairing::Stored, Vec::new())
         }
         Some(exe) => {
-            let runs = measure_against(&a.measure, exe, keep.as_ref())?;
+            let runs = measure_against(&a.measure, exe, a.block, keep.as_ref())?;
             let mut reference =
                 Baseline::new("reference build, interleaved", runs.reference, Vec::new());
             // The working tree's commit is this build's, not the reference's.
             reference.git_commit = None;
             let note = format!(
-                "regressions judged against {}, its load runs interleaved with this build's in this gate (R C, C R, …); micro regressions are not judged in this mode",
-                exe.display()
+                "regressions judged against {}: {} rounds of one {}-s block of each build, in random order each round; each metric's change is the Hodges-Lehmann estimate of the rounds' differences, its significance a paired Wilcoxon signed-rank test; micro regressions are not judged in this mode",
+                exe.display(),
+                runs.shape.rounds,
+                runs.shape.block_s
             );
             let baseline = Some((reference, exe.clone()));
             (

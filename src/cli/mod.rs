@@ -282,12 +282,22 @@ pub struct GateArgs {
     #[command(flatten)]
     pub measure: MeasureArgs,
     /// Judge regressions against another build of tta-bench (e.g. main's) instead of a saved
-    /// baseline: its service and this one's are loaded alternately (R C C R R C …), --repeat
-    /// times each, in this gate, so the machine's drift falls on both sides alike.
+    /// baseline: both builds' services run side by side and are loaded in paired rounds of
+    /// short blocks, in random order each round, as much load per build as --repeat runs of
+    /// the profile; each metric is judged on the rounds' differences (Wilcoxon signed-rank).
     #[arg(long, value_name = "BINARY", conflicts_with = "baseline")]
     pub against: Option<PathBuf>,
-    /// Also save every load repetition as DIR/current-N.json (and DIR/reference-N.json with
-    /// --against), for `check`, `report` or a later study. DIR must hold no such files.
+    /// Seconds of load per block with --against.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 2,
+        requires = "against"
+    )]
+    pub block: u64,
+    /// Also save every load repetition as DIR/current-N.json (with --against, every block as
+    /// DIR/current-N.json and DIR/reference-N.json, N the round), for `check`, `report` or a
+    /// later study. DIR must hold no such files.
     #[arg(long, value_name = "DIR")]
     pub keep_runs: Option<PathBuf>,
     #[command(flatten)]

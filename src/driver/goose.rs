@@ -279,7 +279,8 @@ pub async fn run(
     if p.users >= 2 && p.ramp_up_s > 0 {
         config.increase_time = Some(format!("{}s", p.ramp_up_s));
     } else {
-        config.increase_rate = Some(format!("{}", p.users));
+        // No ramp: every user starts within a tenth of a second (goose launches at a rate).
+        config.increase_rate = Some(format!("{}", p.users.max(1) * 10));
     }
     // The hard time cap covers ramp-up: run time is what remains after it (at least 1 s).
     config.run_time = Some(format!(

@@ -10,8 +10,9 @@
 //! alike cancels too, and is caught instead by the absolute all-routes metrics (p95, throughput,
 //! CPU, memory), judged as measured.
 //!
-//! In an interleaved A/B gate ([`Pairing::Interleaved`]) the drift falls on both builds alike,
-//! and each route's median is judged as measured.
+//! In an interleaved A/B gate ([`Pairing::Interleaved`]) the two builds' runs are blocks paired
+//! by round; the drift falls on both blocks of a round alike, so each route's median is judged
+//! as measured, round by round ([`crate::stats::paired`]).
 //!
 //! The median is used rather than the p95 because, at the few hundred requests a route gets in
 //! a smoke run, a p95 rests on a handful of values; the SLAs still judge the pooled p95.
@@ -29,6 +30,11 @@ use super::Pairing;
 /// run's median rests on too few values to be stable, and the route is reported as not judged.
 pub const MIN_REQUESTS_PER_ROUTE: u64 = 100;
 
+/// In paired rounds, a route is judged only with at least this many requests in every block:
+/// the test needs every round, and a block's median of 10 values is noisy but unbiased; the
+/// many rounds average that noise out.
+pub const MIN_REQUESTS_PER_BLOCK: u64 = 10;
+
 /// A metric to compare, before significance is decided over the whole family.
 pub(super) struct Candidate {
     pub name: String,
@@ -42,6 +48,8 @@ pub(super) struct Candidate {
     /// For a relative metric, the absolute values (base, current) in `absolute_unit`, shown
     /// beside the relative change so the reader sees what moved.
     pub absolute: Option<(Vec<f64>, Vec<f64>, &'static str)>,
+    /// `base[i]` and `cur[i]` were measured in the same round (an interleaved gate).
+    pub paired: bool,
 }
 
 impl Candidate {
@@ -62,6 +70,7 @@ impl Candidate {
             limit_pct,
             skip: None,
             absolute: None,
+            paired: false,
         }
     }
 }
@@ -148,15 +157,20 @@ pub(super) fn load(
                 r.response_time.0.value,
             ),
         };
+        // A run without the route counts as none: in paired rounds every round must have it.
         let fewest = base
             .iter()
             .chain(cur)
-            .filter_map(|run| run.routes.get(route).map(|s| s.summary.count))
+            .map(|run| run.routes.get(route).map_or(0, |s| s.summary.count))
             .min()
             .unwrap_or(0);
-        if fewest < MIN_REQUESTS_PER_ROUTE {
+        let (least, per) = match pairing {
+            Pairing::Stored => (MIN_REQUESTS_PER_ROUTE, "run"),
+            Pairing::Interleaved => (MIN_REQUESTS_PER_BLOCK, "block"),
+        };
+        if fewest < least {
             c.skip = Some(format!(
-                "as few as {fewest} requests in a run; at least {MIN_REQUESTS_PER_ROUTE} are needed"
+                "as few as {fewest} requests in a {per}; at least {least} are needed"
             ));
         }
         out.push(c);
@@ -193,6 +207,11 @@ pub(super) fn load(
             Direction::LowerIsBetter,
             r.cpu.0.value,
         ));
+    }
+    if pairing == Pairing::Interleaved {
+        for c in &mut out {
+            c.paired = true;
+        }
     }
     out
 }

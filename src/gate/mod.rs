@@ -7,7 +7,9 @@
 //!
 //! SLAs are judged on the pooled run: the repetitions' histograms are merged exactly, so a p95
 //! is the p95 of every request measured. Regressions are judged per repetition with
-//! [`crate::stats::compare`] (ratio of medians and a one-sided Mann–Whitney test).
+//! [`crate::stats::compare`] (ratio of medians and a one-sided Mann–Whitney test), or, against
+//! another build measured in paired rounds, per round with [`crate::stats::paired`]
+//! (Hodges–Lehmann estimate and a one-sided Wilcoxon signed-rank test).
 
 use std::path::Path;
 
@@ -19,6 +21,7 @@ use crate::micro::MicroRun;
 use crate::run::RunResult;
 use crate::sla::{self, Thresholds};
 use crate::stats::compare::{Direction, binomial, compare, holm, median};
+use crate::stats::paired::compare_paired;
 use crate::verdict::{Check, CheckKind, Outcome, Status, outcome};
 
 mod candidates;
@@ -111,8 +114,9 @@ fn pct(limit: f64) -> f64 {
 
 /// A note when no judged metric could ever be significant: with n + m runs the smallest
 /// one-sided Mann–Whitney p is 1 / C(n + m, n) (every run of one side beyond every run of the
-/// other), and Holm's first step asks for at most `alpha / k` over k judged metrics. 5 + 5 runs
-/// (1/252) allow at most 12 metrics at 95 %; a profile that judges more routes needs more runs.
+/// other), with n paired rounds the smallest signed-rank p is 2^−n, and Holm's first step asks
+/// for at most `alpha / k` over k judged metrics. 5 + 5 runs (1/252) allow at most 12 metrics
+/// at 95 %; a profile that judges more routes needs more runs.
 /// Expects candidates already through [`skip_too_few_runs`].
 fn too_few_runs_for_holm(candidates: &[Candidate], t: &Thresholds) -> Option<String> {
     let judged: Vec<&Candidate> = candidates.iter().filter(|c| c.skip.is_none()).collect();
@@ -120,7 +124,13 @@ fn too_few_runs_for_holm(candidates: &[Candidate], t: &Thresholds) -> Option<Str
     let alpha = 1.0 - t.regression.confidence;
     let best = judged
         .iter()
-        .map(|c| 1.0 / binomial(c.base.len() + c.cur.len(), c.base.len()))
+        .map(|c| {
+            if c.paired {
+                0.5f64.powi(c.cur.len().min(c.base.len()) as i32)
+            } else {
+                1.0 / binomial(c.base.len() + c.cur.len(), c.base.len())
+            }
+        })
         .fold(f64::MAX, f64::min);
     (k > 0 && best > alpha / k as f64).then(|| {
         format!(
@@ -154,7 +164,8 @@ fn decide(candidates: Vec<Candidate>, t: &Thresholds) -> Vec<Check> {
     let comparisons: Vec<_> = candidates
         .iter()
         .map(|c| {
-            compare(
+            let judge = if c.paired { compare_paired } else { compare };
+            judge(
                 &c.base,
                 &c.cur,
                 c.direction,
@@ -210,8 +221,13 @@ fn decide(candidates: Vec<Candidate>, t: &Thresholds) -> Vec<Check> {
                             (cur / b - 1.0) * 100.0
                         )
                     });
+                    let (test, runs) = if c.paired {
+                        ("Wilcoxon signed-rank", format!("{} rounds", c.cur.len()))
+                    } else {
+                        ("Mann-Whitney", format!("{}+{} runs", c.base.len(), c.cur.len()))
+                    };
                     let detail = format!(
-                        "{:+.1} % vs baseline {:.3} {}{absolute} (limit {:.0} %); Mann-Whitney p = {:.4} worse, {:.4} better, Holm over {m} metrics at {:.0} %; {}+{} runs",
+                        "{:+.1} % vs baseline {:.3} {}{absolute} (limit {:.0} %); {test} p = {:.4} worse, {:.4} better, Holm over {m} metrics at {:.0} %; {runs}",
                         cmp.change * 100.0,
                         cmp.baseline_median,
                         c.unit,
@@ -219,8 +235,6 @@ fn decide(candidates: Vec<Candidate>, t: &Thresholds) -> Vec<Check> {
                         cmp.p_worse,
                         cmp.p_better,
                         r.confidence * 100.0,
-                        c.base.len(),
-                        c.cur.len()
                     );
                     (status, detail)
                 }
@@ -248,8 +262,9 @@ pub enum Pairing {
     /// route's median is judged relative to the median of the run's other routes, which
     /// cancels what moved every route alike (see `candidates`).
     Stored,
-    /// Another build measured interleaved with this one in the same gate: the machine's drift
-    /// falls on both sides alike, so each route's median is judged as measured. This also
+    /// Another build measured with this one in paired rounds of short blocks in the same gate:
+    /// the machine's drift falls on both blocks of a round alike, so each route's median is
+    /// judged as measured, on the rounds' differences. This also
     /// catches a slowdown that spreads to other routes (a handler holding a worker), which the
     /// relative view would partly cancel.
     Interleaved,
@@ -356,6 +371,7 @@ mod tests {
                 limit_pct: 10.0,
                 skip: None,
                 absolute: None,
+                paired: false,
             })
             .collect()
     }

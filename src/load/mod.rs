@@ -3,6 +3,7 @@
 //! for its `/health`, sample resources, run the plan with goose, show progress, and assemble the
 //! [`RunResult`].
 
+pub mod interleave;
 pub mod target;
 
 use std::sync::Arc;
@@ -52,7 +53,7 @@ impl LoadConfig {
 
 /// Patients to seed in the embedded service so every simulated user has an account: patients
 /// 1…4U give clinicians 1…U (the service seeds N/4 clinicians), covering any user mix of U users.
-fn seed_users(plan: &Plan) -> u32 {
+pub(crate) fn seed_users(plan: &Plan) -> u32 {
     (plan.profile.users as u32).saturating_mul(4).max(4)
 }
 
@@ -76,12 +77,34 @@ pub fn run(config: &LoadConfig, on_ready: impl FnOnce(&str)) -> Result<RunResult
     };
     wait_healthy(&url, Duration::from_secs(15))?;
     on_ready(&url);
-
-    let mut watched = vec![("harness".to_string(), std::process::id())];
-    if let Some(s) = &server {
-        watched.push(("server".to_string(), s.pid()));
+    let run = drive(
+        plan,
+        &url,
+        server.as_ref().map(EmbeddedServer::pid),
+        config.sample_interval,
+        config.progress,
+    );
+    if let Some(s) = server {
+        s.stop();
     }
-    let sampler = Sampler::start(watched, config.sample_interval);
+    run
+}
+
+/// One run of `plan` against the healthy service at `url`: samples the harness's resources
+/// (and the server's, given its pid, which also marks the target as embedded), drives the
+/// journeys with goose and assembles the [`RunResult`]. The service is left running.
+pub(crate) fn drive(
+    plan: &Plan,
+    url: &str,
+    server_pid: Option<u32>,
+    sample_interval: Duration,
+    show_progress: bool,
+) -> Result<RunResult> {
+    let mut watched = vec![("harness".to_string(), std::process::id())];
+    if let Some(pid) = server_pid {
+        watched.push(("server".to_string(), pid));
+    }
+    let sampler = Sampler::start(watched, sample_interval);
     let recorder = Arc::new(Recorder::new());
     let counters = Arc::new(Counters::default());
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -89,12 +112,10 @@ pub fn run(config: &LoadConfig, on_ready: impl FnOnce(&str)) -> Result<RunResult
         .build()
         .map_err(|e| Error::Process(format!("cannot start the async runtime: {e}")))?;
     let started = Instant::now();
-    let progress = config
-        .progress
-        .then(|| progress::start(recorder.clone(), plan));
+    let progress = show_progress.then(|| progress::start(recorder.clone(), plan));
     let outcome = runtime.block_on(goose_driver::run(
         plan,
-        &url,
+        url,
         recorder.clone(),
         counters.clone(),
     ));
@@ -103,9 +124,6 @@ pub fn run(config: &LoadConfig, on_ready: impl FnOnce(&str)) -> Result<RunResult
         p.finish();
     }
     let resources = sampler.finish();
-    if let Some(s) = server {
-        s.stop();
-    }
     outcome?;
     let (routes, steps, timeline) = recorder.finish();
     if routes.is_empty() {
@@ -115,8 +133,8 @@ pub fn run(config: &LoadConfig, on_ready: impl FnOnce(&str)) -> Result<RunResult
     }
     Ok(run::assemble(
         TargetInfo {
-            url,
-            embedded: matches!(config.target, Target::Embedded { .. }),
+            url: url.to_string(),
+            embedded: server_pid.is_some(),
         },
         &plan.profile_name,
         &plan.profile,

@@ -89,6 +89,11 @@ impl EmbeddedServer {
         self.child.id()
     }
 
+    /// Whether the child is still running (it may have crashed between two runs).
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
     /// Stops the child gracefully (SIGTERM, up to 10 s, then killed) and returns its exit code.
     pub fn stop(mut self) -> Option<i32> {
         self.terminate()

@@ -156,7 +156,7 @@ pub fn mann_whitney_greater(x: &[f64], y: &[f64]) -> f64 {
 }
 
 /// Complementary error function (Numerical Recipes' erfc, fractional error < 1.2e-7).
-fn erfc(x: f64) -> f64 {
+pub(crate) fn erfc(x: f64) -> f64 {
     let z = x.abs();
     let t = 1.0 / (1.0 + 0.5 * z);
     let r = t
@@ -224,8 +224,24 @@ pub fn compare(
             mann_whitney_greater(current, baseline),
         ),
     };
+    let enough = baseline.len() >= min_repetitions && current.len() >= min_repetitions;
+    conclude(b, c, change, (p_worse, p_better), enough, limit, confidence)
+}
+
+/// The rule shared by every comparison: a regression needs the estimated `change` past `limit`
+/// and `p_worse` below `1 − confidence` (an improvement, the mirror); without `enough`
+/// repetitions the metric is not judged.
+pub(crate) fn conclude(
+    baseline_median: f64,
+    current_median: f64,
+    change: f64,
+    (p_worse, p_better): (f64, f64),
+    enough: bool,
+    limit: f64,
+    confidence: f64,
+) -> Comparison {
     let alpha = 1.0 - confidence;
-    let judgement = if baseline.len() < min_repetitions || current.len() < min_repetitions {
+    let judgement = if !enough {
         Judgement::NotJudged
     } else if change > limit && p_worse < alpha {
         Judgement::Regressed
@@ -235,8 +251,8 @@ pub fn compare(
         Judgement::Unchanged
     };
     Comparison {
-        baseline_median: b,
-        current_median: c,
+        baseline_median,
+        current_median,
         change,
         p_worse,
         p_better,

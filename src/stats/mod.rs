@@ -6,6 +6,7 @@
 //! alone.
 
 pub mod compare;
+pub mod paired;
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;

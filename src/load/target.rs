@@ -3,7 +3,7 @@
 use std::io::{BufRead, BufReader, Read};
 use std::net::{IpAddr, ToSocketAddrs};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -13,6 +13,8 @@ use crate::server::faults::FaultConfig;
 /// `tta-bench serve` started by this process on 127.0.0.1:0.
 pub struct EmbeddedServer {
     child: Child,
+    /// The child's stdin: it stops when this closes, so also when this process dies unasked.
+    _lifeline: Option<ChildStdin>,
     pub url: String,
 }
 
@@ -32,10 +34,12 @@ impl EmbeddedServer {
         cmd.args(["serve", "--addr", "127.0.0.1:0"])
             .args(args)
             .envs(envs.iter().copied())
-            .stdin(Stdio::null())
+            .env(crate::server::EXIT_WITH_STDIN_ENV, "1")
+            .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         let mut child = cmd.spawn().map_err(|e| Error::io(exe, e))?;
+        let lifeline = child.stdin.take();
         let stdout = child.stdout.take().expect("piped");
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
@@ -60,7 +64,11 @@ impl EmbeddedServer {
                 "the embedded service did not start: {reason}"
             )));
         }
-        Ok(Self { child, url })
+        Ok(Self {
+            child,
+            _lifeline: lifeline,
+            url,
+        })
     }
 
     /// Starts the service of `exe` (this binary, or another build of it) for a load run. Rate

@@ -204,7 +204,15 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer> {
     })
 }
 
-/// `tta-bench serve`: runs until SIGINT or SIGTERM, printing the bound address first.
+/// Set (to anything) by a parent that starts `serve` as its child with a pipe for stdin: the
+/// service then also stops when that pipe closes, which happens when the parent exits however
+/// it exits (killed, crashed), so no service outlives the gate that started it. An environment
+/// variable rather than a flag, because the parent may start an older build that has no such
+/// flag (`gate --against`) and would refuse it; an older build just ignores the variable.
+pub const EXIT_WITH_STDIN_ENV: &str = "TTA_BENCH_EXIT_WITH_STDIN";
+
+/// `tta-bench serve`: runs until SIGINT or SIGTERM (or, with [`EXIT_WITH_STDIN_ENV`] set, until
+/// stdin closes), printing the bound address first.
 pub fn serve_blocking(config: ServerConfig, on_bound: impl FnOnce(SocketAddr)) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -234,9 +242,21 @@ async fn shutdown_signal() {
     };
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
+    let (closed_tx, closed_rx) = oneshot::channel::<()>();
+    if std::env::var_os(EXIT_WITH_STDIN_ENV).is_some() {
+        // A plain thread: a blocked read would hold up the runtime's shutdown.
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 64];
+            while matches!(std::io::Read::read(&mut std::io::stdin(), &mut buf), Ok(n) if n > 0) {}
+            let _ = closed_tx.send(());
+        });
+    } else {
+        drop(closed_tx); // the branch below is then disabled
+    }
     tokio::select! {
         _ = ctrl_c => {},
         _ = term => {},
+        Ok(()) = closed_rx => {},
     }
 }
 

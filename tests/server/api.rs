@@ -347,3 +347,50 @@ fn health_metrics_and_openapi() {
         assert!(paths.contains_key(p), "{p} not in openapi.json");
     }
 }
+
+/// Spawns `serve` with stdin piped, `watch` deciding whether it watches stdin; returns the
+/// child once it printed its URL.
+fn serve_child(watch: bool) -> std::process::Child {
+    use std::io::BufRead;
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_tta-bench"));
+    cmd.args(["serve", "--addr", "127.0.0.1:0"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null());
+    if watch {
+        cmd.env(tta_bench::server::EXIT_WITH_STDIN_ENV, "1");
+    }
+    let mut child = cmd.spawn().unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(line.starts_with("http://127.0.0.1:"), "{line}");
+    child
+}
+
+fn exited_within(child: &mut std::process::Child, secs: u64) -> Option<std::process::ExitStatus> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while std::time::Instant::now() < deadline {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Some(status);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    None
+}
+
+#[test]
+fn a_service_started_by_a_parent_stops_when_its_stdin_closes() {
+    // As the load engine starts it: closing stdin (the parent's death) stops it, gracefully.
+    let mut watched = serve_child(true);
+    drop(watched.stdin.take());
+    let status = exited_within(&mut watched, 10);
+    assert_eq!(status.and_then(|s| s.code()), Some(0), "{status:?}");
+    // Started by hand, a closed stdin means nothing: it keeps serving.
+    let mut by_hand = serve_child(false);
+    drop(by_hand.stdin.take());
+    assert!(exited_within(&mut by_hand, 1).is_none());
+    by_hand.kill().unwrap();
+    by_hand.wait().unwrap();
+}

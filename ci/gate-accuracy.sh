@@ -4,7 +4,7 @@
 # verdicts failed and which checks failed them.
 #   A/A (false alarms):   ci/gate-accuracy.sh 20
 #   detection:            ci/gate-accuracy.sh 20 --inject-delay '/api/patient/sessions/{id}/choices=0.09'
-# With AB=1 each gate runs interleaved against a second copy of the same binary
+# With AB=1 each gate runs against a second copy of the same binary in paired rounds
 # (`gate --against`), so A/A compares the build with itself and faults slow only this side.
 # With KEEP=DIR each gate's load runs are kept under DIR/gate-N/ (`gate --keep-runs`).
 # Writes one line per run to OUT (default gate-accuracy.tsv): run, exit code, seconds, failed

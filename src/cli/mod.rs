@@ -287,11 +287,13 @@ pub struct GateArgs {
     /// the profile; each metric is judged on the rounds' differences (Wilcoxon signed-rank).
     #[arg(long, value_name = "BINARY", conflicts_with = "baseline")]
     pub against: Option<PathBuf>,
-    /// Seconds of load per block with --against.
+    /// Seconds of load per block with --against. Shorter blocks make more rounds: in A/A
+    /// gates here, 1-s blocks halved the standard error of the busiest route's estimate
+    /// against 2-s blocks (2.6 % against 5.1 %, 4 gates each, alternated).
     #[arg(
         long,
         value_name = "SECONDS",
-        default_value_t = 2,
+        default_value_t = 1,
         requires = "against"
     )]
     pub block: u64,

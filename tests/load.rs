@@ -254,6 +254,14 @@ fn invalid_scenarios_and_flags_exit_2_with_the_place() {
             &["load", "--inject-delay", "/health"][..],
             "--inject-delay \"/health\": expected ROUTE=VALUE",
         ),
+        (
+            &[
+                "load",
+                "--inject-cpu",
+                "/api/patient/sessions/{session_id}/choices=2",
+            ][..],
+            "route \"/api/patient/sessions/{session_id}/choices\" is not a route of the service; routes: ",
+        ),
     ] {
         let o = tta()
             .args(args)

@@ -60,6 +60,16 @@ impl FaultConfig {
                     "route {route:?} must be a path template starting with /"
                 ));
             }
+            // A misspelt template would otherwise slow nothing, and a detection study would
+            // quietly measure an unchanged build.
+            let known = super::routes::templates();
+            if !known.contains(route) {
+                let names: Vec<&str> = known.iter().map(String::as_str).collect();
+                return Err(format!(
+                    "route {route:?} is not a route of the service; routes: {}",
+                    names.join(", ")
+                ));
+            }
         }
         Ok(())
     }
@@ -214,6 +224,21 @@ mod tests {
             c.validate().unwrap_err(),
             "error rate for /health must be within 0-1, got 1.5"
         );
+
+        let mut c = FaultConfig::default();
+        c.delay_ms
+            .insert("/api/patient/sessions/{session_id}/choices".into(), 1.0);
+        let err = c.validate().unwrap_err();
+        assert!(
+            err.starts_with("route \"/api/patient/sessions/{session_id}/choices\" is not a route of the service; routes: ")
+                && err.contains("/api/patient/sessions/{id}/choices, "),
+            "{err}"
+        );
+        c.delay_ms.clear();
+        c.cpu_factor
+            .insert("/api/patient/sessions/{id}/choices".into(), 2.0);
+        c.error_rate.insert("/openapi.json".into(), 0.5);
+        assert_eq!(c.validate(), Ok(()));
 
         for bad in [-1.0, f64::NAN, 60_001.0] {
             let mut c = FaultConfig::default();

@@ -28,9 +28,9 @@ use super::{AppState, ServerConfig};
 ))]
 struct ApiDoc;
 
-/// The OpenAPI document and the router it describes.
-pub fn router(state: Arc<AppState>, config: &ServerConfig) -> Router {
-    let (router, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+/// Every route with its OpenAPI description, before state and layers.
+fn described() -> OpenApiRouter<Arc<AppState>> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(ops::login))
         .routes(routes!(patient::create_session))
         .routes(routes!(patient::get_session))
@@ -46,11 +46,30 @@ pub fn router(state: Arc<AppState>, config: &ServerConfig) -> Router {
         .routes(routes!(ops::health))
         .routes(routes!(ops::metrics))
         .routes(routes!(ops::get_faults, ops::put_faults))
-        .split_for_parts();
+}
+
+/// The path templates the service answers (`/api/patient/sessions/{id}/choices`, …), as the
+/// metrics and fault injection name routes; built once.
+pub fn templates() -> &'static std::collections::BTreeSet<String> {
+    static TEMPLATES: std::sync::OnceLock<std::collections::BTreeSet<String>> =
+        std::sync::OnceLock::new();
+    TEMPLATES.get_or_init(|| {
+        let (_, api) = described().split_for_parts();
+        let mut t: std::collections::BTreeSet<String> = api.paths.paths.into_keys().collect();
+        t.insert(OPENAPI_PATH.to_string());
+        t
+    })
+}
+
+const OPENAPI_PATH: &str = "/openapi.json";
+
+/// The OpenAPI document and the router it describes.
+pub fn router(state: Arc<AppState>, config: &ServerConfig) -> Router {
+    let (router, api) = described().split_for_parts();
     let api = Arc::new(api);
     router
         .route(
-            "/openapi.json",
+            OPENAPI_PATH,
             get(move || async move { axum::Json(api.as_ref().clone()) }),
         )
         .fallback(|| async { ApiError::not_found("no such route") })

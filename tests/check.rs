@@ -243,6 +243,15 @@ fn micro_runs_are_checked_against_the_budgets() {
     let out = check(&slow);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("mean init/cold"));
+    // Mean 5.5 ms over the 5 ms budget, but its interval (4.95–6.05 ms) reaches it: a warning.
+    let close = write(dir.path(), "close.json", &run(vec![op("init/cold", 5.5e6)]));
+    let out = check(&close);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("mean init/cold") && stdout.contains("not significantly over it"),
+        "{stdout}"
+    );
     let dup = write(
         dir.path(),
         "dup.json",

@@ -44,6 +44,10 @@ fn micro_from_to(dir: &Path, out_file: &Path) -> Output {
         .unwrap()
 }
 
+fn micro_from(dir: &Path) -> Output {
+    tta().args(["micro", "--from"]).arg(dir).output().unwrap()
+}
+
 fn keys(v: &Value) -> Vec<&str> {
     v.as_object().unwrap().keys().map(String::as_str).collect()
 }
@@ -106,17 +110,23 @@ fn ingested_results_within_budget_pass() {
     let dir = tempfile::tempdir().unwrap();
     criterion_result(dir.path(), "init/cold", 1.5e6);
     criterion_result(dir.path(), "crisis/long_crisis", 3e3);
-    let out = tta()
-        .args(["micro", "--from"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let out = micro_from(dir.path());
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     assert!(
         stdout.contains("PASS: 2 operations within budget; least headroom 3.33× (init/cold)"),
         "{stdout}"
     );
+}
+
+#[test]
+fn a_mean_over_budget_within_noise_is_flagged_not_failed() {
+    let dir = tempfile::tempdir().unwrap();
+    criterion_result(dir.path(), "init/cold", 5.2e6); // budget 5 ms; interval 4.94–5.46 ms
+    let out = micro_from(dir.path());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("over? CI reaches budget"), "{stdout}");
 }
 
 #[test]
@@ -175,11 +185,7 @@ fn corrupt_results_and_bad_paths_exit_2_and_write_nothing() {
     assert_one_line_error(&out, "--from /no/such/criterion: no such directory");
 
     let empty = tempfile::tempdir().unwrap();
-    let out = tta()
-        .args(["micro", "--from"])
-        .arg(empty.path())
-        .output()
-        .unwrap();
+    let out = micro_from(empty.path());
     assert_one_line_error(&out, "no Criterion results found");
 
     let good = tempfile::tempdir().unwrap();

@@ -322,22 +322,45 @@ pub fn evaluate_load(run: &RunResult, t: &Thresholds) -> Vec<Check> {
     out
 }
 
-/// SLA checks of a micro run: each operation's mean against its budget.
+/// SLA checks of a micro run: each operation's mean against its budget. As in
+/// [`crate::micro::evaluate`], a mean above the budget fails only when the lower bound of its
+/// confidence interval is above it too (the excess is significant); otherwise it is a warning.
 pub fn evaluate_micro(run: &MicroRun, t: &Thresholds) -> Vec<Check> {
     run.operations
         .iter()
         .filter_map(|o| {
             let (_, b) = t.budget(&o.name)?;
             let max = b.max.0.value;
-            Some(Check::sla(
+            let status = if o.ci_low_ns > max {
+                Status::Fail
+            } else if o.mean_ns > max {
+                Status::Warn
+            } else {
+                Status::Pass
+            };
+            let mut c = Check::sla(
                 format!("mean {}", o.name),
                 "ns",
                 o.mean_ns,
                 None,
                 max,
                 &b.source,
-                upper(o.mean_ns, None, max),
-            ))
+                status,
+            );
+            if o.mean_ns > max {
+                c.detail = Some(format!(
+                    "{:.0}% confidence interval {:.0}–{:.0} ns: {}",
+                    o.confidence_level * 100.0,
+                    o.ci_low_ns,
+                    o.ci_high_ns,
+                    if status == Status::Fail {
+                        "wholly above the budget"
+                    } else {
+                        "reaches the budget, so not significantly over it"
+                    }
+                ));
+            }
+            Some(c)
         })
         .collect()
 }

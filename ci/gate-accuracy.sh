@@ -6,7 +6,9 @@
 #   detection:            ci/gate-accuracy.sh 20 --inject-delay '/api/patient/sessions/{id}/choices=0.09'
 # With AB=1 each gate runs against a second copy of the same binary in paired rounds
 # (`gate --against`), so A/A compares the build with itself and faults slow only this side.
-# With KEEP=DIR each gate's load runs are kept under DIR/gate-N/ (`gate --keep-runs`).
+# With KEEP=DIR each gate's load runs are kept under DIR/gate-N/ (`gate --keep-runs`);
+# with AB=1 too, `ci/gate-accuracy-rounds.py DIR OUT [SPIN_MS]` tabulates each gate's route
+# estimates from them and the slowdown a spin of SPIN_MS asked.
 # Writes one line per run to OUT (default gate-accuracy.tsv): run, exit code, seconds, failed
 # checks, the detail of the check named by WATCH (e.g. the injected route's change and p), and
 # the verdict's notes (e.g. how the machine's calibration score differs from the baseline's).

@@ -111,9 +111,11 @@ pub fn fingerprint_mismatch(base: &Baseline, now: &Environment, now_score: f64) 
     let e = &base.environment;
     let mut out = Vec::new();
     if e.cpu_model != now.cpu_model {
+        let model = |m: &Option<String>| m.as_ref().map_or("unknown".into(), |m| format!("{m:?}"));
         out.push(format!(
-            "CPU model {:?} vs baseline {:?}",
-            now.cpu_model, e.cpu_model
+            "CPU model {} vs baseline {}",
+            model(&now.cpu_model),
+            model(&e.cpu_model)
         ));
     }
     if e.logical_cpus != now.logical_cpus {

@@ -87,4 +87,16 @@ fn fingerprint_differences_are_named() {
     let m = fingerprint_mismatch(&b, &env, b.calibration.score * 0.5);
     assert_eq!(m.len(), 2, "{m:?}");
     assert!(m[1].contains("calibration score"));
+    env.logical_cpus -= 2;
+    env.cpu_model = Some("Intel(R) Xeon(R)".into());
+    let mut b = b;
+    b.environment.cpu_model = Some("AMD EPYC".into());
+    let m = fingerprint_mismatch(&b, &env, b.calibration.score);
+    assert_eq!(
+        m,
+        ["CPU model \"Intel(R) Xeon(R)\" vs baseline \"AMD EPYC\""]
+    );
+    b.environment.cpu_model = None;
+    let m = fingerprint_mismatch(&b, &env, b.calibration.score);
+    assert_eq!(m, ["CPU model \"Intel(R) Xeon(R)\" vs baseline unknown"]);
 }

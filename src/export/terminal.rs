@@ -44,10 +44,10 @@ fn micro(run: &MicroRun) -> String {
         ),
         budget: o.budget_ns.map_or("-".into(), duration_ns),
         headroom: o.headroom.map_or("-".into(), ratio),
-        status: match o.within_budget {
-            Some(true) if o.mean_over_budget() => "over? CI reaches budget",
-            Some(true) => "ok",
-            Some(false) => "OVER BUDGET",
+        status: match o.budget_status() {
+            Some(crate::verdict::Status::Pass) => "ok",
+            Some(crate::verdict::Status::Warn) => "over? CI reaches budget",
+            Some(_) => "OVER BUDGET",
             None => "no budget",
         },
     });

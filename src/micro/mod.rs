@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::environment::Environment;
 use crate::error::{Error, Result};
+use crate::verdict::Status;
 pub use ingest::Measurement;
 
 /// Version of the micro run JSON; bumped on any incompatible change.
@@ -105,10 +106,29 @@ pub struct OperationResult {
     pub within_budget: Option<bool>,
 }
 
+/// The one budget rule, for `micro` and the gate alike: over budget (`Fail`) only when the
+/// lower bound of the mean's confidence interval is above `budget_ns`; a mean above it whose
+/// interval still reaches it is a `Warn`.
+pub fn budget_status(mean_ns: f64, ci_low_ns: f64, budget_ns: f64) -> Status {
+    if ci_low_ns > budget_ns {
+        Status::Fail
+    } else if mean_ns > budget_ns {
+        Status::Warn
+    } else {
+        Status::Pass
+    }
+}
+
 impl OperationResult {
+    /// [`budget_status`] against this run's own budget; `None` without one.
+    pub fn budget_status(&self) -> Option<Status> {
+        self.budget_ns
+            .map(|b| budget_status(self.mean_ns, self.ci_low_ns, b))
+    }
+
     /// The mean is above the budget, significantly or not.
     pub fn mean_over_budget(&self) -> bool {
-        self.budget_ns.is_some_and(|b| self.mean_ns > b)
+        self.budget_status().is_some_and(|s| s != Status::Pass)
     }
 }
 
@@ -142,7 +162,8 @@ pub fn evaluate(measurements: Vec<Measurement>, settings: MicroSettings) -> Micr
             OperationResult {
                 budget_source: budget.map(|b| b.source.to_string()),
                 headroom: budget_ns.map(|b| b / m.mean_ns),
-                within_budget: budget_ns.map(|b| m.ci_low_ns <= b),
+                within_budget: budget_ns
+                    .map(|b| budget_status(m.mean_ns, m.ci_low_ns, b) != Status::Fail),
                 budget_ns,
                 name: m.name,
                 mean_ns: m.mean_ns,

@@ -331,13 +331,7 @@ pub fn evaluate_micro(run: &MicroRun, t: &Thresholds) -> Vec<Check> {
         .filter_map(|o| {
             let (_, b) = t.budget(&o.name)?;
             let max = b.max.0.value;
-            let status = if o.ci_low_ns > max {
-                Status::Fail
-            } else if o.mean_ns > max {
-                Status::Warn
-            } else {
-                Status::Pass
-            };
+            let status = crate::micro::budget_status(o.mean_ns, o.ci_low_ns, max);
             let mut c = Check::sla(
                 format!("mean {}", o.name),
                 "ns",
@@ -347,7 +341,7 @@ pub fn evaluate_micro(run: &MicroRun, t: &Thresholds) -> Vec<Check> {
                 &b.source,
                 status,
             );
-            if o.mean_ns > max {
+            if status != Status::Pass {
                 c.detail = Some(format!(
                     "{:.0}% confidence interval {:.0}–{:.0} ns: {}",
                     o.confidence_level * 100.0,

@@ -44,7 +44,7 @@ pub(super) struct Candidate {
     pub direction: Direction,
     pub limit_pct: f64,
     /// Why it cannot be judged, if it cannot.
-    pub skip: Option<String>,
+    pub skip: Option<super::skip::Skip>,
     /// For a relative metric, the absolute values (base, current) in `absolute_unit`, shown
     /// beside the relative change so the reader sees what moved.
     pub absolute: Option<(Vec<f64>, Vec<f64>, &'static str)>,
@@ -169,9 +169,7 @@ pub(super) fn load(
             Pairing::Interleaved => (MIN_REQUESTS_PER_BLOCK, "block"),
         };
         if fewest < least {
-            c.skip = Some(format!(
-                "as few as {fewest} requests in a {per}; at least {least} are needed"
-            ));
+            c.skip = Some(super::skip::Skip::TooFewRequests { fewest, least, per });
         }
         out.push(c);
     }

@@ -25,6 +25,7 @@ use crate::stats::paired::compare_paired;
 use crate::verdict::{Check, CheckKind, Outcome, Status, outcome};
 
 mod candidates;
+mod skip;
 
 use candidates::Candidate;
 pub use candidates::MIN_REQUESTS_PER_ROUTE;
@@ -117,7 +118,7 @@ fn pct(limit: f64) -> f64 {
 /// other), with n paired rounds the smallest signed-rank p is 2^−n, and Holm's first step asks
 /// for at most `alpha / k` over k judged metrics. 5 + 5 runs (1/252) allow at most 12 metrics
 /// at 95 %; a profile that judges more routes needs more runs.
-/// Expects candidates already through [`skip_too_few_runs`].
+/// Expects candidates already through [`skip::too_few_runs`].
 fn too_few_runs_for_holm(candidates: &[Candidate], t: &Thresholds) -> Option<String> {
     let judged: Vec<&Candidate> = candidates.iter().filter(|c| c.skip.is_none()).collect();
     let k = judged.len();
@@ -138,20 +139,6 @@ fn too_few_runs_for_holm(candidates: &[Candidate], t: &Thresholds) -> Option<Str
             (alpha * 1e6).round() / 1e6
         )
     })
-}
-
-/// Marks the candidates with fewer than `min_repetitions` runs on a side as not judged.
-fn skip_too_few_runs(candidates: &mut [Candidate], t: &Thresholds) {
-    let min = t.regression.min_repetitions;
-    for c in candidates.iter_mut() {
-        if c.skip.is_none() && (c.base.len() < min as usize || c.cur.len() < min as usize) {
-            c.skip = Some(format!(
-                "{}+{} runs; at least {min} per side are needed",
-                c.base.len(),
-                c.cur.len()
-            ));
-        }
-    }
 }
 
 /// Turns candidates into checks. Each metric's change is the ratio of medians; its significance
@@ -329,18 +316,10 @@ pub fn judge(
             })
         }
     };
-    skip_too_few_runs(&mut candidates, t);
+    skip::too_few_runs(&mut candidates, t);
     notes.extend(too_few_runs_for_holm(&candidates, t));
+    notes.extend(skip::note(&candidates));
     checks.extend(decide(candidates, t));
-    let unjudged = checks
-        .iter()
-        .filter(|c| c.status == Status::Skipped)
-        .count();
-    if unjudged > 0 {
-        notes.push(format!(
-            "{unjudged} regression checks not judged (too few repetitions, or a route with too few requests per run; --all lists them)"
-        ));
-    }
     Verdict {
         schema_version: SCHEMA_VERSION,
         kind: "verdict".into(),
@@ -387,7 +366,11 @@ mod tests {
         assert_eq!(too_few_runs_for_holm(&candidates(40, 10), &t), None);
         // Skipped metrics are not in Holm's family.
         let mut some_skipped = candidates(13, 5);
-        some_skipped[0].skip = Some("too few requests".into());
+        some_skipped[0].skip = Some(skip::Skip::TooFewRequests {
+            fewest: 0,
+            least: 100,
+            per: "run",
+        });
         assert_eq!(too_few_runs_for_holm(&some_skipped, &t), None);
     }
 }

@@ -1,0 +1,139 @@
+//! Which regression metrics cannot be judged, and why: too few runs on a side for the test to
+//! reach significance, or a route with too few requests in some run for its median to be
+//! stable. Skipped metrics stay out of Holm's family, show with `--all`, and the verdict's note
+//! counts them by reason so a reader sees at once whether that is expected (one micro run per
+//! side) or a sign of a broken load (routes without traffic).
+
+use super::candidates::Candidate;
+use crate::sla::Thresholds;
+
+/// Why a metric is not judged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Skip {
+    /// Fewer than `min` runs on a side (the gate makes one micro run, for example).
+    TooFewRuns { base: usize, cur: usize, min: u32 },
+    /// Some run (or paired block) had only `fewest` requests of the route, below `least`.
+    TooFewRequests {
+        fewest: u64,
+        least: u64,
+        per: &'static str,
+    },
+}
+
+impl std::fmt::Display for Skip {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Skip::TooFewRuns { base, cur, min } => {
+                write!(f, "{base}+{cur} runs; at least {min} per side are needed")
+            }
+            Skip::TooFewRequests { fewest, least, per } => write!(
+                f,
+                "as few as {fewest} requests in a {per}; at least {least} are needed"
+            ),
+        }
+    }
+}
+
+/// Marks the candidates with fewer than `min_repetitions` runs on a side as not judged.
+pub(super) fn too_few_runs(candidates: &mut [Candidate], t: &Thresholds) {
+    let min = t.regression.min_repetitions;
+    for c in candidates.iter_mut() {
+        if c.skip.is_none() && (c.base.len() < min as usize || c.cur.len() < min as usize) {
+            c.skip = Some(Skip::TooFewRuns {
+                base: c.base.len(),
+                cur: c.cur.len(),
+                min,
+            });
+        }
+    }
+}
+
+/// The verdict's note on the metrics not judged, counted by reason, e.g. "30 regression checks
+/// not judged: 21 with 1+1 runs (at least 5 per side are needed), 9 routes with fewer than 100
+/// requests in a run; --all lists them". None when every metric was judged.
+pub(super) fn note(candidates: &[Candidate]) -> Option<String> {
+    let mut groups: Vec<(String, usize)> = Vec::new();
+    for skip in candidates.iter().filter_map(|c| c.skip.as_ref()) {
+        let reason = match skip {
+            Skip::TooFewRuns { base, cur, min } => {
+                format!("with {base}+{cur} runs (at least {min} per side are needed)")
+            }
+            Skip::TooFewRequests { least, per, .. } => {
+                format!("routes with fewer than {least} requests in a {per}")
+            }
+        };
+        match groups.iter_mut().find(|(r, _)| *r == reason) {
+            Some((_, n)) => *n += 1,
+            None => groups.push((reason, 1)),
+        }
+    }
+    let total: usize = groups.iter().map(|(_, n)| n).sum();
+    (total > 0).then(|| {
+        let parts: Vec<String> = groups.iter().map(|(r, n)| format!("{n} {r}")).collect();
+        format!(
+            "{total} regression checks not judged: {}; --all lists them",
+            parts.join(", ")
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::compare::Direction;
+
+    fn candidate(runs: usize, skip: Option<Skip>) -> Candidate {
+        Candidate {
+            name: "m".into(),
+            unit: "ms",
+            base: vec![1.0; runs],
+            cur: vec![1.0; runs],
+            direction: Direction::LowerIsBetter,
+            limit_pct: 10.0,
+            skip,
+            absolute: None,
+            paired: false,
+        }
+    }
+
+    #[test]
+    fn the_note_counts_what_was_not_judged_by_reason() {
+        let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let t = Thresholds::load(&root.join("thresholds.yaml")).unwrap();
+        let sparse = |fewest| Skip::TooFewRequests {
+            fewest,
+            least: 100,
+            per: "run",
+        };
+        let mut c = vec![
+            candidate(1, None),
+            candidate(1, None),
+            candidate(1, None),
+            candidate(5, Some(sparse(3))),
+            candidate(5, Some(sparse(40))),
+            candidate(5, None),
+        ];
+        too_few_runs(&mut c, &t);
+        let min = t.regression.min_repetitions;
+        assert_eq!(
+            c[0].skip,
+            Some(Skip::TooFewRuns {
+                base: 1,
+                cur: 1,
+                min
+            })
+        );
+        assert_eq!(
+            c[0].skip.as_ref().unwrap().to_string(),
+            format!("1+1 runs; at least {min} per side are needed")
+        );
+        assert_eq!(c[5].skip, None, "{min} runs per side are enough");
+        assert_eq!(
+            note(&c).unwrap(),
+            format!(
+                "5 regression checks not judged: 3 with 1+1 runs (at least {min} per side are needed), 2 routes with fewer than 100 requests in a run; --all lists them"
+            )
+        );
+        assert_eq!(note(&c[5..]), None);
+    }
+}

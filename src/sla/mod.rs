@@ -119,11 +119,30 @@ pub struct Thresholds {
 impl Thresholds {
     /// Reads and validates a thresholds file; errors are `file:line:col: message`.
     pub fn load(path: &Path) -> Result<Self> {
-        let origin = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        let t: Thresholds = yaml::parse(&origin, &text)?;
+        Self::parse(&path.display().to_string(), &text)
+    }
+
+    /// The repository's thresholds.yaml as built into this binary: the budgets `tta-bench micro`
+    /// judges against, so they are written once, in thresholds.yaml.
+    pub fn shipped() -> &'static Thresholds {
+        static SHIPPED: std::sync::OnceLock<Thresholds> = std::sync::OnceLock::new();
+        SHIPPED.get_or_init(|| {
+            Self::parse(
+                "thresholds.yaml (built in)",
+                include_str!("../../thresholds.yaml"),
+            )
+            // A compile-time constant, not input: sla::tests load it on every test run.
+            .expect("the shipped thresholds.yaml is valid")
+        })
+    }
+
+    /// Validates thresholds read from `origin`; errors are `origin:line:col: message`.
+    pub fn parse(origin: &str, text: &str) -> Result<Self> {
+        let origin = origin.to_string();
+        let t: Thresholds = yaml::parse(&origin, text)?;
         let fail = |needle: &str, message: String| {
-            let (line, column) = yaml::locate(&text, needle);
+            let (line, column) = yaml::locate(text, needle);
             Err(Error::Parse {
                 origin: origin.clone(),
                 line,

@@ -10,7 +10,8 @@
 # with AB=1 too, `ci/gate-accuracy-rounds.py DIR OUT [SPIN_MS]` tabulates each gate's route
 # estimates from them and the slowdown a spin of SPIN_MS asked.
 # Writes one line per run to OUT (default gate-accuracy.tsv): run, exit code, seconds, failed
-# checks, the detail of the check named by WATCH (e.g. the injected route's change and p), and
+# checks, the status, figure and detail of the check named by WATCH (e.g. the injected route's
+# change and p, or 'mean init/cold'), and
 # the verdict's notes (e.g. how the machine's calibration score differs from the baseline's).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,7 +44,7 @@ for i in $(seq "$runs"); do
     set -e
     seconds=$(( $(date +%s) - started ))
     checks=$(python3 -c "import json,sys; v=json.load(open('$json')); print('; '.join(c['name'] for c in v['checks'] if c['status']=='fail'))" 2>/dev/null || echo "-")
-    watched=$(WATCH="${WATCH:-}" python3 -c "import json,os; v=json.load(open('$json')); print(next((c['detail'] for c in v['checks'] if c['name']==os.environ['WATCH']), '-'))" 2>/dev/null || echo "-")
+    watched=$(WATCH="${WATCH:-}" python3 -c "import json,os; v=json.load(open('$json')); print(next((f\"{c['status']} {c['actual']:.6g} {c['unit']}: {c['detail'] or ''}\" for c in v['checks'] if c['name']==os.environ['WATCH']), '-'))" 2>/dev/null || echo "-")
     notes=$(python3 -c "import json; v=json.load(open('$json')); print(' | '.join(v['notes']))" 2>/dev/null || echo "-")
     rm -f "$json"
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$i" "$code" "$seconds" "$checks" "$watched" "$notes" >> "$out"

@@ -124,7 +124,7 @@ fn refresh_saves_a_dated_baseline_shows_the_trend_and_moves_current_when_told() 
         .find(|f| f.to_string_lossy().ends_with("-q1.json"))
         .unwrap();
     assert_eq!(store.resolve("current").unwrap().as_ref(), Some(new));
-    assert!(stdout.contains("Trend across baselines") && stdout.contains("initial"));
+    assert!(stdout.contains("Trend across baselines") && stdout.contains(&old.label));
     assert!(stdout.contains("q1"), "{stdout}");
     assert!(
         stdout.contains(&format!("current → {}", new.display())),

@@ -7,7 +7,6 @@
 //! whatever the parent holds in memory. The child writes Criterion's usual files into a fresh
 //! temporary directory, which [`ingest`] reads back.
 
-pub mod budgets;
 pub mod ingest;
 pub mod inputs;
 pub mod suite;
@@ -157,10 +156,13 @@ pub fn evaluate(measurements: Vec<Measurement>, settings: MicroSettings) -> Micr
     let operations: Vec<OperationResult> = measurements
         .into_iter()
         .map(|m| {
-            let budget = budgets::budget_for(&m.name);
-            let budget_ns = budget.map(|b| b.ns * settings.budget_scale);
+            // Seed 000's budgets, written once: thresholds.yaml's `micro:` as built in.
+            let budget = crate::sla::Thresholds::shipped()
+                .budget(&m.name)
+                .map(|(_, b)| b);
+            let budget_ns = budget.map(|b| b.max.0.value * settings.budget_scale);
             OperationResult {
-                budget_source: budget.map(|b| b.source.to_string()),
+                budget_source: budget.map(|b| b.source.clone()),
                 headroom: budget_ns.map(|b| b / m.mean_ns),
                 within_budget: budget_ns
                     .map(|b| budget_status(m.mean_ns, m.ci_low_ns, b) != Status::Fail),

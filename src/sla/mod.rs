@@ -124,7 +124,7 @@ impl Thresholds {
     }
 
     /// The repository's thresholds.yaml as built into this binary: the budgets `tta-bench micro`
-    /// judges against, so they are written once, in thresholds.yaml.
+    /// judges against ([`crate::micro::evaluate`]), so they are written once, in thresholds.yaml.
     pub fn shipped() -> &'static Thresholds {
         static SHIPPED: std::sync::OnceLock<Thresholds> = std::sync::OnceLock::new();
         SHIPPED.get_or_init(|| {

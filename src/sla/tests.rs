@@ -32,6 +32,20 @@ fn every_micro_benchmark_has_a_budget_and_micro_reads_the_same_file() {
         );
     }
     assert_eq!(Thresholds::shipped(), &t);
+    let (_, update) = Thresholds::shipped().budget("character/update").unwrap();
+    assert_eq!(update.max.0.value, 300e6);
+    assert_eq!(update.source, "seed 000: character updates < 300 ms");
+    assert_eq!(
+        Thresholds::shipped()
+            .budget("init/cold")
+            .unwrap()
+            .1
+            .max
+            .0
+            .value,
+        5e6
+    );
+    assert_eq!(Thresholds::shipped().budget("unknown/x"), None);
 }
 
 #[test]

@@ -230,3 +230,54 @@ fn published_schema_requires_exactly_the_written_fields() {
         OPERATION_KEYS
     );
 }
+
+/// The gate measures again the operations its quick run found over budget and fails only on
+/// those over again. With a 1-ns budget for `init/` both init operations are over in both runs.
+#[test]
+fn the_gate_retests_operations_over_budget_before_failing_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("thresholds.yaml"))
+            .unwrap()
+            .replace("init/: { max: 5ms,", "init/: { max: 1ns,");
+    let thresholds = tmp.path().join("t.yaml");
+    std::fs::write(&thresholds, text).unwrap();
+    let verdict = tmp.path().join("verdict.json");
+    let o = tta()
+        .args(["gate", "--micro", "--baseline", "none", "--thresholds"])
+        .arg(&thresholds)
+        .arg("--json")
+        .arg(&verdict)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "over budget in the quick micro run: init/cold, init/warm; measuring again to confirm"
+        ),
+        "{stderr}"
+    );
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&verdict).unwrap()).unwrap();
+    for name in ["mean init/cold", "mean init/warm"] {
+        let c = v["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap();
+        assert_eq!(c["status"], "fail", "{c}");
+        let detail = c["detail"].as_str().unwrap();
+        assert!(
+            detail.starts_with("first run: 95% confidence interval")
+                && detail.contains("; retest: mean ")
+                && detail.ends_with("wholly above the budget; failed: over budget in both runs"),
+            "{detail}"
+        );
+    }
+    let notes = v["notes"].to_string();
+    assert!(
+        notes.contains("2 operation(s) over budget in the quick run were measured again: 2 over again (failed), 0 not (warnings)"),
+        "{notes}"
+    );
+}

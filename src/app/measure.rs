@@ -9,12 +9,14 @@ use crate::error::{Error, Result};
 use crate::export::json::Json;
 use crate::export::{Document, Exporter};
 use crate::fsutil::write_atomic;
+use crate::gate::confirm;
 use crate::load::interleave::{self, Rounds, Service};
 use crate::load::{LoadConfig, Target};
 use crate::micro::{self, MicroConfig, MicroRun, Mode, Source};
 use crate::run::RunResult;
 use crate::scenario::{self, Overrides};
 use crate::server::faults::FaultConfig;
+use crate::sla::Thresholds;
 
 /// Where `--keep-runs` saves each load repetition as it is measured: `DIR/<side>-<n>.json`.
 pub(super) struct KeepRuns {
@@ -91,6 +93,28 @@ fn micro_runs(n: usize) -> Result<Vec<MicroRun>> {
             })
         })
         .collect()
+}
+
+/// Measures again, alone, the operations that the first of `micro` found over their budgets
+/// under `t`: the retest that decides whether they fail ([`confirm`]). `None` when none was.
+pub(super) fn retest_micro(micro: &[MicroRun], t: &Thresholds) -> Result<Option<MicroRun>> {
+    let Some(first) = micro.first() else {
+        return Ok(None);
+    };
+    let names = confirm::over_budget(first, t);
+    if names.is_empty() {
+        return Ok(None);
+    }
+    eprintln!(
+        "tta-bench: over budget in the quick micro run: {}; measuring again to confirm",
+        names.join(", ")
+    );
+    micro::run(&MicroConfig {
+        source: Source::Measure(Mode::Quick),
+        filter: Some(confirm::filter(&names)),
+        budget_scale: 1.0,
+    })
+    .map(Some)
 }
 
 /// Runs what `m` asks for: load repetitions (each with its own embedded service) and

@@ -2,7 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::measure::{KeepRuns, check_reference, interleaved_rounds, measure, measure_against};
+use super::measure::{
+    KeepRuns, check_reference, interleaved_rounds, measure, measure_against, retest_micro,
+};
 use super::{Outcome, emit};
 use crate::baseline::{Baseline, Store};
 use crate::check::SavedRun;
@@ -14,7 +16,7 @@ use crate::export::markdown::Markdown;
 use crate::export::terminal::Terminal;
 use crate::export::{Document, Exporter};
 use crate::fsutil::write_atomic;
-use crate::gate::{Pairing, Verdict, judge};
+use crate::gate::{Pairing, Verdict, confirm, judge};
 use crate::micro::MicroRun;
 use crate::run::RunResult;
 use crate::sla::Thresholds;
@@ -65,6 +67,15 @@ pub(super) fn deliver(v: &Verdict, o: &VerdictOutputArgs, html: Option<String>) 
     })
 }
 
+/// What a gate adds to the judged verdict.
+#[derive(Default)]
+struct Extra {
+    /// How the runs were measured.
+    notes: Vec<String>,
+    /// The retest of the micro operations found over budget ([`confirm`]).
+    retest: Option<MicroRun>,
+}
+
 /// Judges the runs against the thresholds and the baseline, then delivers the verdict.
 fn conclude(
     load: &[RunResult],
@@ -73,7 +84,7 @@ fn conclude(
     baseline: Option<&(Baseline, PathBuf)>,
     o: &VerdictOutputArgs,
     pairing: Pairing,
-    notes: &[String],
+    extra: Extra,
 ) -> Result<Outcome> {
     let mut v = judge(
         load,
@@ -82,7 +93,10 @@ fn conclude(
         baseline.map(|(b, p)| (b, p.as_path())),
         pairing,
     );
-    v.notes.extend_from_slice(notes);
+    v.notes.extend(extra.notes);
+    if let Some(retest) = &extra.retest {
+        confirm::apply(&mut v, retest, thresholds);
+    }
     let html = match &o.html {
         None => None,
         Some(_) => Some(super::report::render(
@@ -133,7 +147,7 @@ pub fn check(a: &CheckArgs) -> Result<Outcome> {
         baseline.as_ref(),
         &a.output,
         Pairing::Stored,
-        &[],
+        Extra::default(),
     )
 }
 
@@ -185,6 +199,7 @@ pub fn gate(a: &GateArgs) -> Result<Outcome> {
             )
         }
     };
+    let retest = retest_micro(&micro, &thresholds)?;
     conclude(
         &load,
         &micro,
@@ -192,7 +207,7 @@ pub fn gate(a: &GateArgs) -> Result<Outcome> {
         baseline.as_ref(),
         &a.output,
         pairing,
-        &notes,
+        Extra { notes, retest },
     )
 }
 
@@ -313,7 +328,7 @@ pub fn baseline(c: &BaselineCommand) -> Result<Outcome> {
                 Some(&base),
                 output,
                 Pairing::Stored,
-                &[],
+                Extra::default(),
             )
         }
     }

@@ -25,6 +25,7 @@ use crate::stats::paired::compare_paired;
 use crate::verdict::{Check, CheckKind, Outcome, Status, outcome};
 
 mod candidates;
+pub mod confirm;
 mod skip;
 
 use candidates::Candidate;

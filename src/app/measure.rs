@@ -110,7 +110,7 @@ pub(super) fn retest_micro(micro: &[MicroRun], t: &Thresholds) -> Result<Option<
         names.join(", ")
     );
     micro::run(&MicroConfig {
-        source: Source::Measure(Mode::Quick),
+        source: Source::Measure(Mode::Retest),
         filter: Some(confirm::filter(&names)),
         budget_scale: 1.0,
     })

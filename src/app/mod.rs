@@ -121,7 +121,8 @@ fn run_micro(args: &MicroArgs) -> Result<Outcome> {
 }
 
 fn run_micro_worker(args: &MicroWorkerArgs) -> Result<Outcome> {
-    let mode = if args.quick { Mode::Quick } else { Mode::Full };
+    let mode = Mode::from_name(&args.mode)
+        .ok_or_else(|| Error::Usage(format!("--mode {}: not quick, full or retest", args.mode)))?;
     let filter = filter(args.filter.as_deref())?;
     micro::worker(&args.criterion_dir, mode, filter.as_ref());
     Ok(Outcome::Pass)

@@ -94,8 +94,9 @@ pub struct CoreArgs {
 pub struct MicroWorkerArgs {
     #[arg(long)]
     pub criterion_dir: PathBuf,
+    /// quick, full or retest (`micro::Mode`).
     #[arg(long)]
-    pub quick: bool,
+    pub mode: String,
     #[arg(long)]
     pub filter: Option<String>,
 }

@@ -37,9 +37,28 @@ pub enum Mode {
     /// Criterion's defaults (100 samples, 3 s warm-up, 5 s measurement, 100 000 resamples), as
     /// `cargo bench` uses: about three minutes.
     Full,
+    /// 20 samples, 0.5 s warm-up, 2 s measurement, 10 000 resamples: the gate's retest of an
+    /// operation a quick run found over budget ([`crate::gate::confirm`]). Seven times the
+    /// quick measurement, so a stall of a second or less weighs little in it.
+    Retest,
 }
 
 impl Mode {
+    /// The name in a run's settings and in the worker's `--mode`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Quick => "quick",
+            Self::Full => "full",
+            Self::Retest => "retest",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        [Self::Quick, Self::Full, Self::Retest]
+            .into_iter()
+            .find(|m| m.name() == name)
+    }
+
     pub fn criterion(self) -> Criterion {
         let c = Criterion::default().without_plots();
         match self {
@@ -49,6 +68,11 @@ impl Mode {
                 .measurement_time(Duration::from_millis(300))
                 .nresamples(10_000),
             Self::Full => c,
+            Self::Retest => c
+                .sample_size(20)
+                .warm_up_time(Duration::from_millis(500))
+                .measurement_time(Duration::from_secs(2))
+                .nresamples(10_000),
         }
     }
 }
@@ -75,7 +99,7 @@ pub struct MicroConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MicroSettings {
-    /// `quick`, `full`, or `ingested`.
+    /// `quick`, `full`, `retest` (the gate's retest) or `ingested`.
     pub mode: String,
     pub filter: Option<String>,
     pub budget_scale: f64,
@@ -215,8 +239,7 @@ pub fn run(config: &MicroConfig) -> Result<MicroRun> {
     let settings = MicroSettings {
         mode: match config.source {
             Source::Ingest(_) => "ingested".into(),
-            Source::Measure(Mode::Quick) => "quick".into(),
-            Source::Measure(Mode::Full) => "full".into(),
+            Source::Measure(mode) => mode.name().into(),
         },
         filter: config.filter.as_ref().map(|f| f.as_str().to_string()),
         budget_scale: config.budget_scale,
@@ -246,16 +269,14 @@ fn measure(mode: Mode, filter: Option<&Regex>) -> Result<Vec<Measurement>> {
     cmd.arg("micro-worker")
         .arg("--criterion-dir")
         .arg(dir.path());
-    if mode == Mode::Quick {
-        cmd.arg("--quick");
-    }
+    cmd.arg("--mode").arg(mode.name());
     if let Some(f) = filter {
         cmd.arg("--filter").arg(f.as_str());
     }
     eprintln!(
         "tta-bench: running {} micro-benchmark(s) ({} mode); Criterion's progress follows",
         selected.len(),
-        if mode == Mode::Quick { "quick" } else { "full" }
+        mode.name()
     );
     let status = cmd
         .stdin(Stdio::null())

@@ -18,7 +18,7 @@ use regex::Regex;
 
 use crate::micro::MicroRun;
 use crate::sla::{self, Thresholds};
-use crate::verdict::{Check, CheckKind, Status, outcome};
+use crate::verdict::{Status, outcome};
 
 use super::Verdict;
 
@@ -27,7 +27,7 @@ pub fn over_budget(run: &MicroRun, t: &Thresholds) -> Vec<String> {
     sla::evaluate_micro(run, t)
         .into_iter()
         .filter(|c| c.status == Status::Fail)
-        .filter_map(|c| c.name.strip_prefix("mean ").map(str::to_string))
+        .filter_map(|c| sla::micro_operation(&c).map(str::to_string))
         .collect()
 }
 
@@ -46,7 +46,7 @@ pub fn apply(v: &mut Verdict, retest: &MicroRun, t: &Thresholds) {
     for check in v
         .checks
         .iter_mut()
-        .filter(|c| is_micro_sla(c) && c.status == Status::Fail)
+        .filter(|c| sla::micro_operation(c).is_some() && c.status == Status::Fail)
     {
         let again = second.iter().find(|c| c.name == check.name);
         let first = check.detail.take().unwrap_or_default();
@@ -78,10 +78,6 @@ pub fn apply(v: &mut Verdict, retest: &MicroRun, t: &Thresholds) {
         ));
     }
     v.outcome = outcome(&v.checks);
-}
-
-fn is_micro_sla(c: &Check) -> bool {
-    c.kind == CheckKind::Sla && c.unit == "ns" && c.name.starts_with("mean ")
 }
 
 #[cfg(test)]

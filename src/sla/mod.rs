@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::micro::MicroRun;
 use crate::run::RunResult;
-use crate::verdict::{Check, Status};
+use crate::verdict::{Check, CheckKind, Status};
 use crate::yaml;
 use units::{Duration, Percent, Rate, Size};
 
@@ -341,6 +341,19 @@ pub fn evaluate_load(run: &RunResult, t: &Thresholds) -> Vec<Check> {
     out
 }
 
+/// The name of the SLA check of micro operation `op`: "mean init/cold".
+fn micro_check_name(op: &str) -> String {
+    format!("mean {op}")
+}
+
+/// The micro operation whose mean `c` judges against its budget, if `c` is such a check.
+pub fn micro_operation(c: &Check) -> Option<&str> {
+    match c.kind {
+        CheckKind::Sla if c.unit == "ns" => c.name.strip_prefix("mean "),
+        _ => None,
+    }
+}
+
 /// SLA checks of a micro run: each operation's mean against its budget. As in
 /// [`crate::micro::evaluate`], a mean above the budget fails only when the lower bound of its
 /// confidence interval is above it too (the excess is significant); otherwise it is a warning.
@@ -352,7 +365,7 @@ pub fn evaluate_micro(run: &MicroRun, t: &Thresholds) -> Vec<Check> {
             let max = b.max.0.value;
             let status = crate::micro::budget_status(o.mean_ns, o.ci_low_ns, max);
             let mut c = Check::sla(
-                format!("mean {}", o.name),
+                micro_check_name(&o.name),
                 "ns",
                 o.mean_ns,
                 None,

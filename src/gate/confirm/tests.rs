@@ -1,7 +1,7 @@
 use super::*;
 use crate::gate::{Pairing, judge};
 use crate::micro::{Measurement, MicroSettings, evaluate};
-use crate::verdict::Outcome;
+use crate::verdict::{Check, Outcome};
 
 /// A quick run of `ops` (name, mean in ms); each interval is the mean ± 10 %.
 fn run(ops: &[(&str, f64)]) -> MicroRun {

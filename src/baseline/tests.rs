@@ -1,24 +1,7 @@
 use super::*;
 
 fn micro_only(label: &str) -> Baseline {
-    let run = crate::micro::evaluate(
-        vec![crate::micro::Measurement {
-            name: "init/cold".into(),
-            mean_ns: 1e6,
-            ci_low_ns: 9e5,
-            ci_high_ns: 1.1e6,
-            confidence_level: 0.95,
-            median_ns: 1e6,
-            std_dev_ns: 1.0,
-            samples: 10,
-            iterations: 100.0,
-        }],
-        crate::micro::MicroSettings {
-            mode: "quick".into(),
-            filter: None,
-            budget_scale: 1.0,
-        },
-    );
+    let run = crate::micro::test_run(&[("init/cold", 1e6)]);
     Baseline::new(label, Vec::new(), vec![run])
 }
 

@@ -314,23 +314,40 @@ pub fn worker(dir: &Path, mode: Mode, filter: Option<&Regex>) -> usize {
     n
 }
 
+/// Test input: a measurement of `name` with mean `mean_ns` and a 95 % interval of mean ± 10 %.
+#[cfg(test)]
+pub(crate) fn test_measurement(name: &str, mean_ns: f64) -> Measurement {
+    Measurement {
+        name: name.into(),
+        mean_ns,
+        ci_low_ns: mean_ns * 0.9,
+        ci_high_ns: mean_ns * 1.1,
+        confidence_level: 0.95,
+        median_ns: mean_ns,
+        std_dev_ns: 1.0,
+        samples: 10,
+        iterations: 100.0,
+    }
+}
+
+/// Test input: a quick run of `(name, mean_ns)` measurements ([`test_measurement`]), judged at
+/// the shipped budgets.
+#[cfg(test)]
+pub(crate) fn test_run(ops: &[(&str, f64)]) -> MicroRun {
+    let settings = MicroSettings {
+        mode: "quick".into(),
+        filter: None,
+        budget_scale: 1.0,
+    };
+    evaluate(
+        ops.iter().map(|&(n, ns)| test_measurement(n, ns)).collect(),
+        settings,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn m(name: &str, mean: f64) -> Measurement {
-        Measurement {
-            name: name.into(),
-            mean_ns: mean,
-            ci_low_ns: mean * 0.9,
-            ci_high_ns: mean * 1.1,
-            confidence_level: 0.95,
-            median_ns: mean,
-            std_dev_ns: 1.0,
-            samples: 10,
-            iterations: 100.0,
-        }
-    }
 
     fn settings(scale: f64) -> MicroSettings {
         MicroSettings {
@@ -343,12 +360,24 @@ mod tests {
     #[test]
     fn budgets_decide_the_verdict() {
         // init budget 5 ms, crisis 1 s.
-        let run = evaluate(vec![m("init/cold", 1e6), m("crisis/x", 2e6)], settings(1.0));
+        let run = evaluate(
+            vec![
+                test_measurement("init/cold", 1e6),
+                test_measurement("crisis/x", 2e6),
+            ],
+            settings(1.0),
+        );
         assert!(run.passed);
         assert_eq!(run.operations[0].headroom, Some(5.0));
         assert_eq!(run.operations[1].budget_ns, Some(1e9));
 
-        let strict = evaluate(vec![m("init/cold", 1e6), m("crisis/x", 2e6)], settings(0.1));
+        let strict = evaluate(
+            vec![
+                test_measurement("init/cold", 1e6),
+                test_measurement("crisis/x", 2e6),
+            ],
+            settings(0.1),
+        );
         assert!(!strict.passed, "5 ms × 0.1 = 0.5 ms < 1 ms");
         assert_eq!(strict.operations[0].within_budget, Some(false));
         assert_eq!(strict.operations[1].within_budget, Some(true));
@@ -358,7 +387,10 @@ mod tests {
     fn only_a_significant_excess_is_over_budget() {
         // init budget 5 ms; the interval is mean ± 10 %.
         let run = evaluate(
-            vec![m("init/cold", 5.5e6), m("init/warm", 5.6e6)],
+            vec![
+                test_measurement("init/cold", 5.5e6),
+                test_measurement("init/warm", 5.6e6),
+            ],
             settings(1.0),
         );
         assert_eq!(
@@ -373,13 +405,13 @@ mod tests {
             "5.04 ms > 5 ms"
         );
         assert!(!run.passed);
-        let under = evaluate(vec![m("init/cold", 4e6)], settings(1.0));
+        let under = evaluate(vec![test_measurement("init/cold", 4e6)], settings(1.0));
         assert!(under.passed && !under.operations[0].mean_over_budget());
     }
 
     #[test]
     fn operations_without_a_budget_are_reported_not_judged() {
-        let run = evaluate(vec![m("custom/thing", 1e12)], settings(1.0));
+        let run = evaluate(vec![test_measurement("custom/thing", 1e12)], settings(1.0));
         assert!(run.passed);
         assert_eq!(run.operations[0].budget_ns, None);
         assert_eq!(run.operations[0].within_budget, None);

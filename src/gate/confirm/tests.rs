@@ -1,30 +1,11 @@
 use super::*;
 use crate::gate::{Pairing, judge};
-use crate::micro::{Measurement, MicroSettings, evaluate};
 use crate::verdict::{Check, Outcome};
 
 /// A quick run of `ops` (name, mean in ms); each interval is the mean ± 10 %.
 fn run(ops: &[(&str, f64)]) -> MicroRun {
-    let measurements = ops
-        .iter()
-        .map(|&(name, ms)| Measurement {
-            name: name.into(),
-            mean_ns: ms * 1e6,
-            ci_low_ns: ms * 0.9e6,
-            ci_high_ns: ms * 1.1e6,
-            confidence_level: 0.95,
-            median_ns: ms * 1e6,
-            std_dev_ns: 1.0,
-            samples: 10,
-            iterations: 100.0,
-        })
-        .collect();
-    let settings = MicroSettings {
-        mode: "quick".into(),
-        filter: None,
-        budget_scale: 1.0,
-    };
-    evaluate(measurements, settings)
+    let ns: Vec<(&str, f64)> = ops.iter().map(|&(n, ms)| (n, ms * 1e6)).collect();
+    crate::micro::test_run(&ns)
 }
 
 fn check<'a>(v: &'a Verdict, name: &str) -> &'a Check {

@@ -1,5 +1,6 @@
 //! `tta-bench gate --against BINARY`: another build's service loaded with this one's in paired
-//! rounds of 1-s blocks, on a smoke profile of seconds so a gate is short.
+//! rounds of 1-s blocks; and `gate` against a stored baseline, whose regressions are measured
+//! again before they fail. Both on a smoke profile of seconds so a gate is short.
 
 use std::path::Path;
 
@@ -170,6 +171,93 @@ fn a_slowed_build_fails_against_the_reference() {
         failed.contains(&"p95 all routes vs baseline"),
         "{failed:?}\n{:#}",
         v["checks"]
+    );
+}
+
+#[test]
+fn a_regression_against_a_stored_baseline_is_measured_again_before_it_fails() {
+    let scenarios = short_smoke(1);
+    let tmp = tempfile::tempdir().unwrap();
+    let (first, again, baselines) = (
+        tmp.path().join("first"),
+        tmp.path().join("again"),
+        tmp.path().join("baselines"),
+    );
+    let _lock = load_lock();
+    let gate = |extra: &[&str]| {
+        tta()
+            .args(["gate", "--load", "--repeat", "5", "--scenario-dir"])
+            .arg(scenarios.path())
+            .arg("--baselines-dir")
+            .arg(&baselines)
+            .args(extra)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap()
+    };
+    // A baseline of 5 one-second runs of this build.
+    let o = gate(&["--baseline", "none", "--keep-runs", first.to_str().unwrap()]);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{o:?}");
+    let saved = tta()
+        .args([
+            "baseline",
+            "save",
+            "--label",
+            "base",
+            "--promote",
+            "--baselines-dir",
+        ])
+        .arg(&baselines)
+        .arg("--from")
+        .args((1..=5).map(|i| first.join(format!("current-{i}.json"))))
+        .output()
+        .unwrap();
+    assert_eq!(saved.status.code(), Some(0), "{saved:?}");
+
+    // 50 ms on the choices route: the p95 over all routes, a few ms before, is past it.
+    let verdict = tmp.path().join("verdict.json");
+    let o = gate(&[
+        "--inject-delay",
+        "/api/patient/sessions/{id}/choices=50",
+        "--keep-runs",
+        again.to_str().unwrap(),
+        "--json",
+        verdict.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("p95 all routes vs baseline")
+            && stderr.contains("; measuring 5 load runs again to confirm"),
+        "{stderr}"
+    );
+    for i in 1..=5 {
+        assert!(
+            again.join(format!("retest-{i}.json")).is_file(),
+            "retest {i}"
+        );
+    }
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&verdict).unwrap()).unwrap();
+    let p95 = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "p95 all routes vs baseline")
+        .unwrap();
+    assert_eq!(p95["status"], "fail", "{p95}");
+    let detail = p95["detail"].as_str().unwrap();
+    assert!(
+        detail.starts_with("first runs: +")
+            && detail.contains("; retest: +")
+            && detail.ends_with("; failed: regressed in both"),
+        "{detail}"
+    );
+    assert!(
+        v["notes"]
+            .to_string()
+            .contains("in the first 5 load runs and were judged again on 5 new runs"),
+        "{}",
+        v["notes"]
     );
 }
 

@@ -16,7 +16,6 @@ use crate::micro::{self, MicroConfig, MicroRun, Mode, Source};
 use crate::run::RunResult;
 use crate::scenario::{self, Overrides};
 use crate::server::faults::FaultConfig;
-use crate::sla::Thresholds;
 
 /// Where `--keep-runs` saves each load repetition as it is measured: `DIR/<side>-<n>.json`.
 pub(super) struct KeepRuns {
@@ -25,10 +24,11 @@ pub(super) struct KeepRuns {
 
 impl KeepRuns {
     /// Creates DIR and refuses, before anything is measured, if a run file this gate would
-    /// write (`runs` per side) is already there: earlier runs are never overwritten.
+    /// write (`runs` per side; `retest` for the runs of a load retest) is already there:
+    /// earlier runs are never overwritten.
     pub fn prepare(dir: &Path, runs: usize) -> Result<Self> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        for side in ["current", "reference"] {
+        for side in ["current", "reference", "retest"] {
             for i in 1..=runs {
                 let path = dir.join(format!("{side}-{i}.json"));
                 if path.exists() {
@@ -60,8 +60,14 @@ fn parts(m: &MeasureArgs) -> Result<(bool, bool)> {
     })
 }
 
-/// `m.repeat` load runs of this build, each with its own embedded service.
-fn load_runs(m: &MeasureArgs, target: Target, keep: Option<&KeepRuns>) -> Result<Vec<RunResult>> {
+/// `m.repeat` load runs of this build, each with its own embedded service, kept as
+/// `<side>-N.json`.
+fn load_runs(
+    m: &MeasureArgs,
+    target: Target,
+    keep: Option<&KeepRuns>,
+    side: &str,
+) -> Result<Vec<RunResult>> {
     let plan = scenario::plan(&m.scenario_dir, &[], &m.profile, &Overrides::default())?;
     let mut runs = Vec::new();
     for i in 1..=m.repeat {
@@ -73,7 +79,7 @@ fn load_runs(m: &MeasureArgs, target: Target, keep: Option<&KeepRuns>) -> Result
             );
         })?;
         if let Some(keep) = keep {
-            keep.save("current", i, &run)?;
+            keep.save(side, i, &run)?;
         }
         runs.push(run);
     }
@@ -95,26 +101,37 @@ fn micro_runs(n: usize) -> Result<Vec<MicroRun>> {
         .collect()
 }
 
-/// Measures again, alone, the operations that the first of `micro` found over their budgets
-/// under `t`: the retest that decides whether they fail ([`confirm`]). `None` when none was.
-pub(super) fn retest_micro(micro: &[MicroRun], t: &Thresholds) -> Result<Option<MicroRun>> {
-    let Some(first) = micro.first() else {
-        return Ok(None);
-    };
-    let names = confirm::over_budget(first, t);
-    if names.is_empty() {
-        return Ok(None);
-    }
+/// Measures again, alone, the micro operations `names` that the quick run found over their
+/// budgets: the retest that decides whether they fail ([`confirm`]).
+pub(super) fn retest_micro(names: &[String]) -> Result<MicroRun> {
     eprintln!(
         "tta-bench: over budget in the quick micro run: {}; measuring again to confirm",
         names.join(", ")
     );
     micro::run(&MicroConfig {
         source: Source::Measure(Mode::Retest),
-        filter: Some(confirm::filter(&names)),
+        filter: Some(confirm::filter(names)),
         budget_scale: 1.0,
     })
-    .map(Some)
+}
+
+/// Measures `m.repeat` load runs again, after the `regressed` metrics failed against a stored
+/// baseline: the retest that decides whether they fail ([`confirm`]). Kept as `retest-N.json`.
+pub(super) fn retest_load(
+    m: &MeasureArgs,
+    regressed: &[String],
+    keep: Option<&KeepRuns>,
+) -> Result<Vec<RunResult>> {
+    eprintln!(
+        "tta-bench: regressed against the stored baseline: {}; measuring {} load runs again to confirm",
+        regressed.join(", "),
+        m.repeat
+    );
+    let target = Target::Embedded {
+        exe: None,
+        faults: FaultConfig::try_from(&m.faults)?,
+    };
+    load_runs(m, target, keep, "retest")
 }
 
 /// Runs what `m` asks for: load repetitions (each with its own embedded service) and
@@ -130,7 +147,7 @@ pub(super) fn measure(
             exe: None,
             faults: FaultConfig::try_from(&m.faults)?,
         };
-        load_runs(m, target, keep)?
+        load_runs(m, target, keep, "current")?
     } else {
         Vec::new()
     };

@@ -3,7 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use super::measure::{
-    KeepRuns, check_reference, interleaved_rounds, measure, measure_against, retest_micro,
+    KeepRuns, check_reference, interleaved_rounds, measure, measure_against, retest_load,
+    retest_micro,
 };
 use super::{Outcome, emit};
 use crate::baseline::{Baseline, Store};
@@ -67,15 +68,6 @@ pub(super) fn deliver(v: &Verdict, o: &VerdictOutputArgs, html: Option<String>) 
     })
 }
 
-/// What a gate adds to the judged verdict.
-#[derive(Default)]
-struct Extra {
-    /// How the runs were measured.
-    notes: Vec<String>,
-    /// The retest of the micro operations found over budget ([`confirm`]).
-    retest: Option<MicroRun>,
-}
-
 /// Judges the runs against the thresholds and the baseline, then delivers the verdict.
 fn conclude(
     load: &[RunResult],
@@ -84,23 +76,30 @@ fn conclude(
     baseline: Option<&(Baseline, PathBuf)>,
     o: &VerdictOutputArgs,
     pairing: Pairing,
-    extra: Extra,
 ) -> Result<Outcome> {
-    let mut v = judge(
+    let v = judge(
         load,
         micro,
         thresholds,
         baseline.map(|(b, p)| (b, p.as_path())),
         pairing,
     );
-    v.notes.extend(extra.notes);
-    if let Some(retest) = &extra.retest {
-        confirm::apply(&mut v, retest, thresholds);
-    }
+    finish(&v, load, micro, baseline, thresholds, o)
+}
+
+/// Renders the report when asked for, and delivers the verdict `v` on these runs.
+fn finish(
+    v: &Verdict,
+    load: &[RunResult],
+    micro: &[MicroRun],
+    baseline: Option<&(Baseline, PathBuf)>,
+    thresholds: &Thresholds,
+    o: &VerdictOutputArgs,
+) -> Result<Outcome> {
     let html = match &o.html {
         None => None,
         Some(_) => Some(super::report::render(
-            &v,
+            v,
             load,
             micro,
             baseline.map(|(b, _)| b),
@@ -108,7 +107,7 @@ fn conclude(
             &o.judge.baselines_dir,
         )?),
     };
-    deliver(&v, o, html)
+    deliver(v, o, html)
 }
 
 pub(super) fn split(runs: Vec<SavedRun>, origin: &str) -> Result<(Vec<RunResult>, Vec<MicroRun>)> {
@@ -147,7 +146,6 @@ pub fn check(a: &CheckArgs) -> Result<Outcome> {
         baseline.as_ref(),
         &a.output,
         Pairing::Stored,
-        Extra::default(),
     )
 }
 
@@ -199,16 +197,20 @@ pub fn gate(a: &GateArgs) -> Result<Outcome> {
             )
         }
     };
-    let retest = retest_micro(&micro, &thresholds)?;
-    conclude(
-        &load,
-        &micro,
-        &thresholds,
-        baseline.as_ref(),
-        &a.output,
-        pairing,
-        Extra { notes, retest },
-    )
+    let judged_against = baseline.as_ref().map(|(b, p)| (b, p.as_path()));
+    let mut v = judge(&load, &micro, &thresholds, judged_against, pairing);
+    v.notes.extend(notes);
+    let over = confirm::failed_micro(&v);
+    if !over.is_empty() {
+        confirm::apply_micro(&mut v, &retest_micro(&over)?, &thresholds);
+    }
+    let regressed = confirm::failed_regressions(&v);
+    if pairing == Pairing::Stored && !regressed.is_empty() {
+        let again = retest_load(&a.measure, &regressed, keep.as_ref())?;
+        let second = judge(&again, &[], &thresholds, judged_against, pairing);
+        confirm::apply_regressions(&mut v, &second);
+    }
+    finish(&v, &load, &micro, baseline.as_ref(), &thresholds, &a.output)
 }
 
 fn load_named(store: &Store, name: &str) -> Result<(Baseline, PathBuf)> {
@@ -328,7 +330,6 @@ pub fn baseline(c: &BaselineCommand) -> Result<Outcome> {
                 Some(&base),
                 output,
                 Pairing::Stored,
-                Extra::default(),
             )
         }
     }

@@ -313,8 +313,8 @@ pub enum BaselineCommand {
     Save {
         #[arg(long)]
         label: String,
-        /// Use these saved runs instead of measuring.
-        #[arg(long, value_name = "RUN.json")]
+        /// Use these saved runs instead of measuring (`--from a.json b.json …`, or repeated).
+        #[arg(long, value_name = "RUN.json", num_args = 1..)]
         from: Vec<PathBuf>,
         #[command(flatten)]
         measure: MeasureArgs,

@@ -1,6 +1,6 @@
 use super::*;
 use crate::gate::{Pairing, judge};
-use crate::verdict::{Check, Outcome};
+use crate::verdict::{Check, CheckKind, Outcome};
 
 /// A quick run of `ops` (name, mean in ms); each interval is the mean ± 10 %.
 fn run(ops: &[(&str, f64)]) -> MicroRun {
@@ -20,10 +20,12 @@ const FIRST: &[(&str, f64)] = &[
 ];
 
 #[test]
-fn over_budget_names_only_the_significant_failures() {
+fn failed_micro_names_only_the_significant_failures() {
     let t = Thresholds::shipped();
-    assert_eq!(over_budget(&run(FIRST), t), vec!["init/cold".to_string()]);
-    assert!(over_budget(&run(&[("init/cold", 3.0)]), t).is_empty());
+    let v = judge(&[], &[run(FIRST)], t, None, Pairing::Stored);
+    assert_eq!(failed_micro(&v), vec!["init/cold".to_string()]);
+    let v = judge(&[], &[run(&[("init/cold", 3.0)])], t, None, Pairing::Stored);
+    assert!(failed_micro(&v).is_empty());
 }
 
 #[test]
@@ -38,7 +40,7 @@ fn a_failure_not_repeated_in_the_retest_becomes_a_warning() {
     let t = Thresholds::shipped();
     let mut v = judge(&[], &[run(FIRST)], t, None, Pairing::Stored);
     assert_eq!(v.outcome, Outcome::Fail);
-    apply(&mut v, &run(&[("init/cold", 3.5)]), t);
+    apply_micro(&mut v, &run(&[("init/cold", 3.5)]), t);
     let c = check(&v, "mean init/cold");
     assert_eq!(c.status, Status::Warn);
     assert_eq!(c.actual, 6e6, "the check keeps the first run's figure");
@@ -67,7 +69,7 @@ fn a_failure_not_repeated_in_the_retest_becomes_a_warning() {
 fn a_failure_repeated_in_the_retest_stays_a_failure() {
     let t = Thresholds::shipped();
     let mut v = judge(&[], &[run(FIRST)], t, None, Pairing::Stored);
-    apply(&mut v, &run(&[("init/cold", 5.8)]), t);
+    apply_micro(&mut v, &run(&[("init/cold", 5.8)]), t);
     let c = check(&v, "mean init/cold");
     assert_eq!(c.status, Status::Fail);
     assert!(
@@ -86,7 +88,7 @@ fn a_failure_repeated_in_the_retest_stays_a_failure() {
 fn a_retest_without_the_operation_leaves_the_failure() {
     let t = Thresholds::shipped();
     let mut v = judge(&[], &[run(FIRST)], t, None, Pairing::Stored);
-    apply(&mut v, &run(&[("init/warm", 1.0)]), t);
+    apply_micro(&mut v, &run(&[("init/warm", 1.0)]), t);
     assert_eq!(check(&v, "mean init/cold").status, Status::Fail);
     assert_eq!(v.outcome, Outcome::Fail);
 }
@@ -96,6 +98,143 @@ fn nothing_changes_when_nothing_failed() {
     let t = Thresholds::shipped();
     let mut v = judge(&[], &[run(&[("init/cold", 3.0)])], t, None, Pairing::Stored);
     let before = v.clone();
-    apply(&mut v, &run(&[("init/cold", 9.0)]), t);
+    apply_micro(&mut v, &run(&[("init/cold", 9.0)]), t);
+    assert_eq!(v, before);
+}
+
+/// A regression check as `decide` writes one (only what `apply_regressions` reads matters).
+fn regression(name: &str, status: Status, detail: &str) -> Check {
+    Check {
+        kind: CheckKind::Regression,
+        name: name.into(),
+        unit: "ms".into(),
+        actual: 1.5,
+        comparison: "<=".into(),
+        warning: None,
+        limit: 1.1,
+        status,
+        source: "test".into(),
+        detail: Some(detail.into()),
+    }
+}
+
+/// A verdict of `load_repetitions` load runs holding `checks`.
+fn verdict(load_repetitions: usize, checks: Vec<Check>) -> Verdict {
+    let mut v = judge(&[], &[], Thresholds::shipped(), None, Pairing::Stored);
+    v.load_repetitions = load_repetitions;
+    v.checks = checks;
+    v.outcome = outcome(&v.checks);
+    v
+}
+
+const P95: &str = "p95 all routes vs baseline";
+const CHOICES: &str = "median choices vs baseline, relative to other routes";
+
+#[test]
+fn failed_regressions_names_only_failed_regression_checks() {
+    let mut sla = regression("p95 choices", Status::Fail, "over its SLA");
+    sla.kind = CheckKind::Sla;
+    let v = verdict(
+        5,
+        vec![
+            regression(P95, Status::Fail, "+30 %"),
+            regression(CHOICES, Status::Pass, "+1 %"),
+            sla,
+        ],
+    );
+    assert_eq!(failed_regressions(&v), vec![P95.to_string()]);
+}
+
+#[test]
+fn a_regression_not_repeated_in_the_retest_becomes_a_warning() {
+    let mut v = verdict(
+        5,
+        vec![
+            regression(P95, Status::Fail, "+30.0 % vs baseline"),
+            regression(CHOICES, Status::Fail, "+12.0 % vs baseline"),
+        ],
+    );
+    let second = verdict(
+        5,
+        vec![
+            regression(P95, Status::Pass, "+4.0 % vs baseline"),
+            regression(CHOICES, Status::Fail, "+11.5 % vs baseline"),
+        ],
+    );
+    apply_regressions(&mut v, &second);
+    let p95 = check(&v, P95);
+    assert_eq!(p95.status, Status::Warn);
+    assert_eq!(p95.actual, 1.5, "the check keeps the first runs' figure");
+    assert_eq!(
+        p95.detail.as_deref(),
+        Some(
+            "first runs: +30.0 % vs baseline; retest: +4.0 % vs baseline; a warning: regressed in the first runs only"
+        )
+    );
+    let choices = check(&v, CHOICES);
+    assert_eq!(choices.status, Status::Fail);
+    assert_eq!(
+        choices.detail.as_deref(),
+        Some(
+            "first runs: +12.0 % vs baseline; retest: +11.5 % vs baseline; failed: regressed in both"
+        )
+    );
+    assert_eq!(v.outcome, Outcome::Fail);
+    assert_eq!(
+        v.notes.last().map(String::as_str),
+        Some(
+            "regressions: 2 metric(s) failed against the stored baseline in the first 5 load runs and were judged again on 5 new runs: 1 failed again (failed), 1 not (warnings)"
+        )
+    );
+}
+
+#[test]
+fn a_verdict_whose_regressions_all_clear_passes() {
+    let mut v = verdict(5, vec![regression(P95, Status::Fail, "+30 %")]);
+    assert_eq!(v.outcome, Outcome::Fail);
+    apply_regressions(
+        &mut v,
+        &verdict(5, vec![regression(P95, Status::Improved, "-12 %")]),
+    );
+    assert_eq!(check(&v, P95).status, Status::Warn);
+    assert_eq!(v.outcome, Outcome::Pass);
+}
+
+#[test]
+fn a_regression_the_retest_could_not_judge_stays_failed() {
+    let mut v = verdict(5, vec![regression(CHOICES, Status::Fail, "+20 %")]);
+    let skipped = regression(CHOICES, Status::Skipped, "not judged: too few requests");
+    apply_regressions(&mut v, &verdict(5, vec![skipped]));
+    let c = check(&v, CHOICES);
+    assert_eq!(c.status, Status::Fail);
+    assert_eq!(
+        c.detail.as_deref(),
+        Some("first runs: +20 %; failed: the retest could not judge it")
+    );
+    assert!(
+        v.notes
+            .last()
+            .unwrap()
+            .ends_with("0 failed again (failed), 0 not (warnings), 1 not judged again (failed)"),
+        "{:?}",
+        v.notes
+    );
+}
+
+#[test]
+fn the_retest_leaves_sla_checks_and_passed_regressions_alone() {
+    let mut sla = regression("p95 choices", Status::Fail, "over its SLA");
+    sla.kind = CheckKind::Sla;
+    let passed = regression(CHOICES, Status::Pass, "+1 %");
+    let mut v = verdict(5, vec![sla, passed]);
+    let before = v.clone();
+    let second = verdict(
+        5,
+        vec![
+            regression(CHOICES, Status::Fail, "+40 %"),
+            regression("p95 choices", Status::Pass, "fine"),
+        ],
+    );
+    apply_regressions(&mut v, &second);
     assert_eq!(v, before);
 }

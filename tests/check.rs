@@ -9,7 +9,7 @@ use tta_bench::scenario::load_profiles;
 use tta_bench::stats::{Outcome, Recorder};
 use tta_bench::sysmon::Resources;
 
-use crate::support::{assert_one_line_error, tta};
+use crate::support::{assert_one_line_error, thresholds_copy, tta};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -81,11 +81,9 @@ fn thresholds_check_validates() {
             .starts_with("thresholds.yaml: valid (12 micro budgets")
     );
     let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(root().join("thresholds.yaml"))
-        .unwrap()
-        .replacen("  cpu: 50%", "  cpu: 50 percent", 1);
-    let bad = dir.path().join("t.yaml");
-    std::fs::write(&bad, text).unwrap();
+    let bad = thresholds_copy(dir.path(), |t| {
+        t.replacen("  cpu: 50%", "  cpu: 50 percent", 1)
+    });
     let out = tta()
         .args(["thresholds", "check", "--thresholds"])
         .arg(&bad)

@@ -6,7 +6,10 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::support::{assert_one_line_error, load_lock, scenario_copy, tta};
+use crate::support::{
+    assert_one_line_error, check_named, load_lock, scenario_copy,
+    thresholds_failing_stored_timings, tta,
+};
 
 /// The shipped scenarios with a smoke profile of `seconds` and no ramp-up.
 fn short_smoke(seconds: u32) -> tempfile::TempDir {
@@ -183,6 +186,8 @@ fn a_regression_against_a_stored_baseline_is_measured_again_before_it_fails() {
         tmp.path().join("again"),
         tmp.path().join("baselines"),
     );
+    // The p95 over all routes can fail the gate against a stored baseline only with this.
+    let thresholds = thresholds_failing_stored_timings(tmp.path());
     let _lock = load_lock();
     let gate = |extra: &[&str]| {
         tta()
@@ -190,6 +195,8 @@ fn a_regression_against_a_stored_baseline_is_measured_again_before_it_fails() {
             .arg(scenarios.path())
             .arg("--baselines-dir")
             .arg(&baselines)
+            .arg("--thresholds")
+            .arg(&thresholds)
             .args(extra)
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .output()
@@ -238,12 +245,7 @@ fn a_regression_against_a_stored_baseline_is_measured_again_before_it_fails() {
         );
     }
     let v: Value = serde_json::from_str(&std::fs::read_to_string(&verdict).unwrap()).unwrap();
-    let p95 = v["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "p95 all routes vs baseline")
-        .unwrap();
+    let p95 = check_named(&v, "p95 all routes vs baseline");
     assert_eq!(p95["status"], "fail", "{p95}");
     let detail = p95["detail"].as_str().unwrap();
     assert!(

@@ -6,7 +6,7 @@ use std::process::Output;
 
 use serde_json::Value;
 
-use crate::support::{assert_one_line_error, criterion_result, tta};
+use crate::support::{assert_one_line_error, check_named, criterion_result, thresholds_copy, tta};
 
 const RUN_KEYS: [&str; 7] = [
     "schema_version",
@@ -237,15 +237,12 @@ fn published_schema_requires_exactly_the_written_fields() {
 #[test]
 fn the_gate_retests_operations_over_budget_before_failing_them() {
     let tmp = tempfile::tempdir().unwrap();
-    let text =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("thresholds.yaml"))
-            .unwrap()
-            .replace(
-                "  init/: { max: 5ms,",
-                "  init/warm: { max: 1ns, source: test }\n  init/: { max: 1s,",
-            );
-    let thresholds = tmp.path().join("t.yaml");
-    std::fs::write(&thresholds, text).unwrap();
+    let thresholds = thresholds_copy(tmp.path(), |t| {
+        t.replace(
+            "  init/: { max: 5ms,",
+            "  init/warm: { max: 1ns, source: test }\n  init/: { max: 1s,",
+        )
+    });
     let verdict = tmp.path().join("verdict.json");
     let o = tta()
         .args(["gate", "--micro", "--baseline", "none", "--thresholds"])
@@ -266,15 +263,7 @@ fn the_gate_retests_operations_over_budget_before_failing_them() {
         "{stderr}"
     );
     let v: Value = serde_json::from_str(&std::fs::read_to_string(&verdict).unwrap()).unwrap();
-    let check = |name: &str| {
-        v["checks"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["name"] == name)
-            .unwrap()
-            .clone()
-    };
+    let check = |name: &str| check_named(&v, name).clone();
     let c = check("mean init/warm");
     assert_eq!(c["status"], "fail", "{c}");
     let detail = c["detail"].as_str().unwrap();

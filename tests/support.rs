@@ -1,5 +1,7 @@
 //! Helpers shared by the integration tests.
 
+use std::path::PathBuf;
+
 use assert_cmd::Command;
 
 pub fn tta() -> Command {
@@ -84,4 +86,30 @@ pub fn scenario_copy_editing(file: &str, edit: impl Fn(String) -> String) -> tem
 pub fn load_lock() -> std::sync::MutexGuard<'static, ()> {
     static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
     LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A copy of the shipped thresholds.yaml, edited by `edit`, written to `dir/t.yaml`.
+pub fn thresholds_copy(dir: &std::path::Path, edit: impl Fn(String) -> String) -> PathBuf {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("thresholds.yaml")).unwrap();
+    let path = dir.join("t.yaml");
+    std::fs::write(&path, edit(text)).unwrap();
+    path
+}
+
+/// thresholds.yaml with `regression.stored_timings: fail`, in `dir`.
+pub fn thresholds_failing_stored_timings(dir: &std::path::Path) -> PathBuf {
+    thresholds_copy(dir, |t| {
+        t.replacen("stored_timings: warn", "stored_timings: fail", 1)
+    })
+}
+
+/// The check called `name` in a `--json` verdict.
+pub fn check_named<'a>(verdict: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    verdict["checks"]
+        .as_array()
+        .expect("a verdict has checks")
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("no check {name} in {verdict}"))
 }

@@ -8,7 +8,7 @@ use serde_json::Value;
 use tta_bench::baseline::{Baseline, Store};
 
 use crate::check::synthetic_run;
-use crate::support::{assert_one_line_error, tta};
+use crate::support::{assert_one_line_error, check_named, thresholds_failing_stored_timings, tta};
 
 const CHOICES: &str = "POST /api/patient/sessions/{session_id}/choices";
 const SESSION: &str = "GET /api/patient/sessions/{session_id}";
@@ -118,9 +118,13 @@ fn a_slower_route_fails_with_its_numbers() {
     );
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(1), "{out}");
-    // The choice route (relative to the other routes) and, with it, the p95 over all routes
-    // (it lies in that route's band).
-    assert!(out.starts_with("FAIL: 2 of 10 checks failed"), "{out}");
+    // The choice route (relative to the other routes) fails; the p95 over all routes (it lies
+    // in that route's band) regressed too, a timing as measured: a warning against a stored
+    // baseline.
+    assert!(
+        out.starts_with("FAIL: 1 of 10 checks failed (1 warnings)"),
+        "{out}"
+    );
     assert!(
         out.contains(&format!(
             "median {CHOICES} vs baseline, relative to other routes"
@@ -144,8 +148,17 @@ fn a_slower_route_fails_with_its_numbers() {
         .iter()
         .filter(|c| c["status"] == "fail")
         .collect();
-    assert_eq!(failed.len(), 2);
+    assert_eq!(failed.len(), 1);
     assert!(failed.iter().all(|c| c["kind"] == "regression"));
+    let p95 = check_named(&v, "p95 all routes vs baseline");
+    assert_eq!(p95["status"], "warn", "{p95}");
+    assert!(
+        p95["detail"]
+            .as_str()
+            .unwrap()
+            .ends_with("(regression.stored_timings: warn); judge it with --against"),
+        "{p95}"
+    );
     held_to_schema(&v);
 
     let md = std::fs::read_to_string(&md).unwrap();
@@ -161,8 +174,25 @@ fn a_slower_route_fails_with_its_numbers() {
         v["checks"].as_array().unwrap().len(),
         "one testcase per check"
     );
-    assert_eq!(xml.matches("<failure ").count(), 2);
+    assert_eq!(xml.matches("<failure ").count(), 1);
     assert!(xml.contains("+30.0 %"), "the failure carries the numbers");
+}
+
+#[test]
+fn stored_timings_fail_makes_a_timing_regression_fail() {
+    let f = Fixture::new(runs(5, 40.0));
+    let thresholds = thresholds_failing_stored_timings(f.dir.path());
+    let o = f.check(
+        &f.write_runs(&runs(5, 52.0)),
+        &["--thresholds", thresholds.to_str().unwrap()],
+    );
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.starts_with("FAIL: 2 of 10 checks failed (0 warnings)"),
+        "{out}"
+    );
+    assert!(out.contains("p95 all routes vs baseline"), "{out}");
 }
 
 #[test]

@@ -74,7 +74,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Thresholds(ThresholdsCommand::Check { thresholds }) => {
             let t = crate::sla::Thresholds::load(thresholds)?;
             emit(&format!(
-                "{}: valid ({} micro budgets, {} route levels, {} profiles; regression limits +{}% latency, +{}% memory, +{}% CPU, -{}% throughput at {} confidence)\n",
+                "{}: valid ({} micro budgets, {} route levels, {} profiles; regression limits +{}% latency, +{}% memory, +{}% CPU, -{}% throughput at {} confidence; timings against a stored baseline {})\n",
                 thresholds.display(),
                 t.micro.len(),
                 t.api.routes.len() + 1,
@@ -83,7 +83,11 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 t.regression.memory.0.value,
                 t.regression.cpu.0.value,
                 t.regression.throughput.0.value,
-                t.regression.confidence
+                t.regression.confidence,
+                match t.regression.stored_timings {
+                    crate::sla::StoredTimings::Warn => "warn",
+                    crate::sla::StoredTimings::Fail => "fail",
+                }
             ))?;
             Ok(Outcome::Pass)
         }

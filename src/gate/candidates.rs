@@ -50,10 +50,14 @@ pub(super) struct Candidate {
     pub absolute: Option<(Vec<f64>, Vec<f64>, &'static str)>,
     /// `base[i]` and `cur[i]` were measured in the same round (an interleaved gate).
     pub paired: bool,
+    /// A timing taken as measured against a stored baseline: it moves with the machine, and
+    /// `regression.stored_timings` decides whether it can fail ([`crate::sla::StoredTimings`]).
+    pub machine_bound: bool,
 }
 
 impl Candidate {
-    fn new(
+    /// A metric judged as measured, not skipped, not paired, not machine-bound.
+    pub(super) fn new(
         name: String,
         unit: &'static str,
         base: Vec<f64>,
@@ -71,6 +75,7 @@ impl Candidate {
             skip: None,
             absolute: None,
             paired: false,
+            machine_bound: false,
         }
     }
 }
@@ -206,13 +211,21 @@ pub(super) fn load(
             r.cpu.0.value,
         ));
     }
-    if pairing == Pairing::Interleaved {
-        for c in &mut out {
-            c.paired = true;
+    for c in &mut out {
+        match pairing {
+            Pairing::Interleaved => c.paired = true,
+            Pairing::Stored => c.machine_bound = TIMINGS.contains(&c.name.as_str()),
         }
     }
     out
 }
+
+/// The load metrics that are timings taken as measured (not relative, not memory).
+const TIMINGS: [&str; 3] = [
+    "p95 all routes vs baseline",
+    "throughput vs baseline",
+    "server CPU mean vs baseline",
+];
 
 pub(super) fn micro(base: &[MicroRun], cur: &[MicroRun], t: &Thresholds) -> Vec<Candidate> {
     let names: Vec<&String> = cur[0].operations.iter().map(|o| &o.name).collect();
@@ -231,14 +244,17 @@ pub(super) fn micro(base: &[MicroRun], cur: &[MicroRun], t: &Thresholds) -> Vec<
             };
             let b = means(base);
             (!b.is_empty()).then(|| {
-                Candidate::new(
+                let mut c = Candidate::new(
                     format!("mean {name} vs baseline"),
                     "ns",
                     b,
                     means(cur),
                     Direction::LowerIsBetter,
                     t.regression.response_time.0.value,
-                )
+                );
+                // Micro runs are never paired: their baseline is always stored.
+                c.machine_bound = true;
+                c
             })
         })
         .collect()
@@ -278,6 +294,45 @@ mod tests {
             0,
             crate::sysmon::Resources::empty(250),
         )
+    }
+
+    #[test]
+    fn only_timings_against_a_stored_baseline_are_machine_bound() {
+        let mut with_server = run(&[("a", 1000), ("b", 2000)]);
+        with_server.resources.summaries.insert(
+            "server".into(),
+            crate::sysmon::ResourceSummary {
+                samples: 4,
+                cpu_mean_percent: 10.0,
+                cpu_peak_percent: 20.0,
+                rss_mean_bytes: 1e7,
+                rss_peak_bytes: 10_000_000,
+            },
+        );
+        let runs = vec![with_server; 2];
+        let t = Thresholds::shipped();
+        let bound = |pairing| -> Vec<String> {
+            load(&runs, &runs, t, pairing)
+                .into_iter()
+                .filter(|c| c.machine_bound)
+                .map(|c| c.name)
+                .collect()
+        };
+        assert_eq!(
+            bound(Pairing::Stored),
+            [
+                "p95 all routes vs baseline",
+                "throughput vs baseline",
+                "server CPU mean vs baseline"
+            ]
+        );
+        assert!(bound(Pairing::Interleaved).is_empty());
+        let micro = vec![crate::micro::test_run(&[("init/cold", 3e6)])];
+        assert!(
+            super::micro(&micro, &micro, t)
+                .iter()
+                .all(|c| c.machine_bound)
+        );
     }
 
     #[test]

@@ -19,7 +19,7 @@ use crate::baseline::{self, Baseline};
 use crate::environment::Environment;
 use crate::micro::MicroRun;
 use crate::run::RunResult;
-use crate::sla::{self, Thresholds};
+use crate::sla::{self, StoredTimings, Thresholds};
 use crate::stats::compare::{Direction, binomial, compare, holm, median};
 use crate::stats::paired::compare_paired;
 use crate::verdict::{Check, CheckKind, Outcome, Status, outcome};
@@ -110,6 +110,10 @@ pub fn pool(runs: &[RunResult]) -> Option<RunResult> {
     Some(pooled)
 }
 
+/// Appended to a timing that regressed against a stored baseline under
+/// `regression.stored_timings: warn`.
+pub const STORED_TIMING_WARNING: &str = "; a warning, not a failure: a timing taken as measured against a stored baseline moves with the machine (regression.stored_timings: warn); judge it with --against";
+
 fn pct(limit: f64) -> f64 {
     limit / 100.0
 }
@@ -195,8 +199,9 @@ fn decide(candidates: Vec<Candidate>, t: &Thresholds) -> Vec<Check> {
                 (Some(why), _) => (Status::Skipped, format!("not judged: {why}")),
                 (None, None) => (Status::Skipped, "not judged".to_string()),
                 (None, Some(k)) => {
+                    let reported_only = c.machine_bound && r.stored_timings == StoredTimings::Warn;
                     let status = if cmp.change > pct(c.limit_pct) && worse[k] {
-                        Status::Fail
+                        if reported_only { Status::Warn } else { Status::Fail }
                     } else if cmp.change < -pct(c.limit_pct) && better[k] {
                         Status::Improved
                     } else {
@@ -214,7 +219,7 @@ fn decide(candidates: Vec<Candidate>, t: &Thresholds) -> Vec<Check> {
                     } else {
                         ("Mann-Whitney", format!("{}+{} runs", c.base.len(), c.cur.len()))
                     };
-                    let detail = format!(
+                    let mut detail = format!(
                         "{:+.1} % vs baseline {:.3} {}{absolute} (limit {:.0} %); {test} p = {:.4} worse, {:.4} better, Holm over {m} metrics at {:.0} %; {runs}",
                         cmp.change * 100.0,
                         cmp.baseline_median,
@@ -224,6 +229,9 @@ fn decide(candidates: Vec<Candidate>, t: &Thresholds) -> Vec<Check> {
                         cmp.p_better,
                         r.confidence * 100.0,
                     );
+                    if status == Status::Warn {
+                        detail.push_str(STORED_TIMING_WARNING);
+                    }
                     (status, detail)
                 }
             };
@@ -337,41 +345,4 @@ pub fn judge(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn candidates(k: usize, runs: usize) -> Vec<Candidate> {
-        (0..k)
-            .map(|i| Candidate {
-                name: format!("metric {i}"),
-                unit: "ms",
-                base: vec![1.0; runs],
-                cur: vec![1.0; runs],
-                direction: Direction::LowerIsBetter,
-                limit_pct: 10.0,
-                skip: None,
-                absolute: None,
-                paired: false,
-            })
-            .collect()
-    }
-
-    #[test]
-    fn a_verdict_says_when_its_runs_cannot_reach_significance() {
-        let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-        let t = Thresholds::load(&root.join("thresholds.yaml")).unwrap();
-        // 5 + 5 runs: smallest p 1/252 ≈ 0.00397; 0.05/12 ≈ 0.00417 passes, 0.05/13 does not.
-        assert_eq!(too_few_runs_for_holm(&candidates(12, 5), &t), None);
-        let note = too_few_runs_for_holm(&candidates(13, 5), &t).unwrap();
-        assert!(note.contains("0.0040, above 0.05 / 13 judged"), "{note}");
-        assert_eq!(too_few_runs_for_holm(&candidates(40, 10), &t), None);
-        // Skipped metrics are not in Holm's family.
-        let mut some_skipped = candidates(13, 5);
-        some_skipped[0].skip = Some(skip::Skip::TooFewRequests {
-            fewest: 0,
-            least: 100,
-            per: "run",
-        });
-        assert_eq!(too_few_runs_for_holm(&some_skipped, &t), None);
-    }
-}
+mod tests;

@@ -83,17 +83,16 @@ mod tests {
     use crate::stats::compare::Direction;
 
     fn candidate(runs: usize, skip: Option<Skip>) -> Candidate {
-        Candidate {
-            name: "m".into(),
-            unit: "ms",
-            base: vec![1.0; runs],
-            cur: vec![1.0; runs],
-            direction: Direction::LowerIsBetter,
-            limit_pct: 10.0,
-            skip,
-            absolute: None,
-            paired: false,
-        }
+        let mut c = Candidate::new(
+            "m".into(),
+            "ms",
+            vec![1.0; runs],
+            vec![1.0; runs],
+            Direction::LowerIsBetter,
+            10.0,
+        );
+        c.skip = skip;
+        c
     }
 
     #[test]

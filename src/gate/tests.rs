@@ -1,0 +1,76 @@
+use super::*;
+
+fn candidates(k: usize, runs: usize) -> Vec<Candidate> {
+    (0..k)
+        .map(|i| {
+            Candidate::new(
+                format!("metric {i}"),
+                "ms",
+                vec![1.0; runs],
+                vec![1.0; runs],
+                Direction::LowerIsBetter,
+                10.0,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_verdict_says_when_its_runs_cannot_reach_significance() {
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let t = Thresholds::load(&root.join("thresholds.yaml")).unwrap();
+    // 5 + 5 runs: smallest p 1/252 ≈ 0.00397; 0.05/12 ≈ 0.00417 passes, 0.05/13 does not.
+    assert_eq!(too_few_runs_for_holm(&candidates(12, 5), &t), None);
+    let note = too_few_runs_for_holm(&candidates(13, 5), &t).unwrap();
+    assert!(note.contains("0.0040, above 0.05 / 13 judged"), "{note}");
+    assert_eq!(too_few_runs_for_holm(&candidates(40, 10), &t), None);
+    // Skipped metrics are not in Holm's family.
+    let mut some_skipped = candidates(13, 5);
+    some_skipped[0].skip = Some(skip::Skip::TooFewRequests {
+        fewest: 0,
+        least: 100,
+        per: "run",
+    });
+    assert_eq!(too_few_runs_for_holm(&some_skipped, &t), None);
+}
+
+/// 5 + 5 runs of a metric 30 % slower in every run: past the limit and significant.
+fn slower(name: &str, machine_bound: bool) -> Candidate {
+    let mut c = Candidate::new(
+        name.into(),
+        "ms",
+        vec![1.0, 1.01, 1.02, 0.99, 0.98],
+        vec![1.3, 1.31, 1.32, 1.29, 1.28],
+        Direction::LowerIsBetter,
+        10.0,
+    );
+    c.machine_bound = machine_bound;
+    c
+}
+
+#[test]
+fn stored_timings_decide_whether_a_machine_bound_regression_fails() {
+    let warn = Thresholds::shipped().clone();
+    assert_eq!(warn.regression.stored_timings, StoredTimings::Warn);
+    let both = || vec![slower("route", false), slower("p95", true)];
+    let checks = decide(both(), &warn);
+    assert_eq!(checks[0].status, Status::Fail, "relative: always fails");
+    assert_eq!(checks[1].status, Status::Warn);
+    let detail = checks[1].detail.as_deref().unwrap();
+    assert!(
+        detail.starts_with("+30.0 % vs baseline") && detail.ends_with(STORED_TIMING_WARNING),
+        "{detail}"
+    );
+    assert!(!checks[0].detail.as_deref().unwrap().contains("a warning"));
+
+    let mut fail = warn.clone();
+    fail.regression.stored_timings = StoredTimings::Fail;
+    let checks = decide(both(), &fail);
+    assert_eq!(checks[1].status, Status::Fail);
+    assert!(!checks[1].detail.as_deref().unwrap().contains("a warning"));
+
+    // Within its limit a machine-bound metric passes like any other.
+    let mut small = slower("p95", true);
+    small.cur = vec![1.05, 1.06, 1.04, 1.05, 1.05];
+    assert_eq!(decide(vec![small], &warn)[0].status, Status::Pass);
+}

@@ -117,14 +117,18 @@ pub(super) fn load(
     pairing: Pairing,
 ) -> Vec<Candidate> {
     let r = &t.regression;
-    // One metric: its per-repetition values on both sides.
+    // One metric: its per-repetition values on both sides. `timing`: a timing taken as
+    // measured, which moves with the machine against a stored baseline.
     let metric = |name: String,
                   unit: &'static str,
                   f: &dyn Fn(&RunResult) -> Option<f64>,
                   direction,
-                  limit_pct| {
+                  limit_pct,
+                  timing: bool| {
         let values = |runs: &[RunResult]| runs.iter().filter_map(f).collect::<Vec<_>>();
-        Candidate::new(name, unit, values(base), values(cur), direction, limit_pct)
+        let mut c = Candidate::new(name, unit, values(base), values(cur), direction, limit_pct);
+        c.machine_bound = timing && pairing == Pairing::Stored;
+        c
     };
     let mut out = Vec::new();
     let base_medians: Vec<_> = base.iter().map(route_medians).collect();
@@ -184,6 +188,7 @@ pub(super) fn load(
         &|run| Some(run.totals.p95_ms),
         Direction::LowerIsBetter,
         r.response_time.0.value,
+        true,
     ));
     out.push(metric(
         "throughput vs baseline".into(),
@@ -191,6 +196,7 @@ pub(super) fn load(
         &|run| Some(run.totals.throughput_rps),
         Direction::HigherIsBetter,
         r.throughput.0.value,
+        true,
     ));
     let server = |run: &RunResult| run.resources.summaries.get("server").cloned();
     if base.iter().chain(cur).all(|run| server(run).is_some()) {
@@ -201,6 +207,7 @@ pub(super) fn load(
             &rss,
             Direction::LowerIsBetter,
             r.memory.0.value,
+            false,
         ));
         let cpu = |run: &RunResult| server(run).map(|s| s.cpu_mean_percent);
         out.push(metric(
@@ -209,23 +216,16 @@ pub(super) fn load(
             &cpu,
             Direction::LowerIsBetter,
             r.cpu.0.value,
+            true,
         ));
     }
-    for c in &mut out {
-        match pairing {
-            Pairing::Interleaved => c.paired = true,
-            Pairing::Stored => c.machine_bound = TIMINGS.contains(&c.name.as_str()),
+    if pairing == Pairing::Interleaved {
+        for c in &mut out {
+            c.paired = true;
         }
     }
     out
 }
-
-/// The load metrics that are timings taken as measured (not relative, not memory).
-const TIMINGS: [&str; 3] = [
-    "p95 all routes vs baseline",
-    "throughput vs baseline",
-    "server CPU mean vs baseline",
-];
 
 pub(super) fn micro(base: &[MicroRun], cur: &[MicroRun], t: &Thresholds) -> Vec<Candidate> {
     let names: Vec<&String> = cur[0].operations.iter().map(|o| &o.name).collect();

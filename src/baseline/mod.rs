@@ -106,7 +106,11 @@ pub fn git_commit() -> Option<String> {
         .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
-/// Differences between two environments that make comparisons shaky (a warning, not an error).
+/// Differences between two environments that make comparisons shaky (a warning, not an error):
+/// CPU model, CPU count, OS and architecture. The calibration scores are added to a difference
+/// as context, but do not make one: on one unchanged machine they differed from the
+/// baseline's by +25 % … +87 % in 14 of 20 gates (2026-11-30), as much as the change of host
+/// from an AMD EPYC to an Intel Xeon moved them, which the CPU model names anyway.
 pub fn fingerprint_mismatch(base: &Baseline, now: &Environment, now_score: f64) -> Vec<String> {
     let e = &base.environment;
     let mut out = Vec::new();
@@ -131,7 +135,7 @@ pub fn fingerprint_mismatch(base: &Baseline, now: &Environment, now_score: f64) 
         ));
     }
     let ratio = now_score / base.calibration.score;
-    if !(0.8..=1.25).contains(&ratio) {
+    if !out.is_empty() {
         out.push(format!(
             "calibration score {:.0} vs baseline {:.0} ({:+.0} %)",
             now_score,

@@ -4,10 +4,8 @@
 
 use std::path::Path;
 
-use serde_json::Value;
-
 use crate::support::{
-    assert_one_line_error, check_named, load_lock, scenario_copy,
+    assert_one_line_error, check_named, load_lock, read_json, scenario_copy,
     thresholds_failing_stored_timings, tta,
 };
 
@@ -102,9 +100,7 @@ fn paired_blocks_are_kept_by_round_and_judged_against_the_other_build() {
     assert!(matches!(check.status.code(), Some(0 | 1)), "{check:?}");
     assert!(String::from_utf8_lossy(&check.stdout).contains("p95 POST /api/v1/auth/login"));
 
-    let v: Value =
-        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("verdict.json")).unwrap())
-            .unwrap();
+    let v = read_json(tmp.path().join("verdict.json"));
     assert_eq!(
         v["baseline"]["file"].as_str(),
         this_binary().to_str(),
@@ -160,9 +156,7 @@ fn a_slowed_build_fails_against_the_reference() {
         "{stdout}\n{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    let v: Value =
-        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("verdict.json")).unwrap())
-            .unwrap();
+    let v = read_json(tmp.path().join("verdict.json"));
     let failed: Vec<&str> = v["checks"]
         .as_array()
         .unwrap()
@@ -244,7 +238,7 @@ fn a_regression_against_a_stored_baseline_is_measured_again_before_it_fails() {
             "retest {i}"
         );
     }
-    let v: Value = serde_json::from_str(&std::fs::read_to_string(&verdict).unwrap()).unwrap();
+    let v = read_json(&verdict);
     let p95 = check_named(&v, "p95 all routes vs baseline");
     assert_eq!(p95["status"], "fail", "{p95}");
     let detail = p95["detail"].as_str().unwrap();

@@ -6,7 +6,9 @@ use std::process::Output;
 
 use serde_json::Value;
 
-use crate::support::{assert_one_line_error, check_named, criterion_result, thresholds_copy, tta};
+use crate::support::{
+    assert_one_line_error, check_named, criterion_result, read_json, thresholds_copy, tta,
+};
 
 const RUN_KEYS: [&str; 7] = [
     "schema_version",
@@ -262,7 +264,7 @@ fn the_gate_retests_operations_over_budget_before_failing_them() {
         stderr.contains("running 1 micro-benchmark(s) (retest mode)"),
         "{stderr}"
     );
-    let v: Value = serde_json::from_str(&std::fs::read_to_string(&verdict).unwrap()).unwrap();
+    let v = read_json(&verdict);
     let check = |name: &str| check_named(&v, name).clone();
     let c = check("mean init/warm");
     assert_eq!(c["status"], "fail", "{c}");

@@ -113,3 +113,10 @@ pub fn check_named<'a>(verdict: &'a serde_json::Value, name: &str) -> &'a serde_
         .find(|c| c["name"] == name)
         .unwrap_or_else(|| panic!("no check {name} in {verdict}"))
 }
+
+/// The JSON document in the file at `path` (a `--json` verdict, a baseline).
+pub fn read_json(path: impl AsRef<std::path::Path>) -> serde_json::Value {
+    let path = path.as_ref();
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}

@@ -8,7 +8,9 @@ use serde_json::Value;
 use tta_bench::baseline::{Baseline, Store};
 
 use crate::check::synthetic_run;
-use crate::support::{assert_one_line_error, check_named, thresholds_failing_stored_timings, tta};
+use crate::support::{
+    assert_one_line_error, check_named, read_json, thresholds_failing_stored_timings, tta,
+};
 
 const CHOICES: &str = "POST /api/patient/sessions/{session_id}/choices";
 const SESSION: &str = "GET /api/patient/sessions/{session_id}";
@@ -250,7 +252,7 @@ fn an_environment_mismatch_is_a_warning_note() {
     let f = Fixture::new(runs(5, 40.0));
     let path = std::fs::read_to_string(f.path("baselines/current")).unwrap();
     let file = f.path("baselines").join(path.trim());
-    let mut b: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let mut b = read_json(&file);
     b["environment"]["logical_cpus"] = 64.into();
     std::fs::write(&file, b.to_string()).unwrap();
     let o = f.check(&f.write_runs(&runs(5, 40.0)), &[]);

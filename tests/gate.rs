@@ -100,7 +100,14 @@ fn paired_blocks_are_kept_by_round_and_judged_against_the_other_build() {
     assert!(matches!(check.status.code(), Some(0 | 1)), "{check:?}");
     assert!(String::from_utf8_lossy(&check.stdout).contains("p95 POST /api/v1/auth/login"));
 
+    // The header counts rounds, not repetitions of the profile.
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("2 paired rounds (one block of each build)"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
     let v = read_json(tmp.path().join("verdict.json"));
+    assert_eq!(v["pairing"], "interleaved", "{v}");
     assert_eq!(
         v["baseline"]["file"].as_str(),
         this_binary().to_str(),
@@ -239,6 +246,7 @@ fn a_regression_against_a_stored_baseline_is_measured_again_before_it_fails() {
         );
     }
     let v = read_json(&verdict);
+    assert_eq!(v["pairing"], "stored", "{v}");
     let p95 = check_named(&v, "p95 all routes vs baseline");
     assert_eq!(p95["status"], "fail", "{p95}");
     let detail = p95["detail"].as_str().unwrap();

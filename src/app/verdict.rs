@@ -17,7 +17,7 @@ use crate::export::markdown::Markdown;
 use crate::export::terminal::Terminal;
 use crate::export::{Document, Exporter};
 use crate::fsutil::write_atomic;
-use crate::gate::{Pairing, Verdict, confirm, judge};
+use crate::gate::{Pairing, Verdict, confirm, judge, judge_in};
 use crate::micro::MicroRun;
 use crate::run::RunResult;
 use crate::sla::Thresholds;
@@ -207,7 +207,15 @@ pub fn gate(a: &GateArgs) -> Result<Outcome> {
     let regressed = confirm::failed_regressions(&v);
     if pairing == Pairing::Stored && !regressed.is_empty() {
         let again = retest_load(&a.measure, &regressed, keep.as_ref())?;
-        let second = judge(&again, &[], &thresholds, judged_against, pairing);
+        let second = judge_in(
+            v.environment.clone(),
+            Vec::new(),
+            &again,
+            &[],
+            &thresholds,
+            judged_against,
+            pairing,
+        );
         confirm::apply_regressions(&mut v, &second);
     }
     finish(&v, &load, &micro, baseline.as_ref(), &thresholds, &a.output)

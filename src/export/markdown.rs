@@ -34,8 +34,8 @@ impl Exporter for Markdown {
             ),
         };
         out.push_str(&format!(
-            "\n{} load repetitions{}, {} micro runs; baseline: {}.\n",
-            v.load_repetitions,
+            "\n{}{}, {} micro runs; baseline: {}.\n",
+            v.load_runs_described(),
             v.profile
                 .as_ref()
                 .map_or(String::new(), |p| format!(" of profile `{p}`")),

@@ -282,8 +282,8 @@ fn verdict(v: &crate::gate::Verdict, all: bool) -> String {
         format!("baseline {} ({})", b.label, b.file)
     });
     out.push_str(&format!(
-        "{} load repetitions{}, {} micro runs; {base}\n",
-        v.load_repetitions,
+        "{}{}, {} micro runs; {base}\n",
+        v.load_runs_described(),
         v.profile
             .as_ref()
             .map_or(String::new(), |p| format!(" of profile {p}")),

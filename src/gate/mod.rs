@@ -52,12 +52,30 @@ pub struct Verdict {
     pub created: String,
     pub environment: Environment,
     pub profile: Option<String>,
+    /// How the load runs were measured; absent in verdicts written before it was recorded.
+    #[serde(default)]
+    pub pairing: Pairing,
+    /// Load runs (stored pairing) or paired rounds (interleaved: one block of each build).
     pub load_repetitions: usize,
     pub micro_repetitions: usize,
     pub baseline: Option<BaselineRef>,
     /// Things the reader must know: no baseline, environment differences, unjudged metrics.
     pub notes: Vec<String>,
     pub checks: Vec<Check>,
+}
+
+impl Verdict {
+    /// The load runs judged, in words: repetitions of the profile against a stored baseline,
+    /// rounds of one short block of each build against an interleaved one.
+    pub fn load_runs_described(&self) -> String {
+        match self.pairing {
+            Pairing::Stored => format!("{} load repetitions", self.load_repetitions),
+            Pairing::Interleaved => format!(
+                "{} paired rounds (one block of each build)",
+                self.load_repetitions
+            ),
+        }
+    }
 }
 
 /// Merges repetitions into one run: histograms added exactly, resources by peak and mean.
@@ -252,11 +270,13 @@ fn decide(candidates: Vec<Candidate>, t: &Thresholds) -> Vec<Check> {
 }
 
 /// How the baseline's runs were measured, which decides how per-route latency is compared.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Pairing {
     /// Stored from another time (another load on the machine, another CPU frequency): each
     /// route's median is judged relative to the median of the run's other routes, which
     /// cancels what moved every route alike (see `candidates`).
+    #[default]
     Stored,
     /// Another build measured with this one in paired rounds of short blocks in the same gate:
     /// the machine's drift falls on both blocks of a round alike, so each route's median is
@@ -267,7 +287,38 @@ pub enum Pairing {
 }
 
 /// Judges measured runs. `baseline` is the loaded baseline and the path it came from.
+///
+/// Detects this machine's environment and, against a stored baseline, measures the
+/// calibration score to say where the environment differs from the baseline's.
 pub fn judge(
+    load: &[RunResult],
+    micro: &[MicroRun],
+    t: &Thresholds,
+    baseline: Option<(&Baseline, &Path)>,
+    pairing: Pairing,
+) -> Verdict {
+    let env = Environment::detect();
+    let mut notes = Vec::new();
+    // An interleaved reference ran on this machine in this gate: comparing it would only
+    // compare two calibrations taken seconds apart (they differed by 59 % once).
+    if let (Some((b, _)), Pairing::Stored) = (baseline, pairing) {
+        let mismatch =
+            baseline::fingerprint_mismatch(b, &env, baseline::calibration::measure().score);
+        if !mismatch.is_empty() {
+            notes.push(format!(
+                "environment differs from the baseline's: {}",
+                mismatch.join("; ")
+            ));
+        }
+    }
+    judge_in(env, notes, load, micro, t, baseline, pairing)
+}
+
+/// Judges runs measured in `env`, which is recorded as is (a gate's retest judges its new
+/// runs with the environment its first verdict detected). `notes` come first in the verdict.
+pub fn judge_in(
+    env: Environment,
+    mut notes: Vec<String>,
     load: &[RunResult],
     micro: &[MicroRun],
     t: &Thresholds,
@@ -276,7 +327,6 @@ pub fn judge(
 ) -> Verdict {
     let mut checks = Vec::new();
     let mut candidates = Vec::new();
-    let mut notes = Vec::new();
     let pooled = pool(load);
     if let Some(p) = &pooled {
         checks.extend(sla::evaluate_load(p, t));
@@ -284,27 +334,12 @@ pub fn judge(
     if let Some(m) = micro.first() {
         checks.extend(sla::evaluate_micro(m, t));
     }
-    let env = Environment::detect();
     let baseline_ref = match baseline {
         None => {
             notes.push("no baseline: SLAs were checked, regressions were not (save one with `tta-bench baseline save`)".into());
             None
         }
         Some((b, path)) => {
-            // An interleaved reference ran on this machine in this gate: comparing it would
-            // only compare two calibrations taken seconds apart (they differed by 59 % once).
-            let mismatch = match pairing {
-                Pairing::Stored => {
-                    baseline::fingerprint_mismatch(b, &env, baseline::calibration::measure().score)
-                }
-                Pairing::Interleaved => Vec::new(),
-            };
-            if !mismatch.is_empty() {
-                notes.push(format!(
-                    "environment differs from the baseline's: {}",
-                    mismatch.join("; ")
-                ));
-            }
             if !load.is_empty() {
                 match b.load_runs.first() {
                     Some(first) if first.profile_name == load[0].profile_name => candidates.extend(candidates::load(&b.load_runs, load, t, pairing)),
@@ -336,6 +371,7 @@ pub fn judge(
         created: crate::timefmt::rfc3339(crate::timefmt::now_ms()),
         environment: env,
         profile: load.first().map(|r| r.profile_name.clone()),
+        pairing,
         load_repetitions: load.len(),
         micro_repetitions: micro.len(),
         baseline: baseline_ref,

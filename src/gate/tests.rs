@@ -74,3 +74,28 @@ fn stored_timings_decide_whether_a_machine_bound_regression_fails() {
     small.cur = vec![1.05, 1.06, 1.04, 1.05, 1.05];
     assert_eq!(decide(vec![small], &warn)[0].status, Status::Pass);
 }
+
+#[test]
+fn a_verdict_names_its_pairing_and_reads_one_written_before_it_did() {
+    let t = Thresholds::shipped();
+    let mut v = judge_in(
+        Environment::detect(),
+        Vec::new(),
+        &[],
+        &[],
+        t,
+        None,
+        Pairing::Interleaved,
+    );
+    v.load_repetitions = 40;
+    assert_eq!(
+        v.load_runs_described(),
+        "40 paired rounds (one block of each build)"
+    );
+    let mut json = serde_json::to_value(&v).unwrap();
+    assert_eq!(json["pairing"], "interleaved");
+    json.as_object_mut().unwrap().remove("pairing");
+    let old: Verdict = serde_json::from_value(json).unwrap();
+    assert_eq!(old.pairing, Pairing::Stored);
+    assert_eq!(old.load_runs_described(), "40 load repetitions");
+}

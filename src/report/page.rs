@@ -93,10 +93,10 @@ fn verdict_section(r: &Report<'_>) -> String {
     item(
         "judged",
         format!(
-            "{}; profile {}; {} load and {} micro repetitions",
+            "{}; profile {}; {}, {} micro repetitions",
             v.created,
             v.profile.as_deref().unwrap_or("none"),
-            v.load_repetitions,
+            v.load_runs_described(),
             v.micro_repetitions
         ),
     );

@@ -111,7 +111,12 @@ pub fn git_commit() -> Option<String> {
 /// as context, but do not make one: on one unchanged machine they differed from the
 /// baseline's by +25 % … +87 % in 14 of 20 gates (2026-11-30), as much as the change of host
 /// from an AMD EPYC to an Intel Xeon moved them, which the CPU model names anyway.
-pub fn fingerprint_mismatch(base: &Baseline, now: &Environment, now_score: f64) -> Vec<String> {
+/// `now_score` (this machine's score, ~100 ms to measure) is called only when a field differs.
+pub fn fingerprint_mismatch(
+    base: &Baseline,
+    now: &Environment,
+    now_score: impl FnOnce() -> f64,
+) -> Vec<String> {
     let e = &base.environment;
     let mut out = Vec::new();
     if e.cpu_model != now.cpu_model {
@@ -134,8 +139,9 @@ pub fn fingerprint_mismatch(base: &Baseline, now: &Environment, now_score: f64) 
             now.os, now.arch, e.os, e.arch
         ));
     }
-    let ratio = now_score / base.calibration.score;
     if !out.is_empty() {
+        let now_score = now_score();
+        let ratio = now_score / base.calibration.score;
         out.push(format!(
             "calibration score {:.0} vs baseline {:.0} ({:+.0} %)",
             now_score,

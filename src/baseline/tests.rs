@@ -68,13 +68,15 @@ fn corrupt_or_foreign_baselines_are_refused_naming_the_file() {
 fn fingerprint_differences_are_named() {
     let b = micro_only("x");
     let mut env = b.environment.clone();
-    assert!(fingerprint_mismatch(&b, &env, b.calibration.score).is_empty());
+    assert!(fingerprint_mismatch(&b, &env, || b.calibration.score).is_empty());
     assert!(
-        fingerprint_mismatch(&b, &env, b.calibration.score * 1.9).is_empty(),
+        fingerprint_mismatch(&b, &env, || b.calibration.score * 1.9).is_empty(),
         "the calibration alone is no difference: it is that noisy on one machine"
     );
+    // Nor is it measured (~100 ms) when nothing else differs.
+    assert!(fingerprint_mismatch(&b, &env, || panic!("calibration measured")).is_empty());
     env.logical_cpus += 2;
-    let m = fingerprint_mismatch(&b, &env, b.calibration.score * 0.5);
+    let m = fingerprint_mismatch(&b, &env, || b.calibration.score * 0.5);
     assert_eq!(m.len(), 2, "{m:?}");
     assert!(m[1].contains("calibration score"));
     env.logical_cpus -= 2;
@@ -82,7 +84,7 @@ fn fingerprint_differences_are_named() {
     let mut b = b;
     b.environment.cpu_model = Some("AMD EPYC".into());
     b.calibration.score = 1000.0;
-    let m = fingerprint_mismatch(&b, &env, b.calibration.score);
+    let m = fingerprint_mismatch(&b, &env, || b.calibration.score);
     assert_eq!(
         m,
         [
@@ -91,6 +93,6 @@ fn fingerprint_differences_are_named() {
         ]
     );
     b.environment.cpu_model = None;
-    let m = fingerprint_mismatch(&b, &env, b.calibration.score);
+    let m = fingerprint_mismatch(&b, &env, || b.calibration.score);
     assert_eq!(m[0], "CPU model \"Intel(R) Xeon(R)\" vs baseline unknown");
 }

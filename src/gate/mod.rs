@@ -303,7 +303,7 @@ pub fn judge(
     // compare two calibrations taken seconds apart (they differed by 59 % once).
     if let (Some((b, _)), Pairing::Stored) = (baseline, pairing) {
         let mismatch =
-            baseline::fingerprint_mismatch(b, &env, baseline::calibration::measure().score);
+            baseline::fingerprint_mismatch(b, &env, || baseline::calibration::measure().score);
         if !mismatch.is_empty() {
             notes.push(format!(
                 "environment differs from the baseline's: {}",

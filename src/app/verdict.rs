@@ -209,7 +209,6 @@ pub fn gate(a: &GateArgs) -> Result<Outcome> {
         let again = retest_load(&a.measure, &regressed, keep.as_ref())?;
         let second = judge_in(
             v.environment.clone(),
-            Vec::new(),
             &again,
             &[],
             &thresholds,

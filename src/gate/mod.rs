@@ -297,34 +297,35 @@ pub fn judge(
     baseline: Option<(&Baseline, &Path)>,
     pairing: Pairing,
 ) -> Verdict {
-    let env = Environment::detect();
-    let mut notes = Vec::new();
+    let mut v = judge_in(Environment::detect(), load, micro, t, baseline, pairing);
     // An interleaved reference ran on this machine in this gate: comparing it would only
     // compare two calibrations taken seconds apart (they differed by 59 % once).
     if let (Some((b, _)), Pairing::Stored) = (baseline, pairing) {
-        let mismatch =
-            baseline::fingerprint_mismatch(b, &env, || baseline::calibration::measure().score);
+        let mismatch = baseline::fingerprint_mismatch(b, &v.environment, || {
+            baseline::calibration::measure().score
+        });
         if !mismatch.is_empty() {
-            notes.push(format!(
+            let note = format!(
                 "environment differs from the baseline's: {}",
                 mismatch.join("; ")
-            ));
+            );
+            v.notes.insert(0, note);
         }
     }
-    judge_in(env, notes, load, micro, t, baseline, pairing)
+    v
 }
 
 /// Judges runs measured in `env`, which is recorded as is (a gate's retest judges its new
-/// runs with the environment its first verdict detected). `notes` come first in the verdict.
+/// runs with the environment its first verdict detected).
 pub fn judge_in(
     env: Environment,
-    mut notes: Vec<String>,
     load: &[RunResult],
     micro: &[MicroRun],
     t: &Thresholds,
     baseline: Option<(&Baseline, &Path)>,
     pairing: Pairing,
 ) -> Verdict {
+    let mut notes = Vec::new();
     let mut checks = Vec::new();
     let mut candidates = Vec::new();
     let pooled = pool(load);

@@ -80,7 +80,6 @@ fn a_verdict_names_its_pairing_and_reads_one_written_before_it_did() {
     let t = Thresholds::shipped();
     let mut v = judge_in(
         Environment::detect(),
-        Vec::new(),
         &[],
         &[],
         t,

@@ -75,7 +75,7 @@ impl SavedRun {
         match self {
             Self::Load(r) => {
                 for (route, s) in &r.routes {
-                    let h = crate::stats::decode(&s.histogram)
+                    let h = tta_stats::decode(&s.histogram)
                         .map_err(|e| format!("routes.{route}.histogram: {e}"))?;
                     if h.is_empty() {
                         return Err(format!("routes.{route}.histogram is empty"));

@@ -3,8 +3,6 @@
 
 use std::path::PathBuf;
 
-use crate::core::CoreError;
-
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// Reading or writing a file failed.
@@ -29,7 +27,10 @@ pub enum Error {
     Usage(String),
     /// The therapeutic core refused an input.
     #[error("{0}")]
-    Core(#[from] CoreError),
+    Core(#[from] tta_core::CoreError),
+    /// The reference service could not start or failed.
+    #[error(transparent)]
+    Service(#[from] tta_service::ServiceError),
     /// A child process failed.
     #[error("{0}")]
     Process(String),

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::environment::Environment;
 use crate::scenario::Profile;
-use crate::stats::{self, Second, Series, Summary};
 use crate::sysmon::Resources;
+use tta_stats::{Second, Series, Summary};
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -26,9 +26,9 @@ pub struct SeriesResult {
 impl SeriesResult {
     fn from_series(s: &Series, seconds: f64) -> Self {
         Self {
-            summary: stats::summarize(&s.histogram, s.error_count(), seconds),
+            summary: tta_stats::summarize(&s.histogram, s.error_count(), seconds),
             errors: s.errors.clone(),
-            histogram: stats::encode(&s.histogram),
+            histogram: tta_stats::encode(&s.histogram),
         }
     }
 }
@@ -102,7 +102,7 @@ pub fn assemble(
         }
     }
     all.errors = errors_by_kind.clone();
-    let totals = stats::summarize(&all.histogram, all.error_count(), seconds);
+    let totals = tta_stats::summarize(&all.histogram, all.error_count(), seconds);
     let routes: BTreeMap<String, SeriesResult> = routes
         .iter()
         .map(|(k, s)| (k.clone(), SeriesResult::from_series(s, seconds)))
@@ -146,7 +146,7 @@ pub fn assemble(
     RunResult {
         schema_version: SCHEMA_VERSION,
         kind: "load".into(),
-        created_unix_s: crate::timefmt::now_ms() as u64 / 1000,
+        created_unix_s: crate::timefmt::now_unix_s(),
         environment: Environment::detect(),
         target,
         profile_name: profile_name.to_string(),

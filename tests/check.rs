@@ -6,8 +6,8 @@ use std::time::Duration;
 use serde_json::Value;
 use tta_bench::run::{RunResult, TargetInfo, assemble};
 use tta_bench::scenario::load_profiles;
-use tta_bench::stats::{Outcome, Recorder};
 use tta_bench::sysmon::Resources;
+use tta_stats::{Outcome, Recorder};
 
 use crate::support::{assert_one_line_error, thresholds_copy, tta};
 
@@ -202,7 +202,7 @@ fn bad_runs_exit_2_naming_file_and_field() {
 
     let empty = synthetic_run(&[("GET /x", 5.0)]);
     let mut v = serde_json::to_value(&empty).unwrap();
-    let blank = tta_bench::stats::encode(&tta_bench::stats::new_histogram());
+    let blank = tta_stats::encode(&tta_stats::new_histogram());
     v["routes"]["GET /x"]["histogram"] = blank.into();
     assert_one_line_error(
         &check(&write(dir.path(), "empty.json", &v)),

@@ -95,7 +95,7 @@ fn smoke_run_records_every_step_losslessly() {
             ps.windows(2).all(|w| w[0] <= w[1]),
             "{route}: percentiles not monotone: {ps:?}"
         );
-        let h = tta_bench::stats::decode(r["histogram"].as_str().unwrap()).unwrap();
+        let h = tta_stats::decode(r["histogram"].as_str().unwrap()).unwrap();
         assert_eq!(
             h.len(),
             s["count"].as_u64().unwrap(),

@@ -15,7 +15,7 @@ use crate::load::{LoadConfig, Target};
 use crate::micro::{self, MicroConfig, MicroRun, Mode, Source};
 use crate::run::RunResult;
 use crate::scenario::{self, Overrides};
-use crate::server::faults::FaultConfig;
+use tta_service::faults::FaultConfig;
 
 /// Where `--keep-runs` saves each load repetition as it is measured: `DIR/<side>-<n>.json`.
 pub(super) struct KeepRuns {

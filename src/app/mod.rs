@@ -155,9 +155,9 @@ fn run_core(args: &CoreArgs) -> Result<Outcome> {
 }
 
 fn run_serve(args: &ServeArgs) -> Result<Outcome> {
-    let config = crate::server::ServerConfig::try_from(args)?;
+    let config = tta_service::ServerConfig::try_from(args)?;
     let db = config.db.clone();
-    crate::server::serve_blocking(config, |addr| {
+    tta_service::serve_blocking(config, |addr| {
         // The first stdout line is the bound URL, for a parent process to read.
         let _ = emit(&format!("http://{addr}\n"));
         let _ = std::io::stdout().flush();

@@ -48,7 +48,7 @@ pub fn refresh(a: &RefreshArgs) -> Result<Outcome> {
     let thresholds = Thresholds::load(&a.output.judge.thresholds)?;
     let previous = super::verdict::resolve_baseline(&a.output.judge)?;
     let store = Store::new(&a.output.judge.baselines_dir);
-    let today = crate::timefmt::rfc3339(crate::timefmt::now_ms());
+    let today = crate::timefmt::now_rfc3339();
     store.target(&today[..10], &a.label, a.force)?;
 
     let (load, micro) = super::measure::measure(&a.measure, a.micro_repeat, None)?;

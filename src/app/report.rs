@@ -55,7 +55,7 @@ fn load_verdict(path: &Path, value: Value, text: &str) -> Result<Verdict> {
 }
 
 fn default_dir() -> PathBuf {
-    let stamp = crate::timefmt::rfc3339(crate::timefmt::now_ms());
+    let stamp = crate::timefmt::now_rfc3339();
     // 2026-11-23T16:45:01Z → 2026-11-23T164501Z: no colons, which some file systems refuse.
     PathBuf::from("reports").join(stamp.replace(':', ""))
 }

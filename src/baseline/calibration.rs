@@ -5,8 +5,8 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::crisis::CrisisPatterns;
 use crate::micro::inputs::Messages;
+use tta_core::crisis::CrisisPatterns;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -41,7 +41,7 @@ impl Baseline {
             schema_version: SCHEMA_VERSION,
             kind: "baseline".into(),
             label: label.to_string(),
-            created: crate::timefmt::rfc3339(crate::timefmt::now_ms()),
+            created: crate::timefmt::now_rfc3339(),
             environment: Environment::detect(),
             git_commit: git_commit(),
             calibration: calibration::measure(),

@@ -8,9 +8,9 @@ use crate::load::{LoadConfig, Target};
 use crate::micro::{MicroConfig, Mode, Source};
 use crate::probe::System;
 use crate::scenario::{self, Overrides};
-use crate::server::faults::FaultConfig;
-use crate::server::limits::RateLimit;
-use crate::server::{JWT_SECRET_ENV, ServerConfig};
+use tta_service::faults::FaultConfig;
+use tta_service::limits::RateLimit;
+use tta_service::{JWT_SECRET_ENV, ServerConfig};
 
 /// Compiles a `--filter` regex, naming the flag on error.
 pub fn filter(re: Option<&str>) -> Result<Option<Regex>> {

@@ -117,7 +117,7 @@ pub struct ServeArgs {
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub seed_users: u32,
     /// Password of every seeded user.
-    #[arg(long, value_name = "PASSWORD", default_value = crate::server::DEFAULT_SEED_PASSWORD)]
+    #[arg(long, value_name = "PASSWORD", default_value = tta_service::DEFAULT_SEED_PASSWORD)]
     pub seed_password: String,
     /// Requests per user per window, as N/SECONDS, or "off" for capacity runs.
     #[arg(long, value_name = "N/SECS|off", default_value = "100/60")]
@@ -137,7 +137,7 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub faults: FaultArgs,
     /// Seed of the core's randomness.
-    #[arg(long, default_value_t = crate::core::CoreConfig::default().seed)]
+    #[arg(long, default_value_t = tta_core::CoreConfig::default().seed)]
     pub seed: u64,
 }
 

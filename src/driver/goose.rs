@@ -22,7 +22,7 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::scenario::template::{render, render_value};
 use crate::scenario::{Journey, Method, Plan, Step};
-use crate::stats::{Outcome, Recorder};
+use tta_stats::{Outcome, Recorder};
 
 /// Counts shared by every user of a run.
 #[derive(Debug, Default)]

@@ -111,7 +111,7 @@ fn ms(v: f64) -> String {
 }
 
 fn load(run: &RunResult) -> String {
-    let row = |route: &str, s: &crate::stats::Summary, sla: String| LoadRow {
+    let row = |route: &str, s: &tta_stats::Summary, sla: String| LoadRow {
         route: route.to_string(),
         count: s.count,
         errors: s.errors,

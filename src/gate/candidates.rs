@@ -12,7 +12,7 @@
 //!
 //! In an interleaved A/B gate ([`Pairing::Interleaved`]) the two builds' runs are blocks paired
 //! by round; the drift falls on both blocks of a round alike, so each route's median is judged
-//! as measured, round by round ([`crate::stats::paired`]).
+//! as measured, round by round ([`tta_stats::paired`]).
 //!
 //! The median is used rather than the p95 because, at the few hundred requests a route gets in
 //! a smoke run, a p95 rests on a handful of values; the SLAs still judge the pooled p95.
@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use crate::micro::MicroRun;
 use crate::run::RunResult;
 use crate::sla::Thresholds;
-use crate::stats::compare::{Direction, median};
+use tta_stats::compare::{Direction, median};
 
 use super::Pairing;
 
@@ -89,7 +89,7 @@ fn route_medians(run: &RunResult) -> BTreeMap<&str, (f64, f64)> {
         .routes
         .iter()
         .filter_map(|(k, s)| {
-            let h = crate::stats::decode(&s.histogram).ok()?;
+            let h = tta_stats::decode(&s.histogram).ok()?;
             (!h.is_empty()).then(|| (k.as_str(), h.value_at_quantile(0.5) as f64))
         })
         .collect();
@@ -263,8 +263,8 @@ pub(super) fn micro(base: &[MicroRun], cur: &[MicroRun], t: &Thresholds) -> Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stats::{Outcome, Recorder};
     use std::time::Duration;
+    use tta_stats::{Outcome, Recorder};
 
     /// A run with the given routes, 50 requests each at exactly the given latency.
     fn run(routes: &[(&str, u64)]) -> RunResult {

@@ -7,8 +7,8 @@
 //!
 //! SLAs are judged on the pooled run: the repetitions' histograms are merged exactly, so a p95
 //! is the p95 of every request measured. Regressions are judged per repetition with
-//! [`crate::stats::compare`] (ratio of medians and a one-sided Mann–Whitney test), or, against
-//! another build measured in paired rounds, per round with [`crate::stats::paired`]
+//! [`tta_stats::compare`] (ratio of medians and a one-sided Mann–Whitney test), or, against
+//! another build measured in paired rounds, per round with [`tta_stats::paired`]
 //! (Hodges–Lehmann estimate and a one-sided Wilcoxon signed-rank test).
 
 use std::path::Path;
@@ -20,9 +20,9 @@ use crate::environment::Environment;
 use crate::micro::MicroRun;
 use crate::run::RunResult;
 use crate::sla::{self, StoredTimings, Thresholds};
-use crate::stats::compare::{Direction, binomial, compare, holm, median};
-use crate::stats::paired::compare_paired;
 use crate::verdict::{Check, CheckKind, Outcome, Status, outcome};
+use tta_stats::compare::{Direction, binomial, compare, holm, median};
+use tta_stats::paired::compare_paired;
 
 mod candidates;
 pub mod confirm;
@@ -89,8 +89,8 @@ pub fn pool(runs: &[RunResult]) -> Option<RunResult> {
     for r in runs {
         for (target, source) in [(&mut routes, &r.routes), (&mut steps, &r.steps)] {
             for (k, s) in source {
-                let series: &mut crate::stats::Series = target.entry(k.clone()).or_default();
-                if let Ok(h) = crate::stats::decode(&s.histogram) {
+                let series: &mut tta_stats::Series = target.entry(k.clone()).or_default();
+                if let Ok(h) = tta_stats::decode(&s.histogram) {
                     let _ = series.histogram.add(h);
                 }
                 for (kind, n) in &s.errors {
@@ -369,7 +369,7 @@ pub fn judge_in(
         schema_version: SCHEMA_VERSION,
         kind: "verdict".into(),
         outcome: outcome(&checks),
-        created: crate::timefmt::rfc3339(crate::timefmt::now_ms()),
+        created: crate::timefmt::now_rfc3339(),
         environment: env,
         profile: load.first().map(|r| r.profile_name.clone()),
         pairing,

@@ -80,7 +80,7 @@ pub(super) fn note(candidates: &[Candidate]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stats::compare::Direction;
+    use tta_stats::compare::Direction;
 
     fn candidate(runs: usize, skip: Option<Skip>) -> Candidate {
         let mut c = Candidate::new(

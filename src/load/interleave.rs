@@ -17,8 +17,8 @@ use std::time::Duration;
 use crate::error::{Error, Result};
 use crate::run::RunResult;
 use crate::scenario::Plan;
-use crate::server::faults::FaultConfig;
 use crate::sysmon::DEFAULT_INTERVAL;
+use tta_service::faults::FaultConfig;
 
 use super::target::{EmbeddedServer, wait_healthy};
 use super::{drive, seed_users};

@@ -13,10 +13,10 @@ use crate::driver::goose::{self as goose_driver, Counters};
 use crate::error::{Error, Result};
 use crate::run::{self, RunResult, TargetInfo};
 use crate::scenario::Plan;
-use crate::server::faults::FaultConfig;
-use crate::stats::Recorder;
 use crate::sysmon::{DEFAULT_INTERVAL, Sampler};
 use target::{EmbeddedServer, check_loopback, wait_healthy};
+use tta_service::faults::FaultConfig;
+use tta_stats::Recorder;
 
 /// Where the load goes.
 #[derive(Debug, Clone, PartialEq)]
@@ -158,7 +158,7 @@ mod progress {
     use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
     use crate::scenario::Plan;
-    use crate::stats::Recorder;
+    use tta_stats::Recorder;
 
     pub struct Progress {
         stop: Arc<AtomicBool>,

@@ -8,7 +8,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
-use crate::server::faults::FaultConfig;
+use tta_service::faults::FaultConfig;
 
 /// `tta-bench serve` started by this process on 127.0.0.1:0.
 pub struct EmbeddedServer {
@@ -34,7 +34,7 @@ impl EmbeddedServer {
         cmd.args(["serve", "--addr", "127.0.0.1:0"])
             .args(args)
             .envs(envs.iter().copied())
-            .env(crate::server::EXIT_WITH_STDIN_ENV, "1")
+            .env(tta_service::EXIT_WITH_STDIN_ENV, "1")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());

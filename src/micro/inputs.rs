@@ -74,7 +74,7 @@ impl Messages {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::crisis::{CrisisLevel, CrisisPatterns};
+    use tta_core::crisis::{CrisisLevel, CrisisPatterns};
 
     #[test]
     fn messages_have_the_promised_shape() {

@@ -9,15 +9,15 @@ use criterion::{BatchSize, Bencher, Criterion};
 use regex::Regex;
 use std::hint::black_box;
 
-use crate::core::character::{Attribute, CharacterSystem, Goal};
-use crate::core::collaboration::{CollaborationSystem, GroupMode, Participant};
-use crate::core::consequences::{ConsequencePatterns, ConsequenceSystem};
-use crate::core::crisis::{CrisisLevel, CrisisPatterns};
-use crate::core::difficulty::{DifficultyEngine, Observation};
-use crate::core::frameworks::{Profile, recommend};
-use crate::core::recovery::{ErrorClass, ErrorRecoveryManager};
-use crate::core::{CoreConfig, TherapeuticCore};
 use crate::micro::inputs::Messages;
+use tta_core::character::{Attribute, CharacterSystem, Goal};
+use tta_core::collaboration::{CollaborationSystem, GroupMode, Participant};
+use tta_core::consequences::{ConsequencePatterns, ConsequenceSystem};
+use tta_core::crisis::{CrisisLevel, CrisisPatterns};
+use tta_core::difficulty::{DifficultyEngine, Observation};
+use tta_core::frameworks::{Profile, recommend};
+use tta_core::recovery::{ErrorClass, ErrorRecoveryManager};
+use tta_core::{CoreConfig, TherapeuticCore};
 
 const SEED: u64 = 2024;
 const USER: &str = "bench-user";

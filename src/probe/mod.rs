@@ -14,9 +14,9 @@ use std::str::FromStr;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::core::CoreError;
 use crate::error::{Error, Result};
 pub use requests::*;
+use tta_core::CoreError;
 
 /// Systems that can be probed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,16 +5,16 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::Step;
-use crate::core::character::{Attribute, AttributeUpdate, Character, CharacterSystem, Goal};
-use crate::core::collaboration::{CollaborationSystem, Group, GroupMode, Participant};
-use crate::core::consequences::{ChoiceType, Consequence, ConsequenceSystem};
-use crate::core::crisis::{CrisisAssessment, CrisisPatterns};
-use crate::core::difficulty::{Adaptation, DEFAULT_LEVEL, DifficultyEngine, Observation};
-use crate::core::frameworks::{Profile, Recommendation, recommend};
-use crate::core::recovery::{ErrorClass, ErrorRecoveryManager, RecoveryOutcome};
-use crate::core::replay::{self, AlternativePath, PathComparison, Snapshot};
-use crate::core::session::{Session, SessionEvent};
-use crate::core::{CoreConfig, CoreError, SessionStart, TherapeuticCore, TurnOutcome};
+use tta_core::character::{Attribute, AttributeUpdate, Character, CharacterSystem, Goal};
+use tta_core::collaboration::{CollaborationSystem, Group, GroupMode, Participant};
+use tta_core::consequences::{ChoiceType, Consequence, ConsequenceSystem};
+use tta_core::crisis::{CrisisAssessment, CrisisPatterns};
+use tta_core::difficulty::{Adaptation, DEFAULT_LEVEL, DifficultyEngine, Observation};
+use tta_core::frameworks::{Profile, Recommendation, recommend};
+use tta_core::recovery::{ErrorClass, ErrorRecoveryManager, RecoveryOutcome};
+use tta_core::replay::{self, AlternativePath, PathComparison, Snapshot};
+use tta_core::session::{Session, SessionEvent};
+use tta_core::{CoreConfig, CoreError, SessionStart, TherapeuticCore, TurnOutcome};
 
 type Outcome<T> = Result<T, CoreError>;
 const PROBE_USER: &str = "probe-user";
@@ -203,7 +203,7 @@ pub struct TurnAnswer {
 impl TurnRequest {
     pub fn run(&self) -> Outcome<TurnAnswer> {
         for t in &self.turns {
-            crate::core::text::validate(t)?;
+            tta_core::text::validate(t)?;
         }
         let mut core = TherapeuticCore::new(CoreConfig::default());
         let start = self.player.start(&mut core)?;

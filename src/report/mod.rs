@@ -44,7 +44,7 @@ impl TrendPoint {
         let pooled = pool(load);
         let median = |f: &dyn Fn(&RunResult) -> Option<f64>| -> Option<f64> {
             let v: Vec<f64> = load.iter().filter_map(f).collect();
-            (!v.is_empty()).then(|| crate::stats::compare::median(&v))
+            (!v.is_empty()).then(|| tta_stats::compare::median(&v))
         };
         Self {
             label,
@@ -62,7 +62,7 @@ impl TrendPoint {
                     .filter_map(|m| m.operations.iter().find(|o| o.name == "init/cold"))
                     .map(|o| o.mean_ns)
                     .collect();
-                (!v.is_empty()).then(|| crate::stats::compare::median(&v))
+                (!v.is_empty()).then(|| tta_stats::compare::median(&v))
             },
         }
     }

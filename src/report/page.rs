@@ -203,9 +203,9 @@ fn routes_section(r: &Report<'_>, pooled: &RunResult, base: Option<&RunResult>) 
 
 /// `(quantile, ms)` points of the pooled histogram of every route.
 fn quantiles(run: &RunResult) -> Vec<(f64, f64)> {
-    let mut all = crate::stats::new_histogram();
+    let mut all = tta_stats::new_histogram();
     for s in run.routes.values() {
-        if let Ok(h) = crate::stats::decode(&s.histogram) {
+        if let Ok(h) = tta_stats::decode(&s.histogram) {
             let _ = all.add(h);
         }
     }
@@ -239,7 +239,7 @@ fn back_to_back<T>(runs: &[RunResult], f: impl Fn(&RunResult) -> Vec<(f64, T)>) 
 }
 
 fn timeline_section(load: &[RunResult]) -> String {
-    let per_second = |f: fn(&crate::stats::Second) -> u64| {
+    let per_second = |f: fn(&tta_stats::Second) -> u64| {
         back_to_back(load, |r| {
             // Whole seconds only: the last one of a run is cut short and would read as a drop.
             r.timeline

@@ -358,7 +358,7 @@ fn serve_child(watch: bool) -> std::process::Child {
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null());
     if watch {
-        cmd.env(tta_bench::server::EXIT_WITH_STDIN_ENV, "1");
+        cmd.env(tta_service::EXIT_WITH_STDIN_ENV, "1");
     }
     let mut child = cmd.spawn().unwrap();
     let mut line = String::new();

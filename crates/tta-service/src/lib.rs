@@ -6,6 +6,7 @@
 
 pub mod api_error;
 pub mod auth;
+mod clock;
 pub mod faults;
 pub mod limits;
 pub mod metrics;
@@ -22,16 +23,37 @@ use rand::RngCore;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
-use crate::core::{CoreConfig, TherapeuticCore};
-use crate::error::{Error, Result};
 pub use state::AppState;
 use store::sqlite::SqliteStore;
 use store::{Role, Store, UserRecord};
+use tta_core::{CoreConfig, TherapeuticCore};
 
 /// Default password of seeded users (documented in the README; these are test accounts).
 pub const DEFAULT_SEED_PASSWORD: &str = "tta-bench";
 /// Environment variable holding the JWT secret; without it a random one is made per start.
 pub const JWT_SECRET_ENV: &str = "TTA_JWT_SECRET";
+
+/// Why the service could not start, or stopped with an error; each names what it concerns.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// A setting or stored state is unusable (`origin` names it: a database, a flag).
+    #[error("{origin}: {message}")]
+    Invalid { origin: String, message: String },
+    /// A configuration value is unusable.
+    #[error("{0}")]
+    Usage(String),
+    /// The runtime or the server task failed.
+    #[error("{0}")]
+    Process(String),
+    /// A socket operation failed.
+    #[error("{what}: {source}")]
+    Io {
+        what: String,
+        source: std::io::Error,
+    },
+}
+
+pub type Result<T, E = ServiceError> = std::result::Result<T, E>;
 
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
@@ -100,7 +122,7 @@ pub fn seed_accounts(patients: u32, password_hash: &str) -> Vec<UserRecord> {
 
 /// Rebuilds the core from what the store holds.
 fn restore_core(config: &ServerConfig, store: &dyn Store) -> Result<TherapeuticCore> {
-    let snapshot = store.snapshot().map_err(|e| Error::Invalid {
+    let snapshot = store.snapshot().map_err(|e| ServiceError::Invalid {
         origin: config.db.clone(),
         message: e.to_string(),
     })?;
@@ -140,27 +162,27 @@ impl RunningServer {
         let _ = self.shutdown.send(());
         self.task
             .await
-            .map_err(|e| Error::Process(format!("server task failed: {e}")))?
-            .map_err(|e| Error::Process(format!("server failed: {e}")))
+            .map_err(|e| ServiceError::Process(format!("server task failed: {e}")))?
+            .map_err(|e| ServiceError::Process(format!("server failed: {e}")))
     }
 }
 
 /// Opens the store, seeds users, restores the core, binds and starts serving.
 pub async fn start(config: ServerConfig) -> Result<RunningServer> {
     if !config.addr.ip().is_loopback() {
-        return Err(Error::Usage(format!(
+        return Err(ServiceError::Usage(format!(
             "--addr {}: the reference service binds loopback addresses only (127.0.0.0/8, [::1])",
             config.addr
         )));
     }
-    let store = SqliteStore::open(&config.db).map_err(|e| Error::Invalid {
+    let store = SqliteStore::open(&config.db).map_err(|e| ServiceError::Invalid {
         origin: config.db.clone(),
         message: e.to_string(),
     })?;
     let hash = auth::hash_password(&config.seed_password);
     store
         .upsert_users(&seed_accounts(config.seed_users, &hash))
-        .map_err(|e| Error::Invalid {
+        .map_err(|e| ServiceError::Invalid {
             origin: config.db.clone(),
             message: e.to_string(),
         })?;
@@ -181,10 +203,11 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer> {
     let app = routes::router(state.clone(), &config);
     let listener = TcpListener::bind(config.addr)
         .await
-        .map_err(|e| Error::Usage(format!("--addr {}: cannot bind: {e}", config.addr)))?;
-    let addr = listener
-        .local_addr()
-        .map_err(|e| Error::io("listener", e))?;
+        .map_err(|e| ServiceError::Usage(format!("--addr {}: cannot bind: {e}", config.addr)))?;
+    let addr = listener.local_addr().map_err(|e| ServiceError::Io {
+        what: "listener".into(),
+        source: e,
+    })?;
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(
@@ -217,7 +240,7 @@ pub fn serve_blocking(config: ServerConfig, on_bound: impl FnOnce(SocketAddr)) -
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| Error::Process(format!("cannot start the async runtime: {e}")))?;
+        .map_err(|e| ServiceError::Process(format!("cannot start the async runtime: {e}")))?;
     runtime.block_on(async {
         let server = start(config).await?;
         on_bound(server.addr);

@@ -9,14 +9,14 @@ use serde_json::{Value, json};
 use utoipa::ToSchema;
 
 use super::extract::{Json, Path};
-use crate::core::character::{Character, Goal};
-use crate::core::crisis::{CrisisAssessment, CrisisLevel};
-use crate::core::frameworks::Profile;
-use crate::core::session::{Session, SessionEvent};
-use crate::server::AppState;
-use crate::server::api_error::ApiError;
-use crate::server::auth::AuthUser;
-use crate::server::store::{AlertType, NewAlert, NewEvent, Role, TurnWrite};
+use crate::AppState;
+use crate::api_error::ApiError;
+use crate::auth::AuthUser;
+use crate::store::{AlertType, NewAlert, NewEvent, Role, TurnWrite};
+use tta_core::character::{Character, Goal};
+use tta_core::crisis::{CrisisAssessment, CrisisLevel};
+use tta_core::frameworks::Profile;
+use tta_core::session::{Session, SessionEvent};
 
 /// Longest free-text note accepted in progress updates.
 const MAX_NOTE_BYTES: usize = 4096;
@@ -77,7 +77,7 @@ pub struct CreatedSession {
     #[schema(value_type = Object)]
     pub character: Character,
     #[schema(value_type = Vec<Object>)]
-    pub recommendations: Vec<crate::core::frameworks::Recommendation>,
+    pub recommendations: Vec<tta_core::frameworks::Recommendation>,
 }
 
 /// Starts a session: session initialisation, character creation (first session only) and
@@ -177,7 +177,7 @@ pub async fn update_progress(
         let session = match req.status {
             None => current,
             Some(status) => {
-                use crate::core::session::SessionState as S;
+                use tta_core::session::SessionState as S;
                 let event = match (status, current.state) {
                     (ProgressStatus::Active, S::Created) => SessionEvent::Start,
                     (ProgressStatus::Active, _) => SessionEvent::Resume,

@@ -10,12 +10,12 @@ use serde_json::{Value, json};
 use utoipa::ToSchema;
 
 use super::extract::Json;
-use crate::server::AppState;
-use crate::server::api_error::ApiError;
-use crate::server::auth::{AuthUser, verify_password};
-use crate::server::faults::FaultConfig;
-use crate::server::store::Role;
-use crate::timefmt::{now_ms, rfc3339};
+use crate::AppState;
+use crate::api_error::ApiError;
+use crate::auth::{AuthUser, verify_password};
+use crate::clock::{now_ms, rfc3339};
+use crate::faults::FaultConfig;
+use crate::store::Role;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

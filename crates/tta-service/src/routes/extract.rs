@@ -3,7 +3,7 @@
 use axum::extract::FromRequest;
 use axum::extract::FromRequestParts;
 
-use crate::server::api_error::ApiError;
+use crate::api_error::ApiError;
 
 #[derive(Debug, FromRequest)]
 #[from_request(via(axum::Json), rejection(ApiError))]

@@ -13,7 +13,7 @@ use super::faults::Faults;
 use super::limits::RateLimiter;
 use super::metrics::Metrics;
 use super::store::{Store, StoreResult};
-use crate::core::TherapeuticCore;
+use tta_core::TherapeuticCore;
 
 /// Entries the read cache holds, and how long one lives. Writes for a patient evict that
 /// patient's entries at once; the TTL bounds staleness of anything else (clinician assignments).

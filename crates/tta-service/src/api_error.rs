@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::store::StoreError;
-use crate::core::CoreError;
+use tta_core::CoreError;
 
 #[derive(Debug)]
 pub struct ApiError {

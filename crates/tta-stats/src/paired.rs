@@ -166,7 +166,7 @@ pub fn compare_paired(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stats::compare::Judgement;
+    use crate::compare::Judgement;
 
     #[test]
     fn exact_p_values_match_the_tables() {

@@ -8,7 +8,7 @@ use std::sync::{Mutex, MutexGuard};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::*;
-use crate::timefmt::{now_ms, rfc3339};
+use crate::clock::{now_ms, rfc3339};
 
 /// Schema versions, applied in order; `user_version` records how many have run.
 const MIGRATIONS: &[&str] = &[r#"

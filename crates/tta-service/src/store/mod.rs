@@ -8,9 +8,9 @@ pub mod sqlite;
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::character::Character;
-use crate::core::consequences::ChoiceType;
-use crate::core::session::Session;
+use tta_core::character::Character;
+use tta_core::consequences::ChoiceType;
+use tta_core::session::Session;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

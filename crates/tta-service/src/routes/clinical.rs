@@ -10,11 +10,11 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::extract::{Json, Path, Query};
 use super::patient::view;
-use crate::core::session::SessionEvent;
-use crate::server::AppState;
-use crate::server::api_error::ApiError;
-use crate::server::auth::AuthUser;
-use crate::server::store::{AlertPage, AlertStatus, NewEvent, Role};
+use crate::AppState;
+use crate::api_error::ApiError;
+use crate::auth::AuthUser;
+use crate::store::{AlertPage, AlertStatus, NewEvent, Role};
+use tta_core::session::SessionEvent;
 
 const MAX_PER_PAGE: u32 = 100;
 const RECENT_EVENTS: u32 = 20;
@@ -44,7 +44,7 @@ fn progress_view(state: &AppState, patient: &str) -> Result<Arc<Value>, ApiError
         let level = state
             .store
             .difficulty(patient)?
-            .unwrap_or(crate::core::difficulty::DEFAULT_LEVEL);
+            .unwrap_or(tta_core::difficulty::DEFAULT_LEVEL);
         let sessions: Vec<_> = state
             .store
             .sessions_of(patient)?

@@ -86,7 +86,7 @@ fn u_statistic(x: &[f64], y: &[f64]) -> f64 {
 }
 
 /// C(n, k) as a float: the number of ways to pick k of n runs.
-pub(crate) fn binomial(n: usize, k: usize) -> f64 {
+pub fn binomial(n: usize, k: usize) -> f64 {
     (0..k).fold(1.0, |acc, i| acc * (n - i) as f64 / (i + 1) as f64)
 }
 

@@ -5,7 +5,7 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn suite(c: &mut Criterion) {
-    tta_bench::micro::suite::register(c, None);
+    tta_bench::register_micro_suite(c, None);
 }
 
 criterion_group!(benches, suite);

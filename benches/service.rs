@@ -20,7 +20,7 @@ use hdrhistogram::Histogram;
 use reqwest::Client;
 use serde_json::{Value, json};
 use tokio::sync::Mutex;
-use tta_bench::load::target::EmbeddedServer;
+use tta_bench::EmbeddedServer;
 
 const SECRET: &str = "service-bench-secret-of-at-least-32-bytes";
 const CHOICES: [&str; 6] = [

@@ -1,27 +1,39 @@
 //! tta-bench: performance benchmarking and SLA validation for the TTA therapeutic platform.
 //!
-//! The library holds everything; `main.rs` only parses arguments, calls [`app::run`] and maps
-//! the result to an exit code (0 pass, 1 fail, 2 could not judge).
+//! The library holds the harness; `main.rs` only parses arguments, calls [`run`] and maps the
+//! result to an exit code (0 pass, 1 fail, 2 could not judge). Modules are private: what is
+//! exported below is what the binary, the benchmarks and the integration tests use.
 
-pub mod alerts;
-pub mod app;
-pub mod baseline;
-pub mod check;
-pub mod cli;
-pub mod driver;
-pub mod environment;
-pub mod error;
-pub mod export;
-pub mod fsutil;
-pub mod gate;
-pub mod load;
-pub mod micro;
-pub mod probe;
-pub mod report;
-pub mod run;
-pub mod scenario;
-pub mod sla;
-pub mod sysmon;
-pub mod timefmt;
-pub mod verdict;
-pub mod yaml;
+mod alerts;
+mod app;
+mod baseline;
+mod check;
+mod cli;
+mod driver;
+mod environment;
+mod error;
+mod export;
+mod fsutil;
+mod gate;
+mod load;
+mod micro;
+mod probe;
+mod report;
+mod run;
+mod saved;
+mod scenario;
+mod sla;
+mod sysmon;
+mod timefmt;
+mod verdict;
+mod yaml;
+
+pub use app::{EXIT_ERROR, run};
+pub use baseline::{Baseline, BaselineStore};
+pub use cli::Cli;
+pub use load::target::EmbeddedServer;
+pub use micro::suite::register as register_micro_suite;
+pub use run::{RunResult, TargetInfo, assemble};
+pub use scenario::load_profiles;
+pub use sysmon::Resources;
+pub use yaml::parse as parse_yaml;

@@ -1,8 +1,8 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use tta_bench::app::{self, EXIT_ERROR};
-use tta_bench::cli::Cli;
+use tta_bench::Cli;
+use tta_bench::EXIT_ERROR;
 
 fn main() -> ExitCode {
     // A panic is a bug, but it still means "could not judge": one line, exit 2.
@@ -23,7 +23,7 @@ fn main() -> ExitCode {
         );
     }));
     let cli = Cli::parse();
-    match std::panic::catch_unwind(|| app::run(cli)) {
+    match std::panic::catch_unwind(|| tta_bench::run(cli)) {
         Ok(Ok(outcome)) => ExitCode::from(outcome.exit_code()),
         Ok(Err(e)) => {
             eprintln!("tta-bench: error: {e}");

@@ -42,10 +42,10 @@ pub struct TargetInfo {
     pub embedded: bool,
 }
 
-/// A check of a run against a target.
+/// A check of a load run against its profile's own `sla:` block (scenarios/profiles.yaml).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Check {
+pub struct ProfileCheck {
     pub name: String,
     /// `<=` or `>=`.
     pub comparison: String,
@@ -75,7 +75,7 @@ pub struct RunResult {
     /// Steps not sent because a variable they use was not captured yet.
     pub skipped_steps: u64,
     pub resources: Resources,
-    pub checks: Vec<Check>,
+    pub checks: Vec<ProfileCheck>,
     pub passed: bool,
 }
 
@@ -112,9 +112,9 @@ pub fn assemble(
         .map(|(k, s)| (k.clone(), SeriesResult::from_series(s, seconds)))
         .collect();
 
-    let mut checks: Vec<Check> = routes
+    let mut checks: Vec<ProfileCheck> = routes
         .iter()
-        .map(|(route, r)| Check {
+        .map(|(route, r)| ProfileCheck {
             name: format!("p95 {route}"),
             comparison: "<=".into(),
             target: profile.sla.p95_ms,
@@ -124,7 +124,7 @@ pub fn assemble(
         })
         .collect();
     let success = 1.0 - totals.error_rate;
-    checks.push(Check {
+    checks.push(ProfileCheck {
         name: "success rate".into(),
         comparison: ">=".into(),
         target: profile.sla.success_rate,
@@ -133,7 +133,7 @@ pub fn assemble(
         passed: success >= profile.sla.success_rate,
     });
     if let Some(min) = profile.sla.min_rps {
-        checks.push(Check {
+        checks.push(ProfileCheck {
             name: "throughput".into(),
             comparison: ">=".into(),
             target: min,

@@ -1,80 +1,94 @@
-//! Checks and the verdict they add up to: pass (exit 0), fail (exit 1), or error (exit 2, when a
-//! run could not be judged; those are `Error`s, never a verdict).
+//! The verdict: what a gate or check concluded from its checks, as `--json` writes it
+//! (`schema/verdict.schema.json`): pass (exit 0) or fail (exit 1). A run that could not be
+//! judged is an `Error` (exit 2), never a verdict.
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CheckKind {
-    /// Against an absolute limit from thresholds.yaml.
-    Sla,
-    /// Against the baseline.
-    Regression,
-}
+use crate::check::{Check, Status};
+use crate::environment::Environment;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Pass,
-    /// Not judged (too few repetitions or requests); counted in a note, shown with `--all`.
-    Skipped,
-    /// Significantly better than the baseline (reported, never a failure).
-    Improved,
-    /// Past a warning level, within the critical one (reported, not a failure).
-    Warn,
-    Fail,
-}
+pub const SCHEMA_VERSION: u32 = 1;
 
-/// One judged figure.
+/// Which baseline the verdict compared against.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Check {
-    pub kind: CheckKind,
-    pub name: String,
-    pub unit: String,
-    pub actual: f64,
-    /// `<=` (an upper limit) or `>=` (a floor).
-    pub comparison: String,
-    pub warning: Option<f64>,
-    /// The limit that fails.
-    pub limit: f64,
-    pub status: Status,
-    pub source: String,
-    /// For regressions: baseline, change and significance in words.
-    pub detail: Option<String>,
+pub struct BaselineRef {
+    pub file: String,
+    pub label: String,
+    pub created: String,
 }
 
-impl Check {
-    pub fn sla(
-        name: String,
-        unit: &str,
-        actual: f64,
-        warning: Option<f64>,
-        limit: f64,
-        source: &str,
-        status: Status,
-    ) -> Self {
-        Self {
-            kind: CheckKind::Sla,
-            name,
-            unit: unit.into(),
-            actual,
-            comparison: "<=".into(),
-            warning,
-            limit,
-            status,
-            source: source.into(),
-            detail: None,
+/// The gate's answer, as `--json` writes it (`schema/verdict.schema.json`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Verdict {
+    pub schema_version: u32,
+    pub kind: String,
+    pub outcome: Outcome,
+    pub created: String,
+    pub environment: Environment,
+    pub profile: Option<String>,
+    /// How the load runs were measured; absent in verdicts written before it was recorded.
+    #[serde(default)]
+    pub pairing: Pairing,
+    /// Load runs (stored pairing) or paired rounds (interleaved: one block of each build).
+    pub load_repetitions: usize,
+    pub micro_repetitions: usize,
+    pub baseline: Option<BaselineRef>,
+    /// Things the reader must know: no baseline, environment differences, unjudged metrics.
+    pub notes: Vec<String>,
+    pub checks: Vec<Check>,
+}
+
+impl Verdict {
+    /// The load runs judged, in words: repetitions of the profile against a stored baseline,
+    /// rounds of one short block of each build against an interleaved one.
+    pub fn load_runs_described(&self) -> String {
+        match self.pairing {
+            Pairing::Stored => format!("{} load repetitions", self.load_repetitions),
+            Pairing::Interleaved => format!(
+                "{} paired rounds (one block of each build)",
+                self.load_repetitions
+            ),
         }
     }
 }
 
-/// The outcome of a gate or check.
+/// How the baseline's runs were measured, which decides how per-route latency is compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Pairing {
+    /// Stored from another time (another load on the machine, another CPU frequency): each
+    /// route's median is judged relative to the median of the run's other routes, which
+    /// cancels what moved every route alike (see `candidates`).
+    #[default]
+    Stored,
+    /// Another build measured with this one in paired rounds of short blocks in the same gate:
+    /// the machine's drift falls on both blocks of a round alike, so each route's median is
+    /// judged as measured, on the rounds' differences. This also
+    /// catches a slowdown that spreads to other routes (a handler holding a worker), which the
+    /// relative view would partly cancel.
+    Interleaved,
+}
+
+/// What a command concluded: the verdict of a gate or check, and the exit code of every
+/// command that judges.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
+    /// Everything checked is within its limits (exit 0).
     Pass,
+    /// At least one SLA, budget or regression check failed (exit 1).
     Fail,
+}
+
+impl Outcome {
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Self::Pass => 0,
+            Self::Fail => 1,
+        }
+    }
 }
 
 /// Fails when any check fails; warnings and improvements are reported only.

@@ -45,7 +45,7 @@ fn rules_and_dashboard_carry_seed_002s_alerts() {
     );
     let rules_path = tmp.path().join("tta-alerts.rules.yml");
     let rules_text = std::fs::read_to_string(&rules_path).unwrap();
-    let rules: Value = tta_bench::yaml::parse("rules", &rules_text).unwrap();
+    let rules: Value = tta_bench::parse_yaml("rules", &rules_text).unwrap();
     let rules = rules["groups"][0]["rules"].as_array().unwrap().clone();
     let summary: Vec<(String, String, String, String)> = rules
         .iter()

@@ -4,10 +4,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde_json::Value;
-use tta_bench::run::{RunResult, TargetInfo, assemble};
-use tta_bench::scenario::load_profiles;
-use tta_bench::sysmon::Resources;
-use tta_stats::{Outcome, Recorder};
+use tta_bench::Resources;
+use tta_bench::load_profiles;
+use tta_bench::{RunResult, TargetInfo, assemble};
+use tta_stats::{Recorder, RequestOutcome};
 
 use crate::support::{assert_one_line_error, thresholds_copy, tta};
 
@@ -25,7 +25,7 @@ pub fn synthetic_run(routes: &[(&str, f64)]) -> RunResult {
                 route,
                 &format!("j/{route}"),
                 Duration::from_secs_f64(ms * jitter / 1000.0),
-                &Outcome::Ok,
+                &RequestOutcome::Ok,
             );
         }
     }

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use serde_json::Value;
-use tta_bench::baseline::{Baseline, Store};
+use tta_bench::{Baseline, BaselineStore};
 
 use crate::support::{load_lock, tta};
 
@@ -13,7 +13,7 @@ fn root() -> &'static Path {
 
 fn workflow(name: &str) -> Value {
     let path = root().join("ci/github").join(name);
-    tta_bench::yaml::parse(
+    tta_bench::parse_yaml(
         &path.display().to_string(),
         &std::fs::read_to_string(&path).unwrap(),
     )
@@ -93,8 +93,8 @@ fn the_quarterly_workflow_refreshes_the_baseline_and_asks_by_pull_request() {
 fn refresh_saves_a_dated_baseline_shows_the_trend_and_moves_current_when_told() {
     let _lock = load_lock();
     let tmp = tempfile::tempdir().unwrap();
-    let store = Store::new(tmp.path().join("baselines"));
-    let shipped = Store::new(root().join("baselines"));
+    let store = BaselineStore::new(tmp.path().join("baselines"));
+    let shipped = BaselineStore::new(root().join("baselines"));
     let old = Baseline::load(&shipped.resolve("current").unwrap().unwrap()).unwrap();
     let old_path = store.save(&old, false).unwrap();
     store.promote(&old_path).unwrap();

@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use scraper::{ElementRef, Html, Selector};
-use tta_bench::baseline::{Baseline, Store};
-use tta_bench::run::RunResult;
+use tta_bench::RunResult;
+use tta_bench::{Baseline, BaselineStore};
 
 use crate::support::{assert_one_line_error, load_lock, tta};
 
@@ -63,7 +63,7 @@ fn measured(dir: &Path) -> (PathBuf, PathBuf) {
 /// A baselines directory whose current baseline holds `run` five times.
 fn baselines(dir: &Path, run: &Path) -> PathBuf {
     let r: RunResult = serde_json::from_slice(&std::fs::read(run).unwrap()).unwrap();
-    let store = Store::new(dir.join("baselines"));
+    let store = BaselineStore::new(dir.join("baselines"));
     let path = store
         .save(&Baseline::new("base", vec![r; 5], Vec::new()), false)
         .unwrap();
@@ -276,7 +276,7 @@ fn bad_inputs_exit_2_and_write_nothing() {
         .unwrap();
     assert_one_line_error(
         &o,
-        "schema_version 7 of a verdict is not supported (this tool reads 1)",
+        "schema_version 7 of a verdict is not supported (this tool reads 1; written by a newer tta-bench)",
     );
     assert!(!out.exists(), "nothing written");
 }

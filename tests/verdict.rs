@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use serde_json::Value;
-use tta_bench::baseline::{Baseline, Store};
+use tta_bench::{Baseline, BaselineStore};
 
 use crate::check::synthetic_run;
 use crate::support::{
@@ -20,7 +20,7 @@ const INTERVENTIONS: &str = "POST /api/patient/sessions/{session_id}/interventio
 
 /// `n` runs with the choice route at `choice_ms` (±2 % between runs) and three more routes at
 /// 5, 8 and 12 ms (the gate judges a route relative to the median of the others' medians).
-fn runs(n: usize, choice_ms: f64) -> Vec<tta_bench::run::RunResult> {
+fn runs(n: usize, choice_ms: f64) -> Vec<tta_bench::RunResult> {
     (0..n)
         .map(|i| {
             let drift = 0.99 + 0.005 * i as f64;
@@ -40,9 +40,9 @@ struct Fixture {
 
 impl Fixture {
     /// A baselines directory whose current baseline holds `base`.
-    fn new(base: Vec<tta_bench::run::RunResult>) -> Self {
+    fn new(base: Vec<tta_bench::RunResult>) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::new(dir.path().join("baselines"));
+        let store = BaselineStore::new(dir.path().join("baselines"));
         let path = store
             .save(&Baseline::new("base", base, Vec::new()), false)
             .unwrap();
@@ -54,7 +54,7 @@ impl Fixture {
         self.dir.path().join(name)
     }
 
-    fn write_runs(&self, runs: &[tta_bench::run::RunResult]) -> Vec<PathBuf> {
+    fn write_runs(&self, runs: &[tta_bench::RunResult]) -> Vec<PathBuf> {
         runs.iter()
             .enumerate()
             .map(|(i, r)| {

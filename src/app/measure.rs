@@ -12,10 +12,10 @@ use crate::fsutil::write_atomic;
 use crate::gate::confirm;
 use crate::load::interleave::{self, Rounds, Service};
 use crate::load::{LoadConfig, Target};
-use crate::micro::{self, MicroConfig, MicroRun, Mode, Source};
+use crate::micro::{self, Budgets, MicroConfig, MicroRun, Mode, Source};
 use crate::run::RunResult;
 use crate::scenario::{self, Overrides};
-use tta_service::faults::FaultConfig;
+use tta_service::FaultConfig;
 
 /// Where `--keep-runs` saves each load repetition as it is measured: `DIR/<side>-<n>.json`.
 pub(super) struct KeepRuns {
@@ -86,33 +86,39 @@ fn load_runs(
     Ok(runs)
 }
 
-fn micro_runs(n: usize) -> Result<Vec<MicroRun>> {
+fn micro_runs(n: usize, budgets: &dyn Budgets) -> Result<Vec<MicroRun>> {
     (1..=n)
         .map(|i| {
             if n > 1 {
                 eprintln!("tta-bench: micro run {i}/{n} (quick)");
             }
-            micro::run(&MicroConfig {
-                source: Source::Measure(Mode::Quick),
-                filter: None,
-                budget_scale: 1.0,
-            })
+            micro::run(
+                &MicroConfig {
+                    source: Source::Measure(Mode::Quick),
+                    filter: None,
+                    budget_scale: 1.0,
+                },
+                budgets,
+            )
         })
         .collect()
 }
 
 /// Measures again, alone, the micro operations `names` that the quick run found over their
 /// budgets: the retest that decides whether they fail ([`confirm`]).
-pub(super) fn retest_micro(names: &[String]) -> Result<MicroRun> {
+pub(super) fn retest_micro(names: &[String], budgets: &dyn Budgets) -> Result<MicroRun> {
     eprintln!(
         "tta-bench: over budget in the quick micro run: {}; measuring again to confirm",
         names.join(", ")
     );
-    micro::run(&MicroConfig {
-        source: Source::Measure(Mode::Retest),
-        filter: Some(confirm::filter(names)),
-        budget_scale: 1.0,
-    })
+    micro::run(
+        &MicroConfig {
+            source: Source::Measure(Mode::Retest),
+            filter: Some(confirm::filter(names)),
+            budget_scale: 1.0,
+        },
+        budgets,
+    )
 }
 
 /// Measures `m.repeat` load runs again, after the `regressed` metrics failed against a stored
@@ -139,6 +145,7 @@ pub(super) fn retest_load(
 pub(super) fn measure(
     m: &MeasureArgs,
     micro: usize,
+    budgets: &dyn Budgets,
     keep: Option<&KeepRuns>,
 ) -> Result<(Vec<RunResult>, Vec<MicroRun>)> {
     let (do_load, do_micro) = parts(m)?;
@@ -152,7 +159,7 @@ pub(super) fn measure(
         Vec::new()
     };
     let micro = if do_micro {
-        micro_runs(micro)?
+        micro_runs(micro, budgets)?
     } else {
         Vec::new()
     };
@@ -194,6 +201,7 @@ pub(super) fn measure_against(
     m: &MeasureArgs,
     exe: &Path,
     block_s: u64,
+    budgets: &dyn Budgets,
     keep: Option<&KeepRuns>,
 ) -> Result<Interleaved> {
     let (do_load, do_micro) = parts(m)?;
@@ -246,7 +254,11 @@ pub(super) fn measure_against(
             None => Ok(()),
         },
     )?;
-    let micro = if do_micro { micro_runs(1)? } else { Vec::new() };
+    let micro = if do_micro {
+        micro_runs(1, budgets)?
+    } else {
+        Vec::new()
+    };
     Ok(Interleaved {
         reference,
         current,

@@ -3,10 +3,12 @@
 use std::io::Write;
 
 use crate::cli::convert::{CoreRequest, filter};
+mod baselines;
+mod delivery;
+mod html_report;
+mod judging;
 mod measure;
 mod refresh;
-mod report;
-mod verdict;
 
 use crate::cli::{
     Cli, Command, CoreArgs, LoadArgs, MicroArgs, MicroWorkerArgs, ServeArgs, ThresholdsCommand,
@@ -18,27 +20,10 @@ use crate::export::{Document, Exporter};
 use crate::fsutil::{read_utf8_bounded, write_atomic};
 use crate::micro::{self, MicroConfig, Mode};
 use crate::probe;
+use crate::verdict::Outcome;
 
 /// Largest JSON request `core` reads from stdin. A request holds at most a few texts of 64 KiB.
 const MAX_STDIN_BYTES: usize = 2 * 1024 * 1024;
-
-/// What a command concluded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    /// Everything checked is within its limits (exit 0).
-    Pass,
-    /// At least one SLA, budget or regression check failed (exit 1).
-    Fail,
-}
-
-impl Outcome {
-    pub fn exit_code(self) -> u8 {
-        match self {
-            Self::Pass => 0,
-            Self::Fail => 1,
-        }
-    }
-}
 
 /// Exit code for "could not judge": any [`Error`].
 pub const EXIT_ERROR: u8 = 2;
@@ -49,10 +34,10 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Core(a) => run_core(a),
         Command::Serve(a) => run_serve(a),
         Command::Load(a) => run_load(a),
-        Command::Check(a) => verdict::check(a),
-        Command::Gate(a) => verdict::gate(a),
-        Command::Baseline(c) => verdict::baseline(c),
-        Command::Report(a) => report::report(a),
+        Command::Check(a) => judging::check(a),
+        Command::Gate(a) => judging::gate(a),
+        Command::Baseline(c) => baselines::run(c),
+        Command::Report(a) => html_report::report(a),
         Command::ExportAlerts(a) => {
             let t = crate::sla::Thresholds::load(&a.thresholds)?;
             let alerts = t.alerts.as_ref().ok_or_else(|| Error::Invalid {
@@ -105,12 +90,17 @@ pub(crate) fn emit(text: &str) -> Result<()> {
 
 fn run_micro(args: &MicroArgs) -> Result<Outcome> {
     let config = MicroConfig::try_from(args)?;
-    let thresholds = report::thresholds_for(&args.report)?;
-    let run = micro::run(&config)?;
+    let thresholds = html_report::thresholds_for(&args.report)?;
+    // The run is judged by the file its page is judged by, else by the built-in copy.
+    let budgets: &dyn micro::Budgets = match &thresholds {
+        Some(t) => t,
+        None => crate::sla::Thresholds::shipped(),
+    };
+    let run = micro::run(&config, budgets)?;
     if let Some(out) = &args.out {
         write_atomic(out, Json.render(Document::Micro(&run))?.as_bytes())?;
     }
-    report::single(
+    html_report::single(
         &args.report,
         thresholds.as_ref(),
         &[],
@@ -172,7 +162,7 @@ fn run_load(args: &LoadArgs) -> Result<Outcome> {
     let config = crate::load::LoadConfig::try_from(args)?;
     let p = &config.plan.profile;
     let embedded = matches!(config.target, crate::load::Target::Embedded { .. });
-    let thresholds = report::thresholds_for(&args.report)?;
+    let thresholds = html_report::thresholds_for(&args.report)?;
     let run = crate::load::run(&config, |url| {
         eprintln!(
             "tta-bench: profile {} ({} users, {} s, think time × {}) against {url}{}",
@@ -186,7 +176,7 @@ fn run_load(args: &LoadArgs) -> Result<Outcome> {
     if let Some(out) = &args.out {
         write_atomic(out, Json.render(Document::Load(&run))?.as_bytes())?;
     }
-    report::single(
+    html_report::single(
         &args.report,
         thresholds.as_ref(),
         std::slice::from_ref(&run),

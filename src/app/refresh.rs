@@ -2,13 +2,15 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
-use super::{Outcome, emit};
-use crate::baseline::{Baseline, Store};
+use super::emit;
+use crate::baseline::{Baseline, BaselineStore};
+use crate::check::{CheckKind, Status};
 use crate::cli::RefreshArgs;
 use crate::error::{Error, Result};
-use crate::gate::{Pairing, judge};
+use crate::gate::judge;
 use crate::sla::Thresholds;
-use crate::verdict::{CheckKind, Status};
+use crate::verdict::Outcome;
+use crate::verdict::Pairing;
 
 /// The trend of every dated baseline, oldest first, as a terminal table.
 fn trend_table(history: &[Baseline]) -> String {
@@ -46,12 +48,12 @@ pub fn refresh(a: &RefreshArgs) -> Result<Outcome> {
     }
     // Everything that can be refused is refused before the measurement, which takes minutes.
     let thresholds = Thresholds::load(&a.output.judge.thresholds)?;
-    let previous = super::verdict::resolve_baseline(&a.output.judge)?;
-    let store = Store::new(&a.output.judge.baselines_dir);
+    let previous = super::delivery::resolve_baseline(&a.output.judge)?;
+    let store = BaselineStore::new(&a.output.judge.baselines_dir);
     let today = crate::timefmt::now_rfc3339();
     store.target(&today[..10], &a.label, a.force)?;
 
-    let (load, micro) = super::measure::measure(&a.measure, a.micro_repeat, None)?;
+    let (load, micro) = super::measure::measure(&a.measure, a.micro_repeat, &thresholds, None)?;
     let new = Baseline::new(&a.label, load, micro);
     let path = store.save(&new, a.force)?;
     eprintln!("tta-bench: saved {}", path.display());
@@ -63,10 +65,7 @@ pub fn refresh(a: &RefreshArgs) -> Result<Outcome> {
         previous.as_ref().map(|(b, p)| (b, p.as_path())),
         Pairing::Stored,
     );
-    let (history, notes) = crate::report::history(&store.dir);
-    for n in notes {
-        eprintln!("tta-bench: note: {n}");
-    }
+    let history = super::delivery::read_history(&store.dir);
     let mut text = format!(
         "Trend across baselines (oldest first):\n{}\n",
         trend_table(&history)
@@ -94,28 +93,24 @@ pub fn refresh(a: &RefreshArgs) -> Result<Outcome> {
     }
     emit(&(text + "\n"))?;
 
-    let html = crate::report::render(&crate::report::Report {
-        verdict: &verdict,
-        load: &new.load_runs,
-        micro: &new.micro_runs,
-        baseline: previous.as_ref().map(|(b, _)| b),
-        thresholds: &thresholds,
-        history: &history,
-    })?;
+    let html = super::delivery::render_html(
+        &verdict,
+        &new.load_runs,
+        &new.micro_runs,
+        previous.as_ref().map(|(b, _)| b),
+        &thresholds,
+        &history,
+    )?;
     // The verdict of the new baseline against the previous one, and its report (to --html, or
     // a dated directory); a refresh records rather than gates, so it exits 0 whatever the verdict.
     if a.output.html.is_some() {
-        super::verdict::deliver(&verdict, &a.output, Some(html))?;
+        super::delivery::deliver(&verdict, &a.output, Some(html))?;
     } else {
         let dir = std::path::PathBuf::from("reports")
             .join(format!("baseline-refresh-{}", today.replace(':', "")));
-        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-        crate::fsutil::write_atomic(&dir.join("index.html"), html.as_bytes())?;
-        eprintln!(
-            "tta-bench: report written to {}",
-            dir.join("index.html").display()
-        );
-        super::verdict::deliver(&verdict, &a.output, None)?;
+        let index = crate::report::write_index(&dir, &html)?;
+        eprintln!("tta-bench: report written to {}", index.display());
+        super::delivery::deliver(&verdict, &a.output, None)?;
     }
 
     let promote = if a.yes {

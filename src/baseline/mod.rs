@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::fsutil::write_atomic;
 use crate::micro::MicroRun;
 use crate::run::RunResult;
+use crate::saved::SavedJson;
 
 pub const SCHEMA_VERSION: u32 = 1;
 pub const POINTER: &str = "current";
@@ -52,29 +53,13 @@ impl Baseline {
 
     /// Reads and checks a baseline file; every problem names the file.
     pub fn load(path: &Path) -> Result<Self> {
-        let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        let value: serde_json::Value =
-            serde_json::from_str(&text).map_err(|e| Error::json(&origin, &e))?;
-        let invalid = |message: String| Error::Invalid {
-            origin: origin.clone(),
-            message,
-        };
-        if value.get("kind").and_then(|k| k.as_str()) != Some("baseline") {
-            return Err(invalid(
-                "not a tta-bench baseline (kind is not \"baseline\")".into(),
-            ));
+        let file = SavedJson::read(path)?;
+        if file.kind() != Some("baseline") {
+            return Err(file.invalid("not a tta-bench baseline (kind is not \"baseline\")"));
         }
-        match value.get("schema_version").and_then(|v| v.as_u64()) {
-            Some(v) if v as u32 == SCHEMA_VERSION => {}
-            Some(v) => {
-                return Err(invalid(format!(
-                    "schema_version {v} is not supported (this tool reads {SCHEMA_VERSION})"
-                )));
-            }
-            None => return Err(invalid("no schema_version".into())),
-        }
-        let b: Baseline = serde_json::from_str(&text).map_err(|e| Error::json(&origin, &e))?;
+        file.require_version("baseline", SCHEMA_VERSION)?;
+        let invalid = |message: String| file.invalid(message);
+        let b: Baseline = file.parse()?;
         if b.load_runs.is_empty() && b.micro_runs.is_empty() {
             return Err(invalid("holds no runs".into()));
         }
@@ -87,9 +72,7 @@ impl Baseline {
             )));
         }
         for r in &b.load_runs {
-            crate::check::SavedRun::Load(Box::new(r.clone()))
-                .validate()
-                .map_err(invalid)?;
+            crate::saved::validate_load(r).map_err(invalid)?;
         }
         Ok(b)
     }
@@ -153,7 +136,7 @@ pub fn fingerprint_mismatch(
 }
 
 /// The baselines directory.
-pub struct Store {
+pub struct BaselineStore {
     pub dir: PathBuf,
 }
 
@@ -165,7 +148,7 @@ fn valid_label(label: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
-impl Store {
+impl BaselineStore {
     pub fn new(dir: impl Into<PathBuf>) -> Self {
         Self { dir: dir.into() }
     }

@@ -8,7 +8,7 @@ fn micro_only(label: &str) -> Baseline {
 #[test]
 fn save_list_promote_and_resolve() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::new(dir.path().join("baselines"));
+    let store = BaselineStore::new(dir.path().join("baselines"));
     assert_eq!(store.resolve("current").unwrap(), None, "no pointer yet");
     let mut b = micro_only("first");
     // The calibration is measured, so pin it to a figure whose last digit serde_json's default
@@ -46,14 +46,14 @@ fn corrupt_or_foreign_baselines_are_refused_naming_the_file() {
         ("{\"kind\": \"micro\"}", "b.json: not a tta-bench baseline"),
         (
             "{\"kind\": \"baseline\", \"schema_version\": 7}",
-            "b.json: schema_version 7 is not supported",
+            "b.json: schema_version 7 of a baseline is not supported",
         ),
     ] {
         std::fs::write(&p, text).unwrap();
         let err = Baseline::load(&p).unwrap_err().to_string();
         assert!(err.contains(needle), "{err}");
     }
-    let store = Store::new(dir.path());
+    let store = BaselineStore::new(dir.path());
     std::fs::write(dir.path().join("current"), "../elsewhere.json\n").unwrap();
     assert!(
         store

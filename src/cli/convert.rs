@@ -8,8 +8,8 @@ use crate::load::{LoadConfig, Target};
 use crate::micro::{MicroConfig, Mode, Source};
 use crate::probe::System;
 use crate::scenario::{self, Overrides};
-use tta_service::faults::FaultConfig;
-use tta_service::limits::RateLimit;
+use tta_service::FaultConfig;
+use tta_service::RateLimit;
 use tta_service::{JWT_SECRET_ENV, ServerConfig};
 
 /// Compiles a `--filter` regex, naming the flag on error.
@@ -140,7 +140,9 @@ impl TryFrom<&FaultArgs> for FaultConfig {
             cpu_factor: parse("--inject-cpu", a.inject_cpu.as_deref())?,
             error_rate: parse("--inject-error", a.inject_error.as_deref())?,
         };
-        config.validate().map_err(Error::Usage)?;
+        config
+            .validate(tta_service::route_templates())
+            .map_err(Error::Usage)?;
         Ok(config)
     }
 }

@@ -22,7 +22,7 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::scenario::template::{render, render_value};
 use crate::scenario::{Journey, Method, Plan, Step};
-use tta_stats::{Outcome, Recorder};
+use tta_stats::{Recorder, RequestOutcome};
 
 /// Counts shared by every user of a run.
 #[derive(Debug, Default)]
@@ -154,24 +154,27 @@ async fn run_step(user: &mut GooseUser, s: &StepRun, ctx: &Context) -> Transacti
     let response = user.request(request).await;
     let (outcome, captured) = match response {
         Err(e) => (
-            Outcome::Transport(format!("{e}").chars().take(60).collect()),
+            RequestOutcome::Transport(format!("{e}").chars().take(60).collect()),
             None,
         ),
         Ok(r) => match r.response {
-            Err(e) => (Outcome::Transport(transport_kind(&e).to_string()), None),
+            Err(e) => (
+                RequestOutcome::Transport(transport_kind(&e).to_string()),
+                None,
+            ),
             Ok(resp) => {
                 let status = resp.status().as_u16();
                 let body = resp.bytes().await;
                 let outcome = match (&body, status == s.step.expect) {
-                    (Err(e), _) => Outcome::Transport(transport_kind(e).to_string()),
-                    (Ok(_), true) => Outcome::Ok,
-                    (Ok(_), false) => Outcome::Status {
+                    (Err(e), _) => RequestOutcome::Transport(transport_kind(e).to_string()),
+                    (Ok(_), true) => RequestOutcome::Ok,
+                    (Ok(_), false) => RequestOutcome::Status {
                         got: status,
                         expected: s.step.expect,
                     },
                 };
                 let captured = match (&outcome, body) {
-                    (Outcome::Ok, Ok(bytes)) if !s.step.capture.is_empty() => {
+                    (RequestOutcome::Ok, Ok(bytes)) if !s.step.capture.is_empty() => {
                         serde_json::from_slice::<Value>(&bytes).ok()
                     }
                     _ => None,

@@ -2,8 +2,8 @@
 //! `<failure>` carrying the numbers; a warning or an unjudged check is `<skipped>` with the reason.
 
 use super::{Document, Exporter};
+use crate::check::{CheckKind, Status};
 use crate::error::{Error, Result};
-use crate::verdict::{CheckKind, Status};
 
 pub struct Junit;
 

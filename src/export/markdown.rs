@@ -2,8 +2,8 @@
 //! the failing, warning and changed checks (all of them with `--all`).
 
 use super::{Document, Exporter};
+use crate::check::Status;
 use crate::error::{Error, Result};
-use crate::verdict::Status;
 
 pub struct Markdown;
 

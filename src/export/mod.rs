@@ -9,9 +9,9 @@ pub mod terminal;
 pub mod units;
 
 use crate::error::Result;
-use crate::gate::Verdict;
 use crate::micro::MicroRun;
 use crate::run::RunResult;
+use crate::verdict::Verdict;
 
 /// Something the tool can report.
 #[derive(Debug, Clone, Copy)]

@@ -45,8 +45,8 @@ fn micro(run: &MicroRun) -> String {
         budget: o.budget_ns.map_or("-".into(), duration_ns),
         headroom: o.headroom.map_or("-".into(), ratio),
         status: match o.budget_status() {
-            Some(crate::verdict::Status::Pass) => "ok",
-            Some(crate::verdict::Status::Warn) => "over? CI reaches budget",
+            Some(crate::check::Status::Pass) => "ok",
+            Some(crate::check::Status::Warn) => "over? CI reaches budget",
             Some(_) => "OVER BUDGET",
             None => "no budget",
         },
@@ -208,13 +208,13 @@ struct CheckRow {
     source: String,
 }
 
-fn status_word(s: crate::verdict::Status) -> &'static str {
+fn status_word(s: crate::check::Status) -> &'static str {
     match s {
-        crate::verdict::Status::Pass => "ok",
-        crate::verdict::Status::Skipped => "skipped",
-        crate::verdict::Status::Improved => "IMPROVED",
-        crate::verdict::Status::Warn => "WARN",
-        crate::verdict::Status::Fail => "FAIL",
+        crate::check::Status::Pass => "ok",
+        crate::check::Status::Skipped => "skipped",
+        crate::check::Status::Improved => "IMPROVED",
+        crate::check::Status::Warn => "WARN",
+        crate::check::Status::Fail => "FAIL",
     }
 }
 
@@ -230,8 +230,8 @@ fn figure(v: f64, unit: &str) -> String {
 }
 
 /// The verdict line first, then the failing and warning checks (all with `all`).
-pub fn checks_table(checks: &[crate::verdict::Check], all: bool) -> String {
-    use crate::verdict::Status;
+pub fn checks_table(checks: &[crate::check::Check], all: bool) -> String {
+    use crate::check::Status;
     let count = |s: Status| checks.iter().filter(|c| c.status == s).count();
     let (fail, warn, improved) = (
         count(Status::Fail),
@@ -274,7 +274,7 @@ pub fn checks_table(checks: &[crate::verdict::Check], all: bool) -> String {
     format!("{verdict}\n{table}\n")
 }
 
-fn verdict(v: &crate::gate::Verdict, all: bool) -> String {
+fn verdict(v: &crate::verdict::Verdict, all: bool) -> String {
     let table = checks_table(&v.checks, all);
     let (first, rest) = table.split_once('\n').unwrap_or((&table, ""));
     let mut out = format!("{first}\n");

@@ -264,14 +264,19 @@ pub(super) fn micro(base: &[MicroRun], cur: &[MicroRun], t: &Thresholds) -> Vec<
 mod tests {
     use super::*;
     use std::time::Duration;
-    use tta_stats::{Outcome, Recorder};
+    use tta_stats::{Recorder, RequestOutcome};
 
     /// A run with the given routes, 50 requests each at exactly the given latency.
     fn run(routes: &[(&str, u64)]) -> RunResult {
         let recorder = Recorder::new();
         for (route, us) in routes {
             for _ in 0..50 {
-                recorder.record(route, route, Duration::from_micros(*us), &Outcome::Ok);
+                recorder.record(
+                    route,
+                    route,
+                    Duration::from_micros(*us),
+                    &RequestOutcome::Ok,
+                );
             }
         }
         let (r, s, t) = recorder.finish();

@@ -23,9 +23,10 @@
 
 use regex::Regex;
 
+use crate::check::{Check, CheckKind, Status};
 use crate::micro::MicroRun;
 use crate::sla::{self, Thresholds};
-use crate::verdict::{Check, CheckKind, Status, outcome};
+use crate::verdict::outcome;
 
 use super::Verdict;
 

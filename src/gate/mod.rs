@@ -13,14 +13,13 @@
 
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
-
 use crate::baseline::{self, Baseline};
+use crate::check::{Check, CheckKind, Status};
 use crate::environment::Environment;
 use crate::micro::MicroRun;
 use crate::run::RunResult;
 use crate::sla::{self, StoredTimings, Thresholds};
-use crate::verdict::{Check, CheckKind, Outcome, Status, outcome};
+use crate::verdict::{BaselineRef, Pairing, SCHEMA_VERSION, Verdict, outcome};
 use tta_stats::compare::{Direction, binomial, compare, holm, median};
 use tta_stats::paired::compare_paired;
 
@@ -29,54 +28,6 @@ pub mod confirm;
 mod skip;
 
 use candidates::Candidate;
-pub use candidates::MIN_REQUESTS_PER_ROUTE;
-
-pub const SCHEMA_VERSION: u32 = 1;
-
-/// Which baseline the verdict compared against.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BaselineRef {
-    pub file: String,
-    pub label: String,
-    pub created: String,
-}
-
-/// The gate's answer, as `--json` writes it (`schema/verdict.schema.json`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Verdict {
-    pub schema_version: u32,
-    pub kind: String,
-    pub outcome: Outcome,
-    pub created: String,
-    pub environment: Environment,
-    pub profile: Option<String>,
-    /// How the load runs were measured; absent in verdicts written before it was recorded.
-    #[serde(default)]
-    pub pairing: Pairing,
-    /// Load runs (stored pairing) or paired rounds (interleaved: one block of each build).
-    pub load_repetitions: usize,
-    pub micro_repetitions: usize,
-    pub baseline: Option<BaselineRef>,
-    /// Things the reader must know: no baseline, environment differences, unjudged metrics.
-    pub notes: Vec<String>,
-    pub checks: Vec<Check>,
-}
-
-impl Verdict {
-    /// The load runs judged, in words: repetitions of the profile against a stored baseline,
-    /// rounds of one short block of each build against an interleaved one.
-    pub fn load_runs_described(&self) -> String {
-        match self.pairing {
-            Pairing::Stored => format!("{} load repetitions", self.load_repetitions),
-            Pairing::Interleaved => format!(
-                "{} paired rounds (one block of each build)",
-                self.load_repetitions
-            ),
-        }
-    }
-}
 
 /// Merges repetitions into one run: histograms added exactly, resources by peak and mean.
 pub fn pool(runs: &[RunResult]) -> Option<RunResult> {
@@ -141,7 +92,7 @@ fn pct(limit: f64) -> f64 {
 /// other), with n paired rounds the smallest signed-rank p is 2^−n, and Holm's first step asks
 /// for at most `alpha / k` over k judged metrics. 5 + 5 runs (1/252) allow at most 12 metrics
 /// at 95 %; a profile that judges more routes needs more runs.
-/// Expects candidates already through [`skip::too_few_runs`].
+/// Expects candidates already marked with what cannot be judged ([`skip::Skip`]).
 fn too_few_runs_for_holm(candidates: &[Candidate], t: &Thresholds) -> Option<String> {
     let judged: Vec<&Candidate> = candidates.iter().filter(|c| c.skip.is_none()).collect();
     let k = judged.len();
@@ -269,23 +220,6 @@ fn decide(candidates: Vec<Candidate>, t: &Thresholds) -> Vec<Check> {
         .collect()
 }
 
-/// How the baseline's runs were measured, which decides how per-route latency is compared.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Pairing {
-    /// Stored from another time (another load on the machine, another CPU frequency): each
-    /// route's median is judged relative to the median of the run's other routes, which
-    /// cancels what moved every route alike (see `candidates`).
-    #[default]
-    Stored,
-    /// Another build measured with this one in paired rounds of short blocks in the same gate:
-    /// the machine's drift falls on both blocks of a round alike, so each route's median is
-    /// judged as measured, on the rounds' differences. This also
-    /// catches a slowdown that spreads to other routes (a handler holding a worker), which the
-    /// relative view would partly cancel.
-    Interleaved,
-}
-
 /// Judges measured runs. `baseline` is the loaded baseline and the path it came from.
 ///
 /// Detects this machine's environment and, against a stored baseline, measures the
@@ -297,7 +231,7 @@ pub fn judge(
     baseline: Option<(&Baseline, &Path)>,
     pairing: Pairing,
 ) -> Verdict {
-    let mut v = judge_in(Environment::detect(), load, micro, t, baseline, pairing);
+    let mut v = judge_in_environment(Environment::detect(), load, micro, t, baseline, pairing);
     // An interleaved reference ran on this machine in this gate: comparing it would only
     // compare two calibrations taken seconds apart (they differed by 59 % once).
     if let (Some((b, _)), Pairing::Stored) = (baseline, pairing) {
@@ -317,7 +251,7 @@ pub fn judge(
 
 /// Judges runs measured in `env`, which is recorded as is (a gate's retest judges its new
 /// runs with the environment its first verdict detected).
-pub fn judge_in(
+pub fn judge_in_environment(
     env: Environment,
     load: &[RunResult],
     micro: &[MicroRun],
@@ -361,9 +295,14 @@ pub fn judge_in(
             })
         }
     };
-    skip::too_few_runs(&mut candidates, t);
+    let min = t.regression.min_repetitions;
+    for c in candidates.iter_mut().filter(|c| c.skip.is_none()) {
+        c.skip = skip::Skip::too_few_runs(c.base.len(), c.cur.len(), min);
+    }
     notes.extend(too_few_runs_for_holm(&candidates, t));
-    notes.extend(skip::note(&candidates));
+    notes.extend(skip::note(
+        candidates.iter().filter_map(|c| c.skip.as_ref()),
+    ));
     checks.extend(decide(candidates, t));
     Verdict {
         schema_version: SCHEMA_VERSION,

@@ -4,9 +4,6 @@
 //! counts them by reason so a reader sees at once whether that is expected (one micro run per
 //! side) or a sign of a broken load (routes without traffic).
 
-use super::candidates::Candidate;
-use crate::sla::Thresholds;
-
 /// Why a metric is not judged.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Skip {
@@ -34,26 +31,19 @@ impl std::fmt::Display for Skip {
     }
 }
 
-/// Marks the candidates with fewer than `min_repetitions` runs on a side as not judged.
-pub(super) fn too_few_runs(candidates: &mut [Candidate], t: &Thresholds) {
-    let min = t.regression.min_repetitions;
-    for c in candidates.iter_mut() {
-        if c.skip.is_none() && (c.base.len() < min as usize || c.cur.len() < min as usize) {
-            c.skip = Some(Skip::TooFewRuns {
-                base: c.base.len(),
-                cur: c.cur.len(),
-                min,
-            });
-        }
+impl Skip {
+    /// Not judged with `base` and `cur` runs on the sides when a test needs `min` a side.
+    pub(super) fn too_few_runs(base: usize, cur: usize, min: u32) -> Option<Self> {
+        (base < min as usize || cur < min as usize).then_some(Self::TooFewRuns { base, cur, min })
     }
 }
 
 /// The verdict's note on the metrics not judged, counted by reason, e.g. "30 regression checks
 /// not judged: 21 with 1+1 runs (at least 5 per side are needed), 9 routes with fewer than 100
 /// requests in a run; --all lists them". None when every metric was judged.
-pub(super) fn note(candidates: &[Candidate]) -> Option<String> {
+pub(super) fn note<'a>(skips: impl IntoIterator<Item = &'a Skip>) -> Option<String> {
     let mut groups: Vec<(String, usize)> = Vec::new();
-    for skip in candidates.iter().filter_map(|c| c.skip.as_ref()) {
+    for skip in skips {
         let reason = match skip {
             Skip::TooFewRuns { base, cur, min } => {
                 format!("with {base}+{cur} runs (at least {min} per side are needed)")
@@ -80,42 +70,18 @@ pub(super) fn note(candidates: &[Candidate]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tta_stats::compare::Direction;
-
-    fn candidate(runs: usize, skip: Option<Skip>) -> Candidate {
-        let mut c = Candidate::new(
-            "m".into(),
-            "ms",
-            vec![1.0; runs],
-            vec![1.0; runs],
-            Direction::LowerIsBetter,
-            10.0,
-        );
-        c.skip = skip;
-        c
-    }
 
     #[test]
     fn the_note_counts_what_was_not_judged_by_reason() {
-        let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-        let t = Thresholds::load(&root.join("thresholds.yaml")).unwrap();
+        let min = 5;
         let sparse = |fewest| Skip::TooFewRequests {
             fewest,
             least: 100,
             per: "run",
         };
-        let mut c = vec![
-            candidate(1, None),
-            candidate(1, None),
-            candidate(1, None),
-            candidate(5, Some(sparse(3))),
-            candidate(5, Some(sparse(40))),
-            candidate(5, None),
-        ];
-        too_few_runs(&mut c, &t);
-        let min = t.regression.min_repetitions;
+        let few = Skip::too_few_runs(1, 1, min);
         assert_eq!(
-            c[0].skip,
+            few,
             Some(Skip::TooFewRuns {
                 base: 1,
                 cur: 1,
@@ -123,16 +89,23 @@ mod tests {
             })
         );
         assert_eq!(
-            c[0].skip.as_ref().unwrap().to_string(),
+            few.as_ref().unwrap().to_string(),
             format!("1+1 runs; at least {min} per side are needed")
         );
-        assert_eq!(c[5].skip, None, "{min} runs per side are enough");
         assert_eq!(
-            note(&c).unwrap(),
+            Skip::too_few_runs(5, 5, min),
+            None,
+            "{min} runs per side are enough"
+        );
+        assert!(Skip::too_few_runs(5, 4, min).is_some());
+        let few = few.unwrap();
+        let skips = [few.clone(), few.clone(), few, sparse(3), sparse(40)];
+        assert_eq!(
+            note(&skips).unwrap(),
             format!(
                 "5 regression checks not judged: 3 with 1+1 runs (at least {min} per side are needed), 2 routes with fewer than 100 requests in a run; --all lists them"
             )
         );
-        assert_eq!(note(&c[5..]), None);
+        assert_eq!(note(&[]), None);
     }
 }

@@ -78,7 +78,7 @@ fn stored_timings_decide_whether_a_machine_bound_regression_fails() {
 #[test]
 fn a_verdict_names_its_pairing_and_reads_one_written_before_it_did() {
     let t = Thresholds::shipped();
-    let mut v = judge_in(
+    let mut v = judge_in_environment(
         Environment::detect(),
         &[],
         &[],

@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::run::RunResult;
 use crate::scenario::Plan;
 use crate::sysmon::DEFAULT_INTERVAL;
-use tta_service::faults::FaultConfig;
+use tta_service::FaultConfig;
 
 use super::target::{EmbeddedServer, wait_healthy};
 use super::{drive, seed_users};

@@ -15,7 +15,7 @@ use crate::run::{self, RunResult, TargetInfo};
 use crate::scenario::Plan;
 use crate::sysmon::{DEFAULT_INTERVAL, Sampler};
 use target::{EmbeddedServer, check_loopback, wait_healthy};
-use tta_service::faults::FaultConfig;
+use tta_service::FaultConfig;
 use tta_stats::Recorder;
 
 /// Where the load goes.

@@ -8,7 +8,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
-use tta_service::faults::FaultConfig;
+use tta_service::FaultConfig;
 
 /// `tta-bench serve` started by this process on 127.0.0.1:0.
 pub struct EmbeddedServer {

@@ -19,9 +19,9 @@ use criterion::Criterion;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
+use crate::check::Status;
 use crate::environment::Environment;
 use crate::error::{Error, Result};
-use crate::verdict::Status;
 pub use ingest::Measurement;
 
 /// Version of the micro run JSON; bumped on any incompatible change.
@@ -169,6 +169,20 @@ pub struct MicroRun {
     pub passed: bool,
 }
 
+/// One operation's budget: a ceiling on its mean, and the document the figure comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MicroBudget {
+    pub max_ns: f64,
+    pub source: String,
+}
+
+/// Where a micro run's budgets come from: the thresholds the caller judges with, so that a
+/// run and the verdict on it use the same figures.
+pub trait Budgets {
+    /// The budget of operation `name` (`group/function`), if it has one.
+    fn budget_for(&self, name: &str) -> Option<MicroBudget>;
+}
+
 /// Judges measurements against the budgets. A budget is a ceiling on the mean (typical cost).
 /// An operation is over budget only when the **lower bound of Criterion's bootstrap confidence
 /// interval of the mean** (95 %) is above the budget, i.e. the excess is significant: a quick
@@ -176,17 +190,18 @@ pub struct MicroRun {
 /// of 40 quick means over it but only one interval wholly over it.
 /// A mean above the budget whose interval still reaches it is within budget but flagged
 /// ([`OperationResult::mean_over_budget`]); the interval is printed beside it.
-pub fn evaluate(measurements: Vec<Measurement>, settings: MicroSettings) -> MicroRun {
+pub fn evaluate(
+    measurements: Vec<Measurement>,
+    settings: MicroSettings,
+    budgets: &dyn Budgets,
+) -> MicroRun {
     let operations: Vec<OperationResult> = measurements
         .into_iter()
         .map(|m| {
-            // Seed 000's budgets, written once: thresholds.yaml's `micro:` as built in.
-            let budget = crate::sla::Thresholds::shipped()
-                .budget(&m.name)
-                .map(|(_, b)| b);
-            let budget_ns = budget.map(|b| b.max.0.value * settings.budget_scale);
+            let budget = budgets.budget_for(&m.name);
+            let budget_ns = budget.as_ref().map(|b| b.max_ns * settings.budget_scale);
             OperationResult {
-                budget_source: budget.map(|b| b.source.clone()),
+                budget_source: budget.map(|b| b.source),
                 headroom: budget_ns.map(|b| b / m.mean_ns),
                 within_budget: budget_ns
                     .map(|b| budget_status(m.mean_ns, m.ci_low_ns, b) != Status::Fail),
@@ -218,7 +233,7 @@ pub fn evaluate(measurements: Vec<Measurement>, settings: MicroSettings) -> Micr
 }
 
 /// Runs (or ingests) the suite and judges it.
-pub fn run(config: &MicroConfig) -> Result<MicroRun> {
+pub fn run(config: &MicroConfig, budgets: &dyn Budgets) -> Result<MicroRun> {
     let mut measurements = match &config.source {
         Source::Measure(mode) => measure(*mode, config.filter.as_ref())?,
         Source::Ingest(dir) => ingest::ingest(dir)?,
@@ -244,7 +259,7 @@ pub fn run(config: &MicroConfig) -> Result<MicroRun> {
         filter: config.filter.as_ref().map(|f| f.as_str().to_string()),
         budget_scale: config.budget_scale,
     };
-    Ok(evaluate(measurements, settings))
+    Ok(evaluate(measurements, settings, budgets))
 }
 
 /// Runs the selected benchmarks in a worker process and reads back their estimates.
@@ -342,6 +357,7 @@ pub(crate) fn test_run(ops: &[(&str, f64)]) -> MicroRun {
     evaluate(
         ops.iter().map(|&(n, ns)| test_measurement(n, ns)).collect(),
         settings,
+        crate::sla::Thresholds::shipped(),
     )
 }
 

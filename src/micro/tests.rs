@@ -17,6 +17,7 @@ fn budgets_decide_the_verdict() {
             test_measurement("crisis/x", 2e6),
         ],
         settings(1.0),
+        crate::sla::Thresholds::shipped(),
     );
     assert!(run.passed);
     assert_eq!(run.operations[0].headroom, Some(5.0));
@@ -28,6 +29,7 @@ fn budgets_decide_the_verdict() {
             test_measurement("crisis/x", 2e6),
         ],
         settings(0.1),
+        crate::sla::Thresholds::shipped(),
     );
     assert!(!strict.passed, "5 ms × 0.1 = 0.5 ms < 1 ms");
     assert_eq!(strict.operations[0].within_budget, Some(false));
@@ -43,6 +45,7 @@ fn only_a_significant_excess_is_over_budget() {
             test_measurement("init/warm", 5.6e6),
         ],
         settings(1.0),
+        crate::sla::Thresholds::shipped(),
     );
     assert_eq!(
         run.operations[0].within_budget,
@@ -56,13 +59,21 @@ fn only_a_significant_excess_is_over_budget() {
         "5.04 ms > 5 ms"
     );
     assert!(!run.passed);
-    let under = evaluate(vec![test_measurement("init/cold", 4e6)], settings(1.0));
+    let under = evaluate(
+        vec![test_measurement("init/cold", 4e6)],
+        settings(1.0),
+        crate::sla::Thresholds::shipped(),
+    );
     assert!(under.passed && !under.operations[0].mean_over_budget());
 }
 
 #[test]
 fn operations_without_a_budget_are_reported_not_judged() {
-    let run = evaluate(vec![test_measurement("custom/thing", 1e12)], settings(1.0));
+    let run = evaluate(
+        vec![test_measurement("custom/thing", 1e12)],
+        settings(1.0),
+        crate::sla::Thresholds::shipped(),
+    );
     assert!(run.passed);
     assert_eq!(run.operations[0].budget_ns, None);
     assert_eq!(run.operations[0].within_budget, None);

@@ -10,12 +10,13 @@ mod page;
 
 use std::path::{Path, PathBuf};
 
-use crate::baseline::{Baseline, Store};
+use crate::baseline::{Baseline, BaselineStore};
 use crate::error::{Error, Result};
-use crate::gate::{Verdict, pool};
+use crate::gate::pool;
 use crate::micro::MicroRun;
 use crate::run::RunResult;
 use crate::sla::Thresholds;
+use crate::verdict::Verdict;
 
 /// Everything a report can show; only the verdict is required.
 pub struct Report<'a> {
@@ -89,7 +90,7 @@ pub fn trend(history: &[Baseline], load: &[RunResult], micro: &[MicroRun]) -> Ve
 /// Every baseline in `dir`, oldest first; unreadable ones are skipped with a note, as a report
 /// should not fail over an old file.
 pub fn history(dir: &Path) -> (Vec<Baseline>, Vec<String>) {
-    let store = Store::new(dir);
+    let store = BaselineStore::new(dir);
     let mut notes = Vec::new();
     let files = match store.list() {
         Ok(files) => files,
@@ -113,11 +114,16 @@ pub fn render(r: &Report<'_>) -> Result<String> {
     page::render(r).map_err(Error::Process)
 }
 
-/// Writes `index.html` into `dir` (created if needed) atomically; returns its path.
-pub fn write(dir: &Path, r: &Report<'_>) -> Result<PathBuf> {
-    let html = render(r)?;
+/// Where the report written into `dir` lives.
+pub fn index_path(dir: &Path) -> PathBuf {
+    dir.join("index.html")
+}
+
+/// Writes the rendered page `html` as `index.html` into `dir` (created if needed),
+/// atomically; returns its path.
+pub fn write_index(dir: &Path, html: &str) -> Result<PathBuf> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let path = dir.join("index.html");
+    let path = index_path(dir);
     crate::fsutil::write_atomic(&path, html.as_bytes())?;
     Ok(path)
 }

@@ -5,10 +5,11 @@ use std::fmt::Write as _;
 
 use super::charts::{self, BLUE, PURPLE, RouteRow, TimeSeries, VERMILLION};
 use super::{Report, TrendPoint};
+use crate::check::{Check, Status};
 use crate::export::units::{duration_ns, ratio};
 use crate::gate::pool;
 use crate::run::RunResult;
-use crate::verdict::{Check, Outcome, Status};
+use crate::verdict::Outcome;
 
 const CSS: &str = include_str!("report.css");
 

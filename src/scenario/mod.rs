@@ -12,7 +12,6 @@ pub mod template;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -149,12 +148,6 @@ pub struct Plan {
     pub profile_name: String,
     pub profile: Profile,
     pub journeys: Vec<PlannedJourney>,
-}
-
-impl Plan {
-    pub fn duration(&self) -> Duration {
-        Duration::from_secs(self.profile.duration_s)
-    }
 }
 
 fn read(path: &Path) -> Result<String> {

@@ -12,10 +12,10 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::check::{Check, CheckKind, Status};
 use crate::error::{Error, Result};
 use crate::micro::MicroRun;
 use crate::run::RunResult;
-use crate::verdict::{Check, CheckKind, Status};
 use crate::yaml;
 use units::{Duration, Percent, Rate, Size};
 
@@ -65,7 +65,7 @@ pub struct PercentLevel {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Resources {
+pub struct ResourceLimits {
     /// Peak RSS of the service process.
     pub server_rss: SizeLevel,
     /// Mean CPU of the service process, as a share of the whole machine.
@@ -126,7 +126,7 @@ pub struct Thresholds {
     /// Benchmark name prefix (`init/`, `crisis/`, …) → budget.
     pub micro: BTreeMap<String, Budget>,
     pub api: Api,
-    pub resources: Resources,
+    pub resources: ResourceLimits,
     /// Profile name → throughput expectations.
     pub profiles: BTreeMap<String, Throughput>,
     pub regression: Regression,
@@ -142,8 +142,8 @@ impl Thresholds {
         Self::parse(&path.display().to_string(), &text)
     }
 
-    /// The repository's thresholds.yaml as built into this binary: the budgets `tta-bench micro`
-    /// judges against ([`crate::micro::evaluate`]), so they are written once, in thresholds.yaml.
+    /// The repository's thresholds.yaml as built into this binary: what `tta-bench micro`
+    /// judges against without `--html` (with it, the `--thresholds` file the page is judged by).
     pub fn shipped() -> &'static Thresholds {
         static SHIPPED: std::sync::OnceLock<Thresholds> = std::sync::OnceLock::new();
         SHIPPED.get_or_init(|| {
@@ -268,6 +268,15 @@ impl Thresholds {
             .filter(|(prefix, _)| name.starts_with(prefix.as_str()))
             .max_by_key(|(prefix, _)| prefix.len())
             .map(|(p, b)| (p.as_str(), b))
+    }
+}
+
+impl crate::micro::Budgets for Thresholds {
+    fn budget_for(&self, name: &str) -> Option<crate::micro::MicroBudget> {
+        self.budget(name).map(|(_, b)| crate::micro::MicroBudget {
+            max_ns: b.max.0.value,
+            source: b.source.clone(),
+        })
     }
 }
 

@@ -211,7 +211,7 @@ fn the_shipped_thresholds_conform_to_the_published_schema() {
 
 #[test]
 fn a_micro_check_names_its_operation_and_no_other_check_does() {
-    use crate::verdict::{Check, Status};
+    use crate::check::{Check, Status};
     let check = |name: String, unit| Check::sla(name, unit, 1.0, None, 5e6, "s", Status::Pass);
     let micro = check(micro_check_name("init/cold"), "ns");
     assert_eq!(micro.name, "mean init/cold");
@@ -219,6 +219,6 @@ fn a_micro_check_names_its_operation_and_no_other_check_does() {
     assert_eq!(micro_operation(&check("mean init/cold".into(), "ms")), None);
     assert_eq!(micro_operation(&check("p95 all routes".into(), "ns")), None);
     let mut regression = micro.clone();
-    regression.kind = crate::verdict::CheckKind::Regression;
+    regression.kind = crate::check::CheckKind::Regression;
     assert_eq!(micro_operation(&regression), None);
 }

@@ -6,7 +6,7 @@ mod guards;
 
 use reqwest::blocking::{Client, Response};
 use serde_json::{Value, json};
-use tta_bench::load::target::EmbeddedServer;
+use tta_bench::EmbeddedServer;
 
 pub const SECRET: &str = "integration-test-secret-of-32-bytes!";
 

@@ -153,20 +153,6 @@ impl ChoiceType {
             Self::Neutral => &[],
         }
     }
-
-    /// A representative choice text of this type (used to simulate alternative paths).
-    pub fn example_text(self) -> &'static str {
-        match self {
-            Self::Coping => "I pause and breathe slowly to stay calm",
-            Self::Social => "I reach out and talk to my friend",
-            Self::SelfCare => "I take a break and rest",
-            Self::Reflection => "I stop to think and write in my journal",
-            Self::Confrontation => "I stand up and tell them how I feel",
-            Self::Creative => "I draw what I imagine",
-            Self::Avoidance => "I ignore it and leave",
-            Self::Neutral => "I look around",
-        }
-    }
 }
 
 const EMOTION_WORDS: &[&str] = &[

@@ -4,16 +4,20 @@
 //!
 //! It binds loopback addresses only: it exists to be measured on this machine.
 
-pub mod api_error;
-pub mod auth;
+mod api_error;
+mod auth;
 mod clock;
-pub mod faults;
-pub mod limits;
-pub mod metrics;
+mod faults;
+mod limits;
+mod metrics;
 mod middleware;
-pub mod routes;
-pub mod state;
-pub mod store;
+mod routes;
+mod state;
+mod store;
+
+pub use faults::FaultConfig;
+pub use limits::RateLimit;
+pub use routes::templates as route_templates;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -23,7 +27,7 @@ use rand::RngCore;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
-pub use state::AppState;
+use state::AppState;
 use store::sqlite::SqliteStore;
 use store::{Role, Store, UserRecord};
 use tta_core::{CoreConfig, TherapeuticCore};

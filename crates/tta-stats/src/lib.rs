@@ -45,7 +45,7 @@ pub fn decode(text: &str) -> Result<Histogram<u64>, String> {
 
 /// What happened to one request.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
+pub enum RequestOutcome {
     /// The expected status came back.
     Ok,
     /// Another status came back.
@@ -54,7 +54,7 @@ pub enum Outcome {
     Transport(String),
 }
 
-impl Outcome {
+impl RequestOutcome {
     fn error_kind(&self) -> Option<String> {
         match self {
             Self::Ok => None,
@@ -81,7 +81,7 @@ impl Default for Series {
 }
 
 impl Series {
-    fn record(&mut self, latency_us: u64, outcome: &Outcome) {
+    fn record(&mut self, latency_us: u64, outcome: &RequestOutcome) {
         self.histogram
             .saturating_record(latency_us.clamp(1, MAX_LATENCY_US));
         if let Some(kind) = outcome.error_kind() {
@@ -146,7 +146,7 @@ impl Recorder {
 
     /// Records one request under its route (e.g. `POST /api/patient/sessions/{session_id}/choices`)
     /// and its journey step (e.g. `patient/choice`).
-    pub fn record(&self, route: &str, step: &str, latency: Duration, outcome: &Outcome) {
+    pub fn record(&self, route: &str, step: &str, latency: Duration, outcome: &RequestOutcome) {
         let us = latency.as_micros().min(u128::from(MAX_LATENCY_US)) as u64;
         let second = self.started.elapsed().as_secs() as usize;
         let mut inner = self.lock();
@@ -165,7 +165,7 @@ impl Recorder {
             inner.timeline.resize(second + 1, Second::default());
         }
         inner.timeline[second].requests += 1;
-        if *outcome != Outcome::Ok {
+        if *outcome != RequestOutcome::Ok {
             inner.timeline[second].errors += 1;
         }
     }
@@ -306,12 +306,17 @@ mod tests {
     #[test]
     fn recorder_keeps_routes_steps_errors_and_timeline() {
         let r = Recorder::new();
-        r.record("GET /a", "j/a", Duration::from_millis(3), &Outcome::Ok);
+        r.record(
+            "GET /a",
+            "j/a",
+            Duration::from_millis(3),
+            &RequestOutcome::Ok,
+        );
         r.record(
             "GET /a",
             "j/a2",
             Duration::from_millis(5),
-            &Outcome::Status {
+            &RequestOutcome::Status {
                 got: 500,
                 expected: 200,
             },
@@ -320,7 +325,7 @@ mod tests {
             "GET /b",
             "j/b",
             Duration::from_millis(1),
-            &Outcome::Transport("connect".into()),
+            &RequestOutcome::Transport("connect".into()),
         );
         let p = r.progress();
         assert_eq!((p.requests, p.errors), (3, 2));

@@ -1,6 +1,8 @@
 use super::*;
-use crate::gate::{Pairing, judge};
-use crate::verdict::{Check, CheckKind, Outcome};
+use crate::check::{Check, CheckKind};
+use crate::gate::judge;
+use crate::verdict::Outcome;
+use crate::verdict::Pairing;
 
 /// A quick run of `ops` (name, mean in ms); each interval is the mean ± 10 %.
 fn run(ops: &[(&str, f64)]) -> MicroRun {

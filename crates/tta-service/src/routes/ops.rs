@@ -127,7 +127,9 @@ pub async fn put_faults(
     Json(config): Json<FaultConfig>,
 ) -> Result<Json<FaultConfig>, ApiError> {
     user.require(&[Role::Admin])?;
-    config.validate().map_err(ApiError::bad_request)?;
+    config
+        .validate(super::templates())
+        .map_err(ApiError::bad_request)?;
     state.faults.set(config.clone());
     Ok(Json(config))
 }

@@ -151,12 +151,6 @@ impl SqliteStore {
         }
         Ok(())
     }
-
-    /// Closes the connection cleanly (checkpoints the WAL).
-    pub fn close(self) -> StoreResult<()> {
-        let conn = self.conn.into_inner().unwrap_or_else(|p| p.into_inner());
-        conn.close().map_err(|(_, e)| StoreError::Db(e))
-    }
 }
 
 fn put_session(conn: &Connection, s: &Session) -> rusqlite::Result<()> {

@@ -1,57 +1,23 @@
-//! `tta-bench report`, and the HTML written by `--html` on check and gate.
+//! `tta-bench report`, and the page of one run that `load --html` and `micro --html` write.
 
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
-
-use super::{Outcome, emit};
-use crate::baseline::Baseline;
-use crate::check::SavedRun;
+use super::delivery::{read_history, render_html, resolve_baseline};
+use super::emit;
 use crate::cli::{HtmlArgs, ReportArgs};
 use crate::error::{Error, Result};
-use crate::gate::{Pairing, Verdict, judge};
+use crate::gate::judge;
 use crate::micro::MicroRun;
 use crate::run::RunResult;
+use crate::saved::{SavedJson, SavedRun, split};
 use crate::sla::Thresholds;
-
-/// Renders the report of a verdict and what it judged; the trend comes from `baselines_dir`.
-pub(super) fn render(
-    verdict: &Verdict,
-    load: &[RunResult],
-    micro: &[MicroRun],
-    baseline: Option<&Baseline>,
-    thresholds: &Thresholds,
-    baselines_dir: &Path,
-) -> Result<String> {
-    let (history, notes) = crate::report::history(baselines_dir);
-    for n in notes {
-        eprintln!("tta-bench: note: {n}");
-    }
-    crate::report::render(&crate::report::Report {
-        verdict,
-        load,
-        micro,
-        baseline,
-        thresholds,
-        history: &history,
-    })
-}
+use crate::verdict::Outcome;
+use crate::verdict::{Pairing, Verdict};
 
 /// Reads a saved verdict strictly: right kind, supported schema version, no unknown fields.
-fn load_verdict(path: &Path, value: Value, text: &str) -> Result<Verdict> {
-    let origin = path.display().to_string();
-    let version = value.get("schema_version").and_then(Value::as_u64);
-    if version != Some(crate::gate::SCHEMA_VERSION as u64) {
-        return Err(Error::Invalid {
-            origin,
-            message: format!(
-                "schema_version {} of a verdict is not supported (this tool reads {})",
-                version.map_or("missing".into(), |v| v.to_string()),
-                crate::gate::SCHEMA_VERSION
-            ),
-        });
-    }
-    serde_json::from_str(text).map_err(|e| Error::json(&origin, &e))
+fn load_verdict(file: &SavedJson) -> Result<Verdict> {
+    file.require_version("verdict", crate::verdict::SCHEMA_VERSION)?;
+    file.parse()
 }
 
 fn default_dir() -> PathBuf {
@@ -65,23 +31,21 @@ pub fn report(a: &ReportArgs) -> Result<Outcome> {
     let mut verdict = None;
     let mut runs = Vec::new();
     for path in &a.inputs {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        let value: Value =
-            serde_json::from_str(&text).map_err(|e| Error::json(path.display().to_string(), &e))?;
-        if value.get("kind").and_then(Value::as_str) == Some("verdict") {
+        let file = SavedJson::read(path)?;
+        if file.kind() == Some("verdict") {
             if verdict.is_some() {
                 return Err(Error::Usage(format!(
                     "{}: a report takes at most one verdict",
                     path.display()
                 )));
             }
-            verdict = Some(load_verdict(path, value, &text)?);
+            verdict = Some(load_verdict(&file)?);
         } else {
-            runs.push(SavedRun::load(path)?);
+            runs.push(SavedRun::from_json(&file)?);
         }
     }
-    let (load, micro) = super::verdict::split(runs, "report")?;
-    let baseline = super::verdict::resolve_baseline(&a.judge)?;
+    let (load, micro) = split(runs, "report")?;
+    let baseline = resolve_baseline(&a.judge)?;
     let verdict = match verdict {
         Some(v) => v,
         None => judge(
@@ -92,25 +56,23 @@ pub fn report(a: &ReportArgs) -> Result<Outcome> {
             Pairing::Stored,
         ),
     };
-    let html = render(
+    let html = render_html(
         &verdict,
         &load,
         &micro,
         baseline.as_ref().map(|(b, _)| b),
         &thresholds,
-        &a.judge.baselines_dir,
+        &read_history(&a.judge.baselines_dir),
     )?;
     let dir = a.out.clone().unwrap_or_else(default_dir);
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-    let path = dir.join("index.html");
-    crate::fsutil::write_atomic(&path, html.as_bytes())?;
+    let path = crate::report::write_index(&dir, &html)?;
     emit(&format!(
         "{} ({} KiB; verdict {})\n",
         path.display(),
         html.len().div_ceil(1024),
         match verdict.outcome {
-            crate::verdict::Outcome::Pass => "PASS",
-            crate::verdict::Outcome::Fail => "FAIL",
+            Outcome::Pass => "PASS",
+            Outcome::Fail => "FAIL",
         }
     ))?;
     Ok(Outcome::Pass)
@@ -144,17 +106,15 @@ pub(super) fn single(
             a.thresholds.display()
         ),
     );
-    let html = render(
+    let html = render_html(
         &verdict,
         load,
         micro,
         None,
         thresholds,
-        Path::new("baselines"),
+        &read_history(Path::new("baselines")),
     )?;
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let path = dir.join("index.html");
-    crate::fsutil::write_atomic(&path, html.as_bytes())?;
+    let path = crate::report::write_index(dir, &html)?;
     eprintln!("tta-bench: report written to {}", path.display());
     Ok(())
 }

@@ -1,0 +1,190 @@
+//! Reading the JSON files tta-bench writes (load and micro runs, verdicts, baselines)
+//! strictly: the `kind` and `schema_version` header first, then the typed document, then the
+//! figures it holds. Every error names the file.
+
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::micro::MicroRun;
+use crate::run::RunResult;
+
+/// A tta-bench JSON file, read and parsed as JSON but not yet as its kind.
+pub(crate) struct SavedJson {
+    origin: String,
+    text: String,
+    value: Value,
+}
+
+impl SavedJson {
+    pub(crate) fn read(path: &Path) -> Result<Self> {
+        let origin = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let value = serde_json::from_str(&text).map_err(|e| Error::json(&origin, &e))?;
+        Ok(Self {
+            origin,
+            text,
+            value,
+        })
+    }
+
+    /// The file's `kind` field.
+    pub(crate) fn kind(&self) -> Option<&str> {
+        self.value.get("kind").and_then(Value::as_str)
+    }
+
+    /// An error about the file as a whole.
+    pub(crate) fn invalid(&self, message: impl Into<String>) -> Error {
+        Error::Invalid {
+            origin: self.origin.clone(),
+            message: message.into(),
+        }
+    }
+
+    /// Refuses a `schema_version` other than `supported`; `what` names the document
+    /// ("load run", "verdict") in the error.
+    pub(crate) fn require_version(&self, what: &str, supported: u32) -> Result<()> {
+        let version = self
+            .value
+            .get("schema_version")
+            .and_then(Value::as_u64)
+            .ok_or_else(|| self.invalid("no schema_version"))?;
+        if version == u64::from(supported) {
+            return Ok(());
+        }
+        Err(self.invalid(format!(
+            "schema_version {version} of a {what} is not supported (this tool reads {supported}; {})",
+            if version > u64::from(supported) {
+                "written by a newer tta-bench"
+            } else {
+                "too old"
+            }
+        )))
+    }
+
+    /// The whole file as a `T`; unknown or missing fields are errors at their line and column.
+    pub(crate) fn parse<T: DeserializeOwned>(&self) -> Result<T> {
+        serde_json::from_str(&self.text).map_err(|e| Error::json(&self.origin, &e))
+    }
+}
+
+/// A run read from disk.
+#[derive(Debug, Clone)]
+pub(crate) enum SavedRun {
+    Load(Box<RunResult>),
+    Micro(Box<MicroRun>),
+}
+
+impl SavedRun {
+    /// Reads `path` as a load or micro run.
+    pub(crate) fn load(path: &Path) -> Result<Self> {
+        Self::from_json(&SavedJson::read(path)?)
+    }
+
+    /// The run in `file`, which must be of kind `load` or `micro`.
+    pub(crate) fn from_json(file: &SavedJson) -> Result<Self> {
+        let run = match file.kind().unwrap_or_default() {
+            "load" => {
+                file.require_version("load run", crate::run::SCHEMA_VERSION)?;
+                Self::Load(Box::new(file.parse()?))
+            }
+            "micro" => {
+                file.require_version("micro run", crate::micro::SCHEMA_VERSION)?;
+                Self::Micro(Box::new(file.parse()?))
+            }
+            other => {
+                return Err(
+                    file.invalid(format!("kind {other:?} is neither \"load\" nor \"micro\""))
+                );
+            }
+        };
+        run.validate().map_err(|m| file.invalid(m))?;
+        Ok(run)
+    }
+
+    /// Figures that cannot be (see [`validate_load`]).
+    pub(crate) fn validate(&self) -> std::result::Result<(), String> {
+        match self {
+            Self::Load(r) => validate_load(r),
+            Self::Micro(m) => validate_micro(m),
+        }
+    }
+}
+
+/// Figures of a load run that cannot be: negative or non-finite latencies, empty histograms,
+/// counts that disagree with their histogram.
+pub(crate) fn validate_load(r: &RunResult) -> std::result::Result<(), String> {
+    for (route, s) in &r.routes {
+        let h = tta_stats::decode(&s.histogram)
+            .map_err(|e| format!("routes.{route}.histogram: {e}"))?;
+        if h.is_empty() {
+            return Err(format!("routes.{route}.histogram is empty"));
+        }
+        if h.len() != s.summary.count {
+            return Err(format!(
+                "routes.{route}: summary.count {} but the histogram holds {}",
+                s.summary.count,
+                h.len()
+            ));
+        }
+        for (name, v) in [
+            ("p95_ms", s.summary.p95_ms),
+            ("mean_ms", s.summary.mean_ms),
+            ("max_ms", s.summary.max_ms),
+        ] {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(format!("routes.{route}.summary.{name} is {v}"));
+            }
+        }
+    }
+    if r.routes.is_empty() {
+        return Err("routes is empty".into());
+    }
+    Ok(())
+}
+
+/// Figures of a micro run that cannot be: operations repeated, means not positive.
+fn validate_micro(m: &MicroRun) -> std::result::Result<(), String> {
+    let mut seen = std::collections::BTreeSet::new();
+    for o in &m.operations {
+        if !seen.insert(&o.name) {
+            return Err(format!("operation {} appears twice", o.name));
+        }
+        if !(o.mean_ns.is_finite() && o.mean_ns > 0.0) {
+            return Err(format!("operations.{}.mean_ns is {}", o.name, o.mean_ns));
+        }
+    }
+    if m.operations.is_empty() {
+        return Err("operations is empty".into());
+    }
+    Ok(())
+}
+
+/// Reads every file of `paths` as a run.
+pub(crate) fn read_runs(paths: &[PathBuf]) -> Result<Vec<SavedRun>> {
+    paths.iter().map(|p| SavedRun::load(p)).collect()
+}
+
+/// Sorts runs into load and micro runs; load runs must all be of one profile, as repetitions.
+/// `origin` names where they came from in the error.
+pub(crate) fn split(runs: Vec<SavedRun>, origin: &str) -> Result<(Vec<RunResult>, Vec<MicroRun>)> {
+    let mut load = Vec::new();
+    let mut micro = Vec::new();
+    for r in runs {
+        match r {
+            SavedRun::Load(l) => load.push(*l),
+            SavedRun::Micro(m) => micro.push(*m),
+        }
+    }
+    if let Some(first) = load.first()
+        && let Some(other) = load.iter().find(|r| r.profile_name != first.profile_name)
+    {
+        return Err(Error::Usage(format!(
+            "{origin}: load runs of profiles {} and {} cannot be repetitions of one another",
+            first.profile_name, other.profile_name
+        )));
+    }
+    Ok((load, micro))
+}

@@ -36,7 +36,7 @@ pub struct Verdict {
     pub micro_repetitions: usize,
     pub baseline: Option<BaselineRef>,
     /// Things the reader must know: no baseline, environment differences, unjudged metrics.
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
     pub checks: Vec<Check>,
 }
 
@@ -97,5 +97,61 @@ pub fn outcome(checks: &[Check]) -> Outcome {
         Outcome::Fail
     } else {
         Outcome::Pass
+    }
+}
+
+/// What a note tells, so that code can act on a note without reading its words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoteKind {
+    /// No baseline was given: regressions were not judged.
+    NoBaseline,
+    /// The baseline cannot be compared with these runs (another profile, no load runs).
+    BaselineMismatch,
+    /// The machine differs from the baseline's.
+    EnvironmentDiffers,
+    /// Some metrics were not judged, or could not reach significance.
+    NotJudged,
+    /// A retest settled failed checks.
+    Retest,
+    /// How the baseline was measured (paired rounds against another build).
+    Pairing,
+    /// What a report of one run stands for.
+    SingleRun,
+    /// Read from a verdict file: shown as written, never acted on.
+    Recorded,
+}
+
+/// A note of the verdict. In files it is its text alone (`notes` in the verdict schema).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
+pub struct Note {
+    pub kind: NoteKind,
+    pub text: String,
+}
+
+impl Note {
+    pub fn new(kind: NoteKind, text: impl Into<String>) -> Self {
+        Self {
+            kind,
+            text: text.into(),
+        }
+    }
+}
+
+impl From<String> for Note {
+    fn from(text: String) -> Self {
+        Self::new(NoteKind::Recorded, text)
+    }
+}
+
+impl From<Note> for String {
+    fn from(n: Note) -> Self {
+        n.text
+    }
+}
+
+impl std::fmt::Display for Note {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
     }
 }

@@ -12,6 +12,7 @@ use crate::run::RunResult;
 use crate::saved::{SavedJson, SavedRun, split};
 use crate::sla::Thresholds;
 use crate::verdict::Outcome;
+use crate::verdict::{Note, NoteKind};
 use crate::verdict::{Pairing, Verdict};
 
 /// Reads a saved verdict strictly: right kind, supported schema version, no unknown fields.
@@ -98,12 +99,15 @@ pub(super) fn single(
         return Ok(());
     };
     let mut verdict = judge(load, micro, thresholds, None, Pairing::Stored);
-    verdict.notes.retain(|n| !n.starts_with("no baseline"));
+    verdict.notes.retain(|n| n.kind != NoteKind::NoBaseline);
     verdict.notes.insert(
         0,
-        format!(
-            "the report of one run, judged against {} without a baseline (use check or gate for regressions)",
-            a.thresholds.display()
+        Note::new(
+            NoteKind::SingleRun,
+            format!(
+                "the report of one run, judged against {} without a baseline (use check or gate for regressions)",
+                a.thresholds.display()
+            ),
         ),
     );
     let html = render_html(

@@ -13,6 +13,7 @@ use crate::saved::{read_runs, split};
 use crate::sla::Thresholds;
 use crate::verdict::Outcome;
 use crate::verdict::Pairing;
+use crate::verdict::{Note, NoteKind};
 
 pub fn check(a: &CheckArgs) -> Result<Outcome> {
     let thresholds = Thresholds::load(&a.output.judge.thresholds)?;
@@ -72,7 +73,7 @@ pub fn gate(a: &GateArgs) -> Result<Outcome> {
                 runs.micro,
                 baseline,
                 Pairing::Interleaved,
-                vec![note],
+                vec![Note::new(NoteKind::Pairing, note)],
             )
         }
     };

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::check::CheckId;
 use crate::cli::MeasureArgs;
 use crate::error::{Error, Result};
 use crate::export::json::Json;
@@ -125,12 +126,13 @@ pub(super) fn retest_micro(names: &[String], budgets: &dyn Budgets) -> Result<Mi
 /// baseline: the retest that decides whether they fail ([`confirm`]). Kept as `retest-N.json`.
 pub(super) fn retest_load(
     m: &MeasureArgs,
-    regressed: &[String],
+    regressed: &[CheckId],
     keep: Option<&KeepRuns>,
 ) -> Result<Vec<RunResult>> {
+    let names: Vec<String> = regressed.iter().map(CheckId::to_string).collect();
     eprintln!(
         "tta-bench: regressed against the stored baseline: {}; measuring {} load runs again to confirm",
-        regressed.join(", "),
+        names.join(", "),
         m.repeat
     );
     let target = Target::Embedded {

@@ -81,11 +81,11 @@ pub fn refresh(a: &RefreshArgs) -> Result<Outcome> {
             for c in verdict
                 .checks
                 .iter()
-                .filter(|c| c.kind == CheckKind::Regression && c.status != Status::Skipped)
+                .filter(|c| c.kind() == CheckKind::Regression && c.status != Status::Skipped)
             {
                 text.push_str(&format!(
                     "  {}: {}\n",
-                    c.name,
+                    c.name(),
                     c.detail.as_deref().unwrap_or("")
                 ));
             }

@@ -31,7 +31,7 @@ impl Exporter for Junit {
             (CheckKind::Sla, "sla"),
             (CheckKind::Regression, "regression"),
         ] {
-            let checks: Vec<_> = v.checks.iter().filter(|c| c.kind == kind).collect();
+            let checks: Vec<_> = v.checks.iter().filter(|c| c.kind() == kind).collect();
             let f = checks.iter().filter(|c| c.status == Status::Fail).count();
             let skipped = checks
                 .iter()
@@ -44,12 +44,17 @@ impl Exporter for Junit {
             for c in checks {
                 let numbers = format!(
                     "{} = {:.3} {}, limit {} {:.3} {}",
-                    c.name, c.actual, c.unit, c.comparison, c.limit, c.unit
+                    c.name(),
+                    c.actual,
+                    c.unit,
+                    c.comparison,
+                    c.limit,
+                    c.unit
                 );
                 let why = c.detail.clone().unwrap_or_else(|| c.source.clone());
                 out.push_str(&format!(
                     "    <testcase classname=\"tta-bench.{name}\" name=\"{}\">",
-                    esc(&c.name)
+                    esc(&c.name())
                 ));
                 match c.status {
                     Status::Fail => out.push_str(&format!(

@@ -46,7 +46,7 @@ impl Exporter for Markdown {
             ))
         ));
         for n in &v.notes {
-            out.push_str(&format!("\n> **Note:** {}\n", cell(n)));
+            out.push_str(&format!("\n> **Note:** {}\n", cell(&n.text)));
         }
         let rows: Vec<_> = v
             .checks
@@ -65,7 +65,7 @@ impl Exporter for Markdown {
                 };
                 out.push_str(&format!(
                     "| {status} | {} | {:.3} {} | {} {:.3} | {} |\n",
-                    cell(&c.name),
+                    cell(&c.name()),
                     c.actual,
                     c.unit,
                     c.comparison,

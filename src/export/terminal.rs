@@ -254,7 +254,7 @@ pub fn checks_table(checks: &[crate::check::Check], all: bool) -> String {
         .filter(|c| all || !matches!(c.status, Status::Pass | Status::Skipped))
         .map(|c| CheckRow {
             status: status_word(c.status),
-            check: c.name.clone(),
+            check: c.name(),
             actual: figure(c.actual, &c.unit),
             limit: format!(
                 "{} {}{}",

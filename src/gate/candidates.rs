@@ -19,6 +19,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::check::Subject;
 use crate::micro::MicroRun;
 use crate::run::RunResult;
 use crate::sla::Thresholds;
@@ -37,7 +38,8 @@ pub const MIN_REQUESTS_PER_BLOCK: u64 = 10;
 
 /// A metric to compare, before significance is decided over the whole family.
 pub(super) struct Candidate {
-    pub name: String,
+    /// What the regression check judges.
+    pub subject: Subject,
     pub unit: &'static str,
     pub base: Vec<f64>,
     pub cur: Vec<f64>,
@@ -58,7 +60,7 @@ pub(super) struct Candidate {
 impl Candidate {
     /// A metric judged as measured, not skipped, not paired, not machine-bound.
     pub(super) fn new(
-        name: String,
+        subject: Subject,
         unit: &'static str,
         base: Vec<f64>,
         cur: Vec<f64>,
@@ -66,7 +68,7 @@ impl Candidate {
         limit_pct: f64,
     ) -> Self {
         Self {
-            name,
+            subject,
             unit,
             base,
             cur,
@@ -119,14 +121,21 @@ pub(super) fn load(
     let r = &t.regression;
     // One metric: its per-repetition values on both sides. `timing`: a timing taken as
     // measured, which moves with the machine against a stored baseline.
-    let metric = |name: String,
+    let metric = |subject: Subject,
                   unit: &'static str,
                   f: &dyn Fn(&RunResult) -> Option<f64>,
                   direction,
                   limit_pct,
                   timing: bool| {
         let values = |runs: &[RunResult]| runs.iter().filter_map(f).collect::<Vec<_>>();
-        let mut c = Candidate::new(name, unit, values(base), values(cur), direction, limit_pct);
+        let mut c = Candidate::new(
+            subject,
+            unit,
+            values(base),
+            values(cur),
+            direction,
+            limit_pct,
+        );
         c.machine_bound = timing && pairing == Pairing::Stored;
         c
     };
@@ -147,7 +156,7 @@ pub(super) fn load(
         let mut c = match pairing {
             Pairing::Stored => {
                 let mut c = Candidate::new(
-                    format!("median {route} vs baseline, relative to other routes"),
+                    Subject::RouteRelative(route.clone()),
                     "x",
                     pick(&base_medians, true),
                     pick(&cur_medians, true),
@@ -158,7 +167,7 @@ pub(super) fn load(
                 c
             }
             Pairing::Interleaved => Candidate::new(
-                format!("median {route} vs baseline"),
+                Subject::Route(route.clone()),
                 "ms",
                 pick(&base_medians, false),
                 pick(&cur_medians, false),
@@ -183,7 +192,7 @@ pub(super) fn load(
         out.push(c);
     }
     out.push(metric(
-        "p95 all routes vs baseline".into(),
+        Subject::AllRoutes,
         "ms",
         &|run| Some(run.totals.p95_ms),
         Direction::LowerIsBetter,
@@ -191,7 +200,7 @@ pub(super) fn load(
         true,
     ));
     out.push(metric(
-        "throughput vs baseline".into(),
+        Subject::Throughput,
         "req/s",
         &|run| Some(run.totals.throughput_rps),
         Direction::HigherIsBetter,
@@ -202,7 +211,7 @@ pub(super) fn load(
     if base.iter().chain(cur).all(|run| server(run).is_some()) {
         let rss = |run: &RunResult| server(run).map(|s| s.rss_peak_bytes as f64 / 1048576.0);
         out.push(metric(
-            "server RSS peak vs baseline".into(),
+            Subject::ServerRss,
             "MiB",
             &rss,
             Direction::LowerIsBetter,
@@ -211,7 +220,7 @@ pub(super) fn load(
         ));
         let cpu = |run: &RunResult| server(run).map(|s| s.cpu_mean_percent);
         out.push(metric(
-            "server CPU mean vs baseline".into(),
+            Subject::ServerCpu,
             "%",
             &cpu,
             Direction::LowerIsBetter,
@@ -245,7 +254,7 @@ pub(super) fn micro(base: &[MicroRun], cur: &[MicroRun], t: &Thresholds) -> Vec<
             let b = means(base);
             (!b.is_empty()).then(|| {
                 let mut c = Candidate::new(
-                    format!("mean {name} vs baseline"),
+                    Subject::MicroOperation(name.clone()),
                     "ns",
                     b,
                     means(cur),
@@ -263,6 +272,7 @@ pub(super) fn micro(base: &[MicroRun], cur: &[MicroRun], t: &Thresholds) -> Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::CheckId;
     use std::time::Duration;
     use tta_stats::{Recorder, RequestOutcome};
 
@@ -320,7 +330,7 @@ mod tests {
             load(&runs, &runs, t, pairing)
                 .into_iter()
                 .filter(|c| c.machine_bound)
-                .map(|c| c.name)
+                .map(|c| CheckId::regression(c.subject).to_string())
                 .collect()
         };
         assert_eq!(
@@ -390,7 +400,10 @@ mod tests {
         let (base, cur) = (runs(1.0), runs(1.2));
         let change = |pairing| {
             let c = load(&base, &cur, &t, pairing);
-            let a = c.iter().find(|c| c.name.contains(" a vs")).unwrap();
+            let a = c
+                .iter()
+                .find(|c| matches!(&c.subject, Subject::Route(r) | Subject::RouteRelative(r) if r == "a"))
+                .unwrap();
             assert!(a.skip.is_none(), "{:?}", a.skip);
             median(&a.cur) / median(&a.base) - 1.0
         };

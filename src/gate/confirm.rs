@@ -23,10 +23,10 @@
 
 use regex::Regex;
 
-use crate::check::{Check, CheckKind, Status};
+use crate::check::{Check, CheckId, CheckKind, Status};
 use crate::micro::MicroRun;
 use crate::sla::{self, Thresholds};
-use crate::verdict::outcome;
+use crate::verdict::{Note, NoteKind, outcome};
 
 use super::Verdict;
 
@@ -35,16 +35,17 @@ pub fn failed_micro(v: &Verdict) -> Vec<String> {
     v.checks
         .iter()
         .filter(|c| c.status == Status::Fail)
-        .filter_map(|c| sla::micro_operation(c).map(str::to_string))
+        .filter(|c| c.kind() == CheckKind::Sla)
+        .filter_map(|c| c.id.micro_operation().map(str::to_string))
         .collect()
 }
 
 /// The regression checks that failed in `v`.
-pub fn failed_regressions(v: &Verdict) -> Vec<String> {
+pub fn failed_regressions(v: &Verdict) -> Vec<CheckId> {
     v.checks
         .iter()
-        .filter(|c| c.kind == CheckKind::Regression && c.status == Status::Fail)
-        .map(|c| c.name.clone())
+        .filter(|c| c.kind() == CheckKind::Regression && c.status == Status::Fail)
+        .map(|c| c.id.clone())
         .collect()
 }
 
@@ -62,8 +63,8 @@ struct Words {
     not_judged: &'static str,
 }
 
-/// Settles each failed check of `v` that `retested` selects against the check of the same
-/// name in `second`: failed again → stays failed; judged and not failed → a warning; not
+/// Settles each failed check of `v` that `retested` selects against the check with the same
+/// identity in `second`: failed again → stays failed; judged and not failed → a warning; not
 /// judged again → stays failed. `describe` tells the second check's figures. The outcome is
 /// recomputed.
 fn settle(
@@ -81,7 +82,7 @@ fn settle(
     {
         let again = second
             .iter()
-            .find(|c| c.name == check.name && c.status != Status::Skipped);
+            .find(|c| c.id == check.id && c.status != Status::Skipped);
         let first = check.detail.take().unwrap_or_default();
         let verdict = match again {
             Some(a) if a.status == Status::Fail => {
@@ -158,13 +159,16 @@ pub fn apply_micro(v: &mut Verdict, retest: &MicroRun, t: &Thresholds) {
         first_only: "a warning: over budget in the first run only",
         not_judged: "failed: not measured again",
     };
-    let retested = |c: &Check| sla::micro_operation(c).is_some();
+    let retested = |c: &Check| c.kind() == CheckKind::Sla && c.id.micro_operation().is_some();
     let n = settle(v, retested, &second, describe, &words);
     if n.total() > 0 {
-        v.notes.push(format!(
-            "micro: {} operation(s) over budget in the quick run were measured again: {}",
-            n.total(),
-            n.tell("over again")
+        v.notes.push(Note::new(
+            NoteKind::Retest,
+            format!(
+                "micro: {} operation(s) over budget in the quick run were measured again: {}",
+                n.total(),
+                n.tell("over again")
+            ),
         ));
     }
 }
@@ -181,16 +185,16 @@ pub fn apply_regressions(v: &mut Verdict, second: &Verdict) {
         first_only: "a warning: regressed in the first runs only",
         not_judged: "failed: the retest could not judge it",
     };
-    let retested = |c: &Check| c.kind == CheckKind::Regression;
+    let retested = |c: &Check| c.kind() == CheckKind::Regression;
     let n = settle(v, retested, &second.checks, describe, &words);
     if n.total() > 0 {
-        v.notes.push(format!(
+        v.notes.push(Note::new(NoteKind::Retest, format!(
             "regressions: {} metric(s) failed against the stored baseline in the first {} load runs and were judged again on {} new runs: {}",
             n.total(),
             v.load_repetitions,
             second.load_repetitions,
             n.tell("failed again")
-        ));
+        )));
     }
 }
 

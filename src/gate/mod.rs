@@ -14,12 +14,12 @@
 use std::path::Path;
 
 use crate::baseline::{self, Baseline};
-use crate::check::{Check, CheckKind, Status};
+use crate::check::{Check, CheckId, Status};
 use crate::environment::Environment;
 use crate::micro::MicroRun;
 use crate::run::RunResult;
 use crate::sla::{self, StoredTimings, Thresholds};
-use crate::verdict::{BaselineRef, Pairing, SCHEMA_VERSION, Verdict, outcome};
+use crate::verdict::{BaselineRef, Note, NoteKind, Pairing, SCHEMA_VERSION, Verdict, outcome};
 use tta_stats::compare::{Direction, binomial, compare, holm, median};
 use tta_stats::paired::compare_paired;
 
@@ -205,8 +205,7 @@ fn decide(candidates: Vec<Candidate>, t: &Thresholds) -> Vec<Check> {
                 }
             };
             Check {
-                kind: CheckKind::Regression,
-                name: c.name,
+                id: CheckId::regression(c.subject),
                 unit: c.unit.into(),
                 actual: cmp.current_median,
                 comparison: if c.direction == Direction::LowerIsBetter { "<=".into() } else { ">=".into() },
@@ -243,7 +242,8 @@ pub fn judge(
                 "environment differs from the baseline's: {}",
                 mismatch.join("; ")
             );
-            v.notes.insert(0, note);
+            v.notes
+                .insert(0, Note::new(NoteKind::EnvironmentDiffers, note));
         }
     }
     v
@@ -271,18 +271,18 @@ pub fn judge_in_environment(
     }
     let baseline_ref = match baseline {
         None => {
-            notes.push("no baseline: SLAs were checked, regressions were not (save one with `tta-bench baseline save`)".into());
+            notes.push(Note::new(NoteKind::NoBaseline, "no baseline: SLAs were checked, regressions were not (save one with `tta-bench baseline save`)"));
             None
         }
         Some((b, path)) => {
             if !load.is_empty() {
                 match b.load_runs.first() {
                     Some(first) if first.profile_name == load[0].profile_name => candidates.extend(candidates::load(&b.load_runs, load, t, pairing)),
-                    Some(first) => notes.push(format!(
+                    Some(first) => notes.push(Note::new(NoteKind::BaselineMismatch, format!(
                         "baseline load runs used profile {}, this run {}: load regressions not judged",
                         first.profile_name, load[0].profile_name
-                    )),
-                    None => notes.push("baseline has no load runs: load regressions not judged".into()),
+                    ))),
+                    None => notes.push(Note::new(NoteKind::BaselineMismatch, "baseline has no load runs: load regressions not judged")),
                 }
             }
             if !micro.is_empty() && !b.micro_runs.is_empty() {
@@ -299,10 +299,11 @@ pub fn judge_in_environment(
     for c in candidates.iter_mut().filter(|c| c.skip.is_none()) {
         c.skip = skip::Skip::too_few_runs(c.base.len(), c.cur.len(), min);
     }
-    notes.extend(too_few_runs_for_holm(&candidates, t));
-    notes.extend(skip::note(
-        candidates.iter().filter_map(|c| c.skip.as_ref()),
-    ));
+    notes.extend(too_few_runs_for_holm(&candidates, t).map(|n| Note::new(NoteKind::NotJudged, n)));
+    notes.extend(
+        skip::note(candidates.iter().filter_map(|c| c.skip.as_ref()))
+            .map(|n| Note::new(NoteKind::NotJudged, n)),
+    );
     checks.extend(decide(candidates, t));
     Verdict {
         schema_version: SCHEMA_VERSION,

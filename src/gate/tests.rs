@@ -1,10 +1,11 @@
 use super::*;
+use crate::check::Subject;
 
 fn candidates(k: usize, runs: usize) -> Vec<Candidate> {
     (0..k)
         .map(|i| {
             Candidate::new(
-                format!("metric {i}"),
+                Subject::MicroOperation(format!("metric {i}")),
                 "ms",
                 vec![1.0; runs],
                 vec![1.0; runs],
@@ -37,7 +38,7 @@ fn a_verdict_says_when_its_runs_cannot_reach_significance() {
 /// 5 + 5 runs of a metric 30 % slower in every run: past the limit and significant.
 fn slower(name: &str, machine_bound: bool) -> Candidate {
     let mut c = Candidate::new(
-        name.into(),
+        Subject::Route(name.into()),
         "ms",
         vec![1.0, 1.01, 1.02, 0.99, 0.98],
         vec![1.3, 1.31, 1.32, 1.29, 1.28],

@@ -60,7 +60,7 @@ fn checks_table(checks: &[&Check]) -> String {
             t,
             "<tr>{}<td>{}</td><td class=\"num\">{}</td><td class=\"num\">{} {}</td><td>{}<br><small>{}</small></td></tr>",
             status_cell(c.status),
-            escape(&c.name),
+            escape(&c.name()),
             figure(c.actual, &c.unit),
             escape(&c.comparison),
             figure(c.limit, &c.unit),
@@ -122,7 +122,7 @@ fn verdict_section(r: &Report<'_>) -> String {
     if !v.notes.is_empty() {
         s.push_str("<ul class=\"notes\">");
         for n in &v.notes {
-            let _ = write!(s, "<li>{}</li>", escape(n));
+            let _ = write!(s, "<li>{}</li>", escape(&n.text));
         }
         s.push_str("</ul>");
     }

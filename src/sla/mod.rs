@@ -12,7 +12,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::check::{Check, CheckKind, Status};
+use crate::check::{Check, Status, Subject};
 use crate::error::{Error, Result};
 use crate::micro::MicroRun;
 use crate::run::RunResult;
@@ -307,7 +307,7 @@ pub fn evaluate_load(run: &RunResult, t: &Thresholds) -> Vec<Check> {
         }
         let warning = l.warning.map(|w| w.0.ms().min(critical));
         out.push(Check::sla(
-            format!("p95 {route}"),
+            Subject::Route(route.clone()),
             "ms",
             r.summary.p95_ms,
             warning,
@@ -326,7 +326,7 @@ pub fn evaluate_load(run: &RunResult, t: &Thresholds) -> Vec<Check> {
             Status::Pass
         };
         let mut c = Check::sla(
-            "throughput".into(),
+            Subject::Throughput,
             "req/s",
             actual,
             Some(p.target.0.value),
@@ -345,7 +345,7 @@ pub fn evaluate_load(run: &RunResult, t: &Thresholds) -> Vec<Check> {
         );
         let peak = server.rss_peak_bytes as f64 / 1048576.0;
         out.push(Check::sla(
-            "server RSS peak".into(),
+            Subject::ServerRss,
             "MiB",
             peak,
             Some(w),
@@ -357,7 +357,7 @@ pub fn evaluate_load(run: &RunResult, t: &Thresholds) -> Vec<Check> {
         let share = server.cpu_mean_percent / run.environment.logical_cpus.max(1) as f64;
         let (w, c) = (cpu.warning.0.value, cpu.critical.0.value);
         out.push(Check::sla(
-            "server CPU mean (share of machine)".into(),
+            Subject::ServerCpu,
             "%",
             share,
             Some(w),
@@ -367,19 +367,6 @@ pub fn evaluate_load(run: &RunResult, t: &Thresholds) -> Vec<Check> {
         ));
     }
     out
-}
-
-/// The name of the SLA check of micro operation `op`: "mean init/cold".
-fn micro_check_name(op: &str) -> String {
-    format!("mean {op}")
-}
-
-/// The micro operation whose mean `c` judges against its budget, if `c` is such a check.
-pub fn micro_operation(c: &Check) -> Option<&str> {
-    match c.kind {
-        CheckKind::Sla if c.unit == "ns" => c.name.strip_prefix("mean "),
-        _ => None,
-    }
 }
 
 /// SLA checks of a micro run: each operation's mean against its budget. As in
@@ -393,7 +380,7 @@ pub fn evaluate_micro(run: &MicroRun, t: &Thresholds) -> Vec<Check> {
             let max = b.max.0.value;
             let status = crate::micro::budget_status(o.mean_ns, o.ci_low_ns, max);
             let mut c = Check::sla(
-                micro_check_name(&o.name),
+                Subject::MicroOperation(o.name.clone()),
                 "ns",
                 o.mean_ns,
                 None,

@@ -211,14 +211,11 @@ fn the_shipped_thresholds_conform_to_the_published_schema() {
 
 #[test]
 fn a_micro_check_names_its_operation_and_no_other_check_does() {
-    use crate::check::{Check, Status};
-    let check = |name: String, unit| Check::sla(name, unit, 1.0, None, 5e6, "s", Status::Pass);
-    let micro = check(micro_check_name("init/cold"), "ns");
-    assert_eq!(micro.name, "mean init/cold");
-    assert_eq!(micro_operation(&micro), Some("init/cold"));
-    assert_eq!(micro_operation(&check("mean init/cold".into(), "ms")), None);
-    assert_eq!(micro_operation(&check("p95 all routes".into(), "ns")), None);
-    let mut regression = micro.clone();
-    regression.kind = crate::check::CheckKind::Regression;
-    assert_eq!(micro_operation(&regression), None);
+    let run = crate::micro::test_run(&[("init/cold", 1e6)]);
+    let checks = evaluate_micro(&run, Thresholds::shipped());
+    assert_eq!(checks.len(), 1);
+    assert_eq!(checks[0].name(), "mean init/cold");
+    assert_eq!(checks[0].id.micro_operation(), Some("init/cold"));
+    let route = crate::check::CheckId::sla(crate::check::Subject::Route("GET /health".into()));
+    assert_eq!(route.micro_operation(), None);
 }

@@ -1,5 +1,5 @@
 use super::*;
-use crate::check::{Check, CheckKind};
+use crate::check::{Check, CheckId, CheckKind, Subject};
 use crate::gate::judge;
 use crate::verdict::Outcome;
 use crate::verdict::Pairing;
@@ -11,7 +11,7 @@ fn run(ops: &[(&str, f64)]) -> MicroRun {
 }
 
 fn check<'a>(v: &'a Verdict, name: &str) -> &'a Check {
-    v.checks.iter().find(|c| c.name == name).expect(name)
+    v.checks.iter().find(|c| c.name() == name).expect(name)
 }
 
 // Budgets from the shipped thresholds.yaml: init/* 5 ms, session/* 500 ms.
@@ -61,7 +61,8 @@ fn a_failure_not_repeated_in_the_retest_becomes_a_warning() {
     assert!(
         v.notes
             .iter()
-            .any(|n| n.contains("1 operation(s) over budget") && n.contains("0 over again")),
+            .any(|n| n.text.contains("1 operation(s) over budget")
+                && n.text.contains("0 over again")),
         "{:?}",
         v.notes
     );
@@ -83,7 +84,11 @@ fn a_failure_repeated_in_the_retest_stays_a_failure() {
         c.detail
     );
     assert_eq!(v.outcome, Outcome::Fail);
-    assert!(v.notes.iter().any(|n| n.contains("1 over again (failed)")));
+    assert!(
+        v.notes
+            .iter()
+            .any(|n| n.text.contains("1 over again (failed)"))
+    );
 }
 
 #[test]
@@ -107,8 +112,7 @@ fn nothing_changes_when_nothing_failed() {
 /// A regression check as `decide` writes one (only what `apply_regressions` reads matters).
 fn regression(name: &str, status: Status, detail: &str) -> Check {
     Check {
-        kind: CheckKind::Regression,
-        name: name.into(),
+        id: CheckId::parse(CheckKind::Regression, name).expect(name),
         unit: "ms".into(),
         actual: 1.5,
         comparison: "<=".into(),
@@ -134,8 +138,8 @@ const CHOICES: &str = "median choices vs baseline, relative to other routes";
 
 #[test]
 fn failed_regressions_names_only_failed_regression_checks() {
-    let mut sla = regression("p95 choices", Status::Fail, "over its SLA");
-    sla.kind = CheckKind::Sla;
+    let mut sla = regression(P95, Status::Fail, "over its SLA");
+    sla.id = CheckId::sla(Subject::Route("choices".into()));
     let v = verdict(
         5,
         vec![
@@ -144,7 +148,11 @@ fn failed_regressions_names_only_failed_regression_checks() {
             sla,
         ],
     );
-    assert_eq!(failed_regressions(&v), vec![P95.to_string()]);
+    let names: Vec<String> = failed_regressions(&v)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(names, [P95]);
 }
 
 #[test]
@@ -183,7 +191,7 @@ fn a_regression_not_repeated_in_the_retest_becomes_a_warning() {
     );
     assert_eq!(v.outcome, Outcome::Fail);
     assert_eq!(
-        v.notes.last().map(String::as_str),
+        v.notes.last().map(|n| n.text.as_str()),
         Some(
             "regressions: 2 metric(s) failed against the stored baseline in the first 5 load runs and were judged again on 5 new runs: 1 failed again (failed), 1 not (warnings)"
         )
@@ -217,6 +225,7 @@ fn a_regression_the_retest_could_not_judge_stays_failed() {
         v.notes
             .last()
             .unwrap()
+            .text
             .ends_with("0 failed again (failed), 0 not (warnings), 1 not judged again (failed)"),
         "{:?}",
         v.notes
@@ -225,8 +234,8 @@ fn a_regression_the_retest_could_not_judge_stays_failed() {
 
 #[test]
 fn the_retest_leaves_sla_checks_and_passed_regressions_alone() {
-    let mut sla = regression("p95 choices", Status::Fail, "over its SLA");
-    sla.kind = CheckKind::Sla;
+    let mut sla = regression(P95, Status::Fail, "over its SLA");
+    sla.id = CheckId::sla(Subject::Route("choices".into()));
     let passed = regression(CHOICES, Status::Pass, "+1 %");
     let mut v = verdict(5, vec![sla, passed]);
     let before = v.clone();
@@ -234,7 +243,10 @@ fn the_retest_leaves_sla_checks_and_passed_regressions_alone() {
         5,
         vec![
             regression(CHOICES, Status::Fail, "+40 %"),
-            regression("p95 choices", Status::Pass, "fine"),
+            Check {
+                id: CheckId::sla(Subject::Route("choices".into())),
+                ..regression(P95, Status::Pass, "fine")
+            },
         ],
     );
     apply_regressions(&mut v, &second);

@@ -43,6 +43,13 @@ pub fn decode(text: &str) -> Result<Histogram<u64>, String> {
         .map_err(|e| format!("histogram is not HdrHistogram V2: {e:?}"))
 }
 
+/// Adds the histogram encoded in `text` ([`encode`]) to `into`: histograms of runs, routes or
+/// machines merge exactly.
+pub fn add_encoded(into: &mut Histogram<u64>, text: &str) -> Result<(), String> {
+    into.add(decode(text)?)
+        .map_err(|e| format!("histogram cannot be added: {e:?}"))
+}
+
 /// What happened to one request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RequestOutcome {
@@ -337,3 +344,6 @@ mod tests {
         assert_eq!(timeline.iter().map(|s| s.requests).sum::<u64>(), 3);
     }
 }
+
+#[cfg(test)]
+mod reference_tests;

@@ -6,7 +6,7 @@
 //!
 //! 1. capacity: closed loop, think time 0, `TTA_BENCH_USERS` (default 32) clients for
 //!    `TTA_BENCH_SECS` (default 10) seconds;
-//! 2. heavy load (seed 001: 150 req/s): an open-model schedule at 150 req/s for the same time,
+//! 2. heavy load (AI therapist performance benchmarks: 150 req/s): an open-model schedule at 150 req/s for the same time,
 //!    latency measured from each request's *intended* start (no coordinated omission);
 //! 3. memory: 1,000 patients each open a session; the server's RSS is read from /proc.
 //!

@@ -47,11 +47,7 @@ impl Error {
     /// A serde_json error located in `origin`, with serde's own " at line L column C" moved to
     /// the front as `origin:L:C:`.
     pub fn json(origin: impl Into<String>, e: &serde_json::Error) -> Self {
-        let text = e.to_string();
-        let message = match text.rfind(" at line ") {
-            Some(i) => text[..i].to_string(),
-            None => text,
-        };
+        let message = without_location(&e.to_string()).to_string();
         Self::Parse {
             origin: origin.into(),
             line: e.line(),
@@ -59,6 +55,14 @@ impl Error {
             message,
         }
     }
+}
+
+/// A serde message without the " at line L column C" serde appends: errors put the place
+/// first, as `origin:L:C:`.
+pub fn without_location(message: &str) -> &str {
+    message
+        .rfind(" at line ")
+        .map_or(message, |i| &message[..i])
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

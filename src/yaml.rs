@@ -8,11 +8,7 @@ use crate::error::{Error, Result};
 /// Parses `text` (read from `origin`) into `T`, strictly as `T`'s serde attributes say.
 pub fn parse<T: DeserializeOwned>(origin: &str, text: &str) -> Result<T> {
     serde_norway::from_str(text).map_err(|e| {
-        let message = e.to_string();
-        let message = match message.rfind(" at line ") {
-            Some(i) => message[..i].to_string(),
-            None => message,
-        };
+        let message = crate::error::without_location(&e.to_string()).to_string();
         match e.location() {
             Some(l) => {
                 let (line, column) =

@@ -80,7 +80,7 @@ fn rules_and_dashboard_carry_seed_002s_alerts() {
         r["annotations"]["source"]
             .as_str()
             .unwrap()
-            .starts_with("seed 002")
+            .starts_with("TTA performance monitoring guidelines")
     }));
 
     match std::process::Command::new("promtool")

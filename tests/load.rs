@@ -275,6 +275,7 @@ fn invalid_scenarios_and_flags_exit_2_with_the_place() {
 
 /// The published schema names exactly the fields the binary writes, at every level it describes.
 fn held_to_schema(run: &Value) {
+    crate::support::assert_valid(include_str!("../schema/run-result.schema.json"), run);
     let schema: Value =
         serde_json::from_str(include_str!("../schema/run-result.schema.json")).unwrap();
     let keys = |v: &Value| -> Vec<String> { v.as_object().unwrap().keys().cloned().collect() };

@@ -87,6 +87,7 @@ fn quick_run_measures_writes_json_and_passes() {
 
     let run: Value = serde_json::from_slice(&std::fs::read(&out_file).unwrap()).unwrap();
     assert_eq!(keys(&run), RUN_KEYS, "schema is held steady");
+    crate::support::assert_valid(include_str!("../schema/micro-run.schema.json"), &run);
     assert_eq!(run["schema_version"], 1);
     assert_eq!(run["settings"]["mode"], "quick");
     let ops = run["operations"].as_array().unwrap();

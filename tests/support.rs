@@ -4,6 +4,21 @@ use std::path::PathBuf;
 
 use assert_cmd::Command;
 
+/// Asserts that `doc` is valid against the JSON Schema `schema` (the text of a file in
+/// `schema/`), checked by a full JSON Schema validator.
+pub fn assert_valid(schema: &str, doc: &serde_json::Value) {
+    let schema: serde_json::Value = serde_json::from_str(schema).expect("schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("schema is a valid JSON Schema");
+    let errors: Vec<String> = validator
+        .iter_errors(doc)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "not valid against its schema: {errors:#?}"
+    );
+}
+
 pub fn tta() -> Command {
     Command::cargo_bin("tta-bench").expect("binary built")
 }

@@ -301,6 +301,7 @@ fn bad_baselines_and_thresholds_exit_2_and_write_nothing() {
 
 /// The published verdict schema names exactly the fields written.
 fn held_to_schema(v: &Value) {
+    crate::support::assert_valid(include_str!("../schema/verdict.schema.json"), v);
     let schema: Value =
         serde_json::from_str(include_str!("../schema/verdict.schema.json")).unwrap();
     let keys = |x: &Value| -> Vec<String> { x.as_object().unwrap().keys().cloned().collect() };

@@ -1,4 +1,4 @@
-//! Prometheus alert rules and a Grafana dashboard from thresholds.yaml's `alerts:` (seed 002),
+//! Prometheus alert rules and a Grafana dashboard from thresholds.yaml's `alerts:` (TTA performance monitoring guidelines),
 //! so production monitoring and the gate share one source of truth.
 //!
 //! Each alert is written once, as a query without its comparison ([`Watch`]); the rules add

@@ -96,10 +96,10 @@ pub(super) fn run(c: &BaselineCommand) -> Result<Outcome> {
             let mut out = describe(&b, &path, false).trim_start().to_string();
             out.push('\n');
             if let Some(pooled) = crate::gate::pool(&b.load_runs) {
-                out.push_str(&Terminal.render(Document::Load(&pooled))?);
+                out.push_str(&Terminal::for_stdout().render(Document::Load(&pooled))?);
             }
             if let Some(m) = b.micro_runs.first() {
-                out.push_str(&Terminal.render(Document::Micro(m))?);
+                out.push_str(&Terminal::for_stdout().render(Document::Micro(m))?);
             }
             emit(&out)?;
             Ok(Outcome::Pass)

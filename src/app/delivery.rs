@@ -88,7 +88,7 @@ pub(super) fn deliver(v: &Verdict, o: &VerdictOutputArgs, html: Option<String>) 
     if let Some(index) = &index {
         eprintln!("tta-bench: report written to {}", index.display());
     }
-    emit(&Terminal.render(doc)?)?;
+    emit(&Terminal::for_stdout().render(doc)?)?;
     Ok(v.outcome)
 }
 

@@ -216,8 +216,8 @@ pub(super) fn measure_against(
     let shape = interleaved_rounds(m, block_s)?;
     let plan = scenario::plan(&m.scenario_dir, &[], &m.profile, &Overrides::default())?;
     // This build's service runs from a copy of its binary too. Started from the harness's own
-    // file, it shares the harness's code pages (and so their cache lines): in an A/A study of
-    // 20 + 20 runs that made it 4–6 % faster than the same build started from another file.
+    // file, it shares the harness's code pages (and so their cache lines), which makes it
+    // faster than the same build started from another file (docs/studies/gate-accuracy.md).
     let copy = tempfile::tempdir().map_err(|e| Error::io("temporary directory", e))?;
     let own = std::env::current_exe().map_err(|e| Error::io("current executable", e))?;
     let own_copy = copy.path().join("tta-bench-current");

@@ -106,7 +106,7 @@ fn run_micro(args: &MicroArgs) -> Result<Outcome> {
         &[],
         std::slice::from_ref(&run),
     )?;
-    emit(&Terminal.render(Document::Micro(&run))?)?;
+    emit(&Terminal::for_stdout().render(Document::Micro(&run))?)?;
     Ok(if run.passed {
         Outcome::Pass
     } else {
@@ -182,7 +182,7 @@ fn run_load(args: &LoadArgs) -> Result<Outcome> {
         std::slice::from_ref(&run),
         &[],
     )?;
-    emit(&Terminal.render(Document::Load(&run))?)?;
+    emit(&Terminal::for_stdout().render(Document::Load(&run))?)?;
     Ok(if run.passed {
         Outcome::Pass
     } else {

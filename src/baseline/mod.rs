@@ -91,9 +91,8 @@ pub fn git_commit() -> Option<String> {
 
 /// Differences between two environments that make comparisons shaky (a warning, not an error):
 /// CPU model, CPU count, OS and architecture. The calibration scores are added to a difference
-/// as context, but do not make one: on one unchanged machine they differed from the
-/// baseline's by +25 % … +87 % in 14 of 20 gates (2026-11-30), as much as the change of host
-/// from an AMD EPYC to an Intel Xeon moved them, which the CPU model names anyway.
+/// as context, but do not make one: on one unchanged machine they move between gates as much
+/// as a change of host does, which the CPU model names anyway.
 /// `now_score` (this machine's score, ~100 ms to measure) is called only when a field differs.
 pub fn fingerprint_mismatch(
     base: &Baseline,

@@ -21,7 +21,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run the Criterion micro-benchmarks of the reference core and check seed 000's budgets.
+    /// Run the Criterion micro-benchmarks of the reference core and check the budgets of TTA therapeutic systems benchmarks.
     Micro(MicroArgs),
     /// Probe one system of the reference core: a JSON request on stdin, its JSON answer on stdout.
     Core(CoreArgs),
@@ -288,9 +288,8 @@ pub struct GateArgs {
     /// the profile; each metric is judged on the rounds' differences (Wilcoxon signed-rank).
     #[arg(long, value_name = "BINARY", conflicts_with = "baseline")]
     pub against: Option<PathBuf>,
-    /// Seconds of load per block with --against. Shorter blocks make more rounds: in A/A
-    /// gates here, 1-s blocks halved the standard error of the busiest route's estimate
-    /// against 2-s blocks (2.6 % against 5.1 %, 4 gates each, alternated).
+    /// Seconds of load per block with --against. Shorter blocks make more rounds for the same
+    /// load, and more rounds a smaller standard error of each estimate.
     #[arg(
         long,
         value_name = "SECONDS",

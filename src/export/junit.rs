@@ -7,12 +7,7 @@ use crate::error::{Error, Result};
 
 pub struct Junit;
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+use super::units::escape_markup as esc;
 
 impl Exporter for Junit {
     fn render(&self, doc: Document<'_>) -> Result<String> {

@@ -25,3 +25,6 @@ pub enum Document<'a> {
 pub trait Exporter {
     fn render(&self, doc: Document<'_>) -> Result<String>;
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,23 +1,41 @@
 //! Terminal tables (`tabled`).
 
 use tabled::settings::object::Columns;
-use tabled::settings::{Alignment, Style};
+use tabled::settings::peaker::PriorityMax;
+use tabled::settings::{Alignment, Style, Width};
 use tabled::{Table, Tabled};
 
-use super::units::{duration_ns, ratio};
+use super::units::{duration_ns, figure, ms, ratio};
 use super::{Document, Exporter};
 use crate::error::Result;
 use crate::micro::MicroRun;
 use crate::run::RunResult;
 
-pub struct Terminal;
+/// Terminal output. A verdict's table is fitted to `width` columns, when given, by wrapping
+/// its widest columns (the detail first) at word boundaries: nothing is cut, only wrapped.
+pub struct Terminal {
+    pub width: Option<usize>,
+}
+
+impl Terminal {
+    /// Fitted to the terminal on stdout; not fitted when stdout is no terminal, so logs and
+    /// pipes keep one line per check.
+    pub fn for_stdout() -> Self {
+        use std::io::IsTerminal;
+        let width = std::io::stdout()
+            .is_terminal()
+            .then(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
+            .flatten();
+        Self { width }
+    }
+}
 
 impl Exporter for Terminal {
     fn render(&self, doc: Document<'_>) -> Result<String> {
         Ok(match doc {
             Document::Micro(run) => micro(run),
             Document::Load(run) => load(run),
-            Document::Verdict(v, all) => verdict(v, all),
+            Document::Verdict(v, all) => verdict(v, all, self.width),
         })
     }
 }
@@ -104,10 +122,6 @@ struct LoadRow {
     max: String,
     #[tabled(rename = "SLA p95")]
     sla: String,
-}
-
-fn ms(v: f64) -> String {
-    duration_ns(v * 1e6)
 }
 
 fn load(run: &RunResult) -> String {
@@ -218,19 +232,8 @@ fn status_word(s: crate::check::Status) -> &'static str {
     }
 }
 
-fn figure(v: f64, unit: &str) -> String {
-    match unit {
-        "ms" => ms(v),
-        "ns" => duration_ns(v),
-        "%" => format!("{v:.1} %"),
-        "MiB" => format!("{v:.1} MiB"),
-        "req/s" => format!("{v:.1} req/s"),
-        _ => format!("{v:.3} {unit}"),
-    }
-}
-
 /// The verdict line first, then the failing and warning checks (all with `all`).
-pub fn checks_table(checks: &[crate::check::Check], all: bool) -> String {
+pub fn checks_table(checks: &[crate::check::Check], all: bool, width: Option<usize>) -> String {
     use crate::check::Status;
     let count = |s: Status| checks.iter().filter(|c| c.status == s).count();
     let (fail, warn, improved) = (
@@ -271,27 +274,62 @@ pub fn checks_table(checks: &[crate::check::Check], all: bool) -> String {
     }
     let mut table = Table::new(rows);
     table.with(Style::sharp());
+    if let Some(width) = width {
+        table.with(
+            Width::wrap(width)
+                .priority(PriorityMax::right())
+                .keep_words(true),
+        );
+    }
     format!("{verdict}\n{table}\n")
 }
 
-fn verdict(v: &crate::verdict::Verdict, all: bool) -> String {
-    let table = checks_table(&v.checks, all);
+fn verdict(v: &crate::verdict::Verdict, all: bool, width: Option<usize>) -> String {
+    let table = checks_table(&v.checks, all, width);
     let (first, rest) = table.split_once('\n').unwrap_or((&table, ""));
+    let line = |text: String, indent: usize| match width {
+        Some(w) => wrap_words(&text, w, indent),
+        None => text + "\n",
+    };
     let mut out = format!("{first}\n");
     let base = v.baseline.as_ref().map_or("no baseline".to_string(), |b| {
         format!("baseline {} ({})", b.label, b.file)
     });
-    out.push_str(&format!(
-        "{}{}, {} micro runs; {base}\n",
-        v.load_runs_described(),
-        v.profile
-            .as_ref()
-            .map_or(String::new(), |p| format!(" of profile {p}")),
-        v.micro_repetitions
+    out.push_str(&line(
+        format!(
+            "{}{}, {} micro runs; {base}",
+            v.load_runs_described(),
+            v.profile
+                .as_ref()
+                .map_or(String::new(), |p| format!(" of profile {p}")),
+            v.micro_repetitions
+        ),
+        0,
     ));
     for note in &v.notes {
-        out.push_str(&format!("note: {note}\n"));
+        out.push_str(&line(format!("note: {note}"), "note: ".len()));
     }
     out.push_str(rest);
+    out
+}
+
+/// `text` broken at spaces into lines of at most `width` characters (a word longer than that
+/// stands alone on its line), the lines after the first indented by `indent`.
+fn wrap_words(text: &str, width: usize, indent: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let len = line.chars().count();
+        if len > indent && len + 1 + word.chars().count() > width {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = " ".repeat(indent);
+        } else if len > 0 && !line.ends_with(' ') {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push_str(line.trim_end());
+    out.push('\n');
     out
 }

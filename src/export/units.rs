@@ -15,6 +15,40 @@ pub fn duration_ns(ns: f64) -> String {
     format!("{} {unit}", sig3(v))
 }
 
+/// Milliseconds as [`duration_ns`] shows them.
+pub fn ms(v: f64) -> String {
+    duration_ns(v * 1e6)
+}
+
+/// A check's figure in its unit, as every output shows it: durations by [`duration_ns`],
+/// shares, sizes and rates to one decimal, anything else to three.
+pub fn figure(v: f64, unit: &str) -> String {
+    match unit {
+        "ms" => ms(v),
+        "ns" => duration_ns(v),
+        "%" => format!("{v:.1} %"),
+        "MiB" => format!("{v:.1} MiB"),
+        "req/s" => format!("{v:.1} req/s"),
+        _ => format!("{v:.3} {unit}"),
+    }
+}
+
+/// Escapes text for HTML and XML content and attribute values.
+pub fn escape_markup(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// A ratio such as headroom: `1.25×`, `48.2×`, `12 345×`.
 pub fn ratio(r: f64) -> String {
     if r >= 1000.0 {

@@ -1,10 +1,9 @@
 //! The metrics a regression is judged on: one value per repetition on each side.
 //!
 //! **Per-route latency is judged relative to the rest of the run.** On a shared machine the
-//! run-to-run noise moves every route together (another tenant, a frequency step): in the
-//! first baseline (5 smoke runs), the busy routes' medians varied by 16–23 % (coefficient of
-//! variation) between runs, but a route's median divided by the median of the run's *other*
-//! routes' medians varied by only 1.5–8.5 %. Dividing by that in-run
+//! run-to-run noise moves every route together (another tenant, a frequency step), so a
+//! route's median divided by the median of the run's *other* routes' medians varies far less
+//! between runs than the median itself (`docs/statistics.md`). Dividing by that in-run
 //! reference cancels the common noise, so a slowdown of one route stands out; the reference
 //! leaves the judged route out, so its own slowdown does not move it. A slowdown of every route
 //! alike cancels too, and is caught instead by the absolute all-routes metrics (p95, throughput,

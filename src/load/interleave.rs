@@ -5,9 +5,8 @@
 //! multiple interleaved trials, Abedi and Brecht, ICPE 2017). On a shared machine, latency
 //! moves by several per cent from one few-second stretch to the next; two blocks seconds apart
 //! share most of that, so their difference is what the builds differ by. Much of what is left
-//! varies from block to block whatever the block's length (in A/A gates here a route's median
-//! differed by ~17 % within a round with 1-s and with 2-s blocks), so more, shorter blocks
-//! give the better estimate: 40 rounds of 1 s had half the standard error of 20 rounds of 2 s.
+//! varies from block to block whatever the block's length, so more, shorter blocks give the
+//! better estimate for the same load (`docs/statistics.md`).
 //! The random order is what makes the paired test exact: if the builds do not differ, either
 //! block of a round is as likely to be the slower one, whatever the noise looks like.
 

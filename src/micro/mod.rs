@@ -1,5 +1,5 @@
 //! Micro-benchmarks of the reference core: run the Criterion suite, ingest its estimates, judge
-//! them against seed 000's budgets.
+//! them against the budgets of TTA therapeutic systems benchmarks.
 //!
 //! Criterion runs in a child process (`tta-bench micro-worker`, the same binary) whose stdout is
 //! sent to our stderr: Criterion prints its progress to stdout and offers no quiet switch outside
@@ -186,8 +186,8 @@ pub trait Budgets {
 /// Judges measurements against the budgets. A budget is a ceiling on the mean (typical cost).
 /// An operation is over budget only when the **lower bound of Criterion's bootstrap confidence
 /// interval of the mean** (95 %) is above the budget, i.e. the excess is significant: a quick
-/// run is 10 samples in 0.3 s, and on a shared machine init/cold, close to its budget, had 3
-/// of 40 quick means over it but only one interval wholly over it.
+/// run's mean moves more than its interval admits on a shared machine, and a mean alone would
+/// fail operations close to their budget by chance.
 /// A mean above the budget whose interval still reaches it is within budget but flagged
 /// ([`OperationResult::mean_over_budget`]); the interval is printed beside it.
 pub fn evaluate(

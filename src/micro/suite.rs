@@ -1,4 +1,4 @@
-//! The micro-benchmark suite: one benchmark per core operation that has a budget in seed 000,
+//! The micro-benchmark suite: one benchmark per core operation that has a budget in TTA therapeutic systems benchmarks,
 //! on deterministic inputs, in warm and cold state. `benches/core.rs` (`cargo bench`) and
 //! `tta-bench micro` register the same list, so both measure the same thing.
 //!

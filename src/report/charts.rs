@@ -59,13 +59,7 @@ fn row_label(names: &[String], i: usize) -> String {
 }
 
 fn ms_label(v: f64) -> String {
-    if v >= 1000.0 {
-        format!("{:.0} s", v / 1000.0)
-    } else if v >= 1.0 {
-        format!("{v:.0} ms")
-    } else {
-        format!("{:.0} µs", v * 1000.0)
-    }
+    crate::export::units::ms(v)
 }
 
 /// Per route: the p50–p99 range as a line, the p95 as a dot, the baseline's p95 as a triangle

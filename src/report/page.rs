@@ -13,21 +13,7 @@ use crate::verdict::Outcome;
 
 const CSS: &str = include_str!("report.css");
 
-/// Escapes text for HTML content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::export::units::escape_markup as escape;
 
 fn status_cell(s: Status) -> String {
     let (class, text) = match s {
@@ -41,14 +27,7 @@ fn status_cell(s: Status) -> String {
 }
 
 fn figure(v: f64, unit: &str) -> String {
-    let digits = if v.abs() >= 100.0 {
-        0
-    } else if v.abs() >= 10.0 {
-        1
-    } else {
-        3
-    };
-    format!("{v:.digits$} {}", escape(unit))
+    escape(&crate::export::units::figure(v, unit))
 }
 
 fn checks_table(checks: &[&Check]) -> String {
@@ -206,9 +185,7 @@ fn routes_section(r: &Report<'_>, pooled: &RunResult, base: Option<&RunResult>) 
 fn quantiles(run: &RunResult) -> Vec<(f64, f64)> {
     let mut all = tta_stats::new_histogram();
     for s in run.routes.values() {
-        if let Ok(h) = tta_stats::decode(&s.histogram) {
-            let _ = all.add(h);
-        }
+        let _ = tta_stats::add_encoded(&mut all, &s.histogram);
     }
     let mut points: Vec<(f64, f64)> = all
         .iter_quantiles(4)
@@ -338,7 +315,7 @@ fn micro_section(r: &Report<'_>) -> String {
         .collect();
     let mut s = chart_block(
         "micro",
-        "Micro-benchmarks: headroom under the seed 000 budgets",
+        "Micro-benchmarks: headroom under the budgets of TTA therapeutic systems benchmarks",
         "Budget divided by the measured mean; the vermillion line is the budget (1×).",
         charts::headroom(&rows),
     );

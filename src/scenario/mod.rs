@@ -130,7 +130,7 @@ pub struct Profile {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProfilesFile {
-    /// Journey name → share of users (seed 004: one clinician in four).
+    /// Journey name → share of users (TTA staging and load tests: one clinician in four).
     pub mix: BTreeMap<String, u32>,
     pub profiles: BTreeMap<String, Profile>,
 }

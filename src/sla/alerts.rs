@@ -1,4 +1,4 @@
-//! The production alerts of seed 002 ("Alert Definitions"), kept in thresholds.yaml beside the
+//! The production alerts of TTA performance monitoring guidelines ("Alert Definitions"), kept in thresholds.yaml beside the
 //! SLAs so that `tta-bench export-alerts` writes Prometheus rules and a Grafana dashboard from
 //! the same source of truth as the gate.
 

@@ -72,7 +72,7 @@ pub struct ResourceLimits {
     pub server_cpu: PercentLevel,
 }
 
-/// Throughput expected of a load profile (seed 001's throughput table).
+/// Throughput expected of a load profile (AI therapist performance benchmarks: throughput table).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Throughput {
@@ -85,7 +85,7 @@ pub struct Throughput {
     pub source: String,
 }
 
-/// Regression limits (seed 001) and the statistics that judge them.
+/// Regression limits (AI therapist performance benchmarks) and the statistics that judge them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Regression {

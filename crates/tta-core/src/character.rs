@@ -1,5 +1,5 @@
 //! Character development (TTA `TherapeuticCharacterDevelopmentSystem`; creation < 200 ms,
-//! updates < 300 ms, seed 000).
+//! updates < 300 ms, TTA therapeutic systems benchmarks).
 //!
 //! Twelve attributes on a 0–10 scale, default 5. Therapeutic goals chosen at creation give
 //! bonuses (at most +2 on any attribute). Milestones are recorded the first time an attribute

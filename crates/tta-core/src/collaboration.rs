@@ -1,4 +1,4 @@
-//! Collaboration (TTA `TherapeuticCollaborativeSystem`; setup < 600 ms, seed 000).
+//! Collaboration (TTA `TherapeuticCollaborativeSystem`; setup < 600 ms, TTA therapeutic systems benchmarks).
 //!
 //! Groups have a mode with a participant limit (peer support 6, group therapy 8, mentorship 2,
 //! family 4, couples 2, skill practice 4). The facilitator counts as a participant. A group

@@ -1,4 +1,4 @@
-//! Therapeutic consequences (TTA `TherapeuticConsequenceSystem`; < 50 ms per choice, seed 000).
+//! Therapeutic consequences (TTA `TherapeuticConsequenceSystem`; < 50 ms per choice, TTA therapeutic systems benchmarks).
 //!
 //! A choice text is typed by keyword families; the type with most distinct keyword hits wins
 //! (ties go to the earlier type in [`ChoiceType::ALL`]; no hit is `Neutral`). Then:

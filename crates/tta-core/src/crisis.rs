@@ -1,4 +1,4 @@
-//! Emotional safety: crisis detection (TTA `TherapeuticEmotionalSafetySystem`; budget < 1 s, seed 000).
+//! Emotional safety: crisis detection (TTA `TherapeuticEmotionalSafetySystem`; budget < 1 s, TTA therapeutic systems benchmarks).
 //!
 //! Scoring, as implemented here (the TTA original sums weights without saying how families combine;
 //! these are our documented choices):

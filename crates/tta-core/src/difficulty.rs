@@ -1,4 +1,4 @@
-//! Adaptive difficulty (TTA `TherapeuticAdaptiveDifficultyEngine`; adaptation < 100 ms, seed 000).
+//! Adaptive difficulty (TTA `TherapeuticAdaptiveDifficultyEngine`; adaptation < 100 ms, TTA therapeutic systems benchmarks).
 //!
 //! Each observation (success, engagement, stress, crisis level) updates a per-user window of the
 //! last ten outcomes. Capability = 0.6 × success rate + 0.25 × engagement + 0.15 × (1 − stress),

@@ -1,4 +1,4 @@
-//! Framework integration (TTA `TherapeuticIntegrationSystem`; recommendations < 300 ms, seed 000).
+//! Framework integration (TTA `TherapeuticIntegrationSystem`; recommendations < 300 ms, TTA therapeutic systems benchmarks).
 //!
 //! Ten evidence-based frameworks, each suitable for some concerns and building on some strengths.
 //! Score starts at 0.5, +0.2 per matching concern, +0.1 per matching strength; in crisis DBT and

@@ -1,4 +1,4 @@
-//! The reference implementation of the TTA therapeutic core: nine stateful systems (seed 000)
+//! The reference implementation of the TTA therapeutic core: nine stateful systems (TTA therapeutic systems benchmarks)
 //! and a facade that runs one patient turn across them.
 //!
 //! Everything here is deterministic for a given input and seed: no wall clock, no global

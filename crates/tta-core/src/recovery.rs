@@ -1,5 +1,5 @@
 //! Error recovery (TTA `TherapeuticErrorRecoveryManager`; recovery < 100 ms with 100 % success in
-//! the validation suite, seed 000).
+//! the validation suite, TTA therapeutic systems benchmarks).
 //!
 //! Error classes map to strategies: transient and timeout → retry with exponential backoff (up to
 //! three retries, 50 ms × 2ⁿ plus deterministic jitter of up to 10 %); dependency unavailable and

@@ -1,4 +1,4 @@
-//! Replayability (TTA `TherapeuticReplayabilitySystem`; alternative paths < 400 ms, seed 000).
+//! Replayability (TTA `TherapeuticReplayabilitySystem`; alternative paths < 400 ms, TTA therapeutic systems benchmarks).
 //!
 //! A user keeps at most ten snapshots (the oldest is dropped). From a snapshot, alternative paths
 //! are simulated: each path is a deterministic (seeded) sequence of choice types scored with the

@@ -1,4 +1,4 @@
-//! Gameplay sessions (TTA `TherapeuticGameplayLoopController`; initialisation < 500 ms, seed 000).
+//! Gameplay sessions (TTA `TherapeuticGameplayLoopController`; initialisation < 500 ms, TTA therapeutic systems benchmarks).
 //!
 //! Lifecycle: `created → active ⇄ paused → completed`, and `crisis_paused` entered from active or
 //! paused when a turn's crisis level is MODERATE or above. Only a clinician clearance resumes a

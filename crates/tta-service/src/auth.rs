@@ -80,8 +80,8 @@ pub fn hash_password(password: &str) -> String {
 /// Verifies `password` against an argon2 PHC `hash`, on working memory from [`with_memory`].
 /// The crate's own `verify_password` allocates its 19 MiB afresh on whichever blocking thread
 /// runs the login; glibc keeps such freed blocks in that thread's arena, so under steady
-/// logins the service's RSS grew from 94 to 247 MiB in 80 s (20 bursts of 4 logins), past
-/// seed 001's 200 MB threshold. With one reused buffer per core it stays put.
+/// logins the service's RSS grows with every blocking thread that has hashed. With one
+/// reused buffer per core it stays put.
 pub fn verify_password(password: &str, hash: &str) -> bool {
     let Ok(h) = PasswordHash::new(hash) else {
         return false;
@@ -113,8 +113,8 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
 /// allocated once and reused: at most that many hashes run at once (hashing is CPU-bound, so
 /// more would only share the cores) and memory stays bounded whatever the login rate. Every
 /// buffer is allocated at the first login, not when logins first overlap: otherwise two runs
-/// of one build differ by a buffer (19 MiB of a 37 MiB RSS) by chance, which an A/A gate once
-/// judged a +47 % memory regression.
+/// of one build differ by a buffer by chance, which an A/A gate can judge a memory
+/// regression.
 fn with_memory<R>(blocks: usize, f: impl FnOnce(&mut [Block]) -> R) -> R {
     static POOL: OnceLock<Vec<Mutex<Vec<Block>>>> = OnceLock::new();
     static NEXT: AtomicUsize = AtomicUsize::new(0);

@@ -1,4 +1,4 @@
-//! Per-user rate limiting (seed 004: 100 requests per 60 s by default) with a fixed window per
+//! Per-user rate limiting (TTA staging and load tests: 100 requests per 60 s by default) with a fixed window per
 //! user: simple, exact to state, and what a 429 with Retry-After needs.
 
 use std::collections::HashMap;

@@ -1,4 +1,4 @@
-//! Prometheus metrics in text exposition format, named as seed 002 does
+//! Prometheus metrics in text exposition format, named as TTA performance monitoring guidelines does
 //! (`tta_requests_total`, `tta_request_duration_seconds`, …).
 
 use std::collections::BTreeMap;
@@ -133,7 +133,7 @@ impl Metrics {
 }
 
 /// The service process's CPU time, resident memory and memory limit, under the conventional
-/// process_* names, so seed 002's CPU and memory alerts (`tta-bench export-alerts`) have
+/// process_* names, so TTA performance monitoring guidelines: CPU and memory alerts (`tta-bench export-alerts`) have
 /// something to watch.
 fn process_metrics() -> String {
     use sysinfo::{MemoryRefreshKind, Pid, ProcessRefreshKind, ProcessesToUpdate, System};

@@ -1,0 +1,141 @@
+use super::*;
+use crate::check::CheckId;
+use std::time::Duration;
+use tta_stats::{Recorder, RequestOutcome};
+
+/// A run with the given routes, 50 requests each at exactly the given latency.
+fn run(routes: &[(&str, u64)]) -> RunResult {
+    let recorder = Recorder::new();
+    for (route, us) in routes {
+        for _ in 0..50 {
+            recorder.record(
+                route,
+                route,
+                Duration::from_micros(*us),
+                &RequestOutcome::Ok,
+            );
+        }
+    }
+    let (r, s, t) = recorder.finish();
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let profile = crate::scenario::load_profiles(&root.join("scenarios/profiles.yaml"))
+        .unwrap()
+        .profiles["smoke"]
+        .clone();
+    crate::run::assemble(
+        crate::run::TargetInfo {
+            url: "http://127.0.0.1:1".into(),
+            embedded: true,
+        },
+        "smoke",
+        &profile,
+        1.0,
+        r,
+        s,
+        t,
+        0,
+        crate::sysmon::Resources::empty(250),
+    )
+}
+
+#[test]
+fn only_timings_against_a_stored_baseline_are_machine_bound() {
+    let mut with_server = run(&[("a", 1000), ("b", 2000)]);
+    with_server.resources.summaries.insert(
+        "server".into(),
+        crate::sysmon::ResourceSummary {
+            samples: 4,
+            cpu_mean_percent: 10.0,
+            cpu_peak_percent: 20.0,
+            rss_mean_bytes: 1e7,
+            rss_peak_bytes: 10_000_000,
+        },
+    );
+    let runs = vec![with_server; 2];
+    let t = Thresholds::shipped();
+    let bound = |pairing| -> Vec<String> {
+        load(&runs, &runs, t, pairing)
+            .into_iter()
+            .filter(|c| c.machine_bound)
+            .map(|c| CheckId::regression(c.subject).to_string())
+            .collect()
+    };
+    assert_eq!(
+        bound(Pairing::Stored),
+        [
+            "p95 all routes vs baseline",
+            "throughput vs baseline",
+            "server CPU mean vs baseline"
+        ]
+    );
+    assert!(bound(Pairing::Interleaved).is_empty());
+    let micro = vec![crate::micro::test_run(&[("init/cold", 3e6)])];
+    assert!(
+        super::micro(&micro, &micro, t)
+            .iter()
+            .all(|c| c.machine_bound)
+    );
+}
+
+#[test]
+fn a_slower_route_moves_only_its_own_ratio() {
+    let before_run = run(&[("a", 1000), ("b", 2000), ("c", 4000), ("d", 8000)]);
+    let before = route_medians(&before_run);
+    // Route a gets 50 % slower but stays the fastest: no other route's reference moves.
+    let after_run = run(&[("a", 1500), ("b", 2000), ("c", 4000), ("d", 8000)]);
+    let after = route_medians(&after_run);
+    let ratio = |m: &BTreeMap<&str, (f64, f64)>, k: &str| m[k].1;
+    let close = |x: f64, y: f64| (x - y).abs() < 0.01 * y;
+    assert!(close(ratio(&before, "a"), 1.0 / 4.0), "{before:?}");
+    assert!(close(ratio(&after, "a"), 1.5 / 4.0), "{after:?}");
+    assert!(close(before["a"].0, 1.0) && close(after["a"].0, 1.5));
+    for k in ["b", "c", "d"] {
+        assert!(
+            close(ratio(&before, k), ratio(&after, k)),
+            "{k}: {before:?} {after:?}"
+        );
+    }
+}
+
+#[test]
+fn the_same_slowdown_everywhere_cancels() {
+    let before_run = run(&[("a", 1000), ("b", 2000), ("c", 4000)]);
+    let before = route_medians(&before_run);
+    let after_run = run(&[("a", 1500), ("b", 3000), ("c", 6000)]);
+    let after = route_medians(&after_run);
+    for k in ["a", "b", "c"] {
+        assert!((before[k].1 - after[k].1).abs() < 0.01 * before[k].1);
+    }
+}
+
+#[test]
+fn interleaved_judges_routes_as_measured_stored_relative_to_the_run() {
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let t = Thresholds::load(&root.join("thresholds.yaml")).unwrap();
+    // Every route 20 % slower, 100+ requests each so every route is judged.
+    let runs = |scale: f64| -> Vec<RunResult> {
+        (0..5)
+            .map(|_| {
+                let routes: Vec<(&str, u64)> = [("a", 1000.0), ("b", 2000.0), ("c", 4000.0)]
+                    .iter()
+                    .map(|(k, us)| (*k, (us * scale) as u64))
+                    .collect();
+                crate::gate::pool(&[run(&routes), run(&routes)]).unwrap()
+            })
+            .collect()
+    };
+    let (base, cur) = (runs(1.0), runs(1.2));
+    let change = |pairing| {
+        let c = load(&base, &cur, &t, pairing);
+        let a = c
+            .iter()
+            .find(
+                |c| matches!(&c.subject, Subject::Route(r) | Subject::RouteRelative(r) if r == "a"),
+            )
+            .unwrap();
+        assert!(a.skip.is_none(), "{:?}", a.skip);
+        median(&a.cur) / median(&a.base) - 1.0
+    };
+    assert!((change(Pairing::Interleaved) - 0.2).abs() < 0.01);
+    assert!(change(Pairing::Stored).abs() < 0.01);
+}

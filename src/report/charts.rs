@@ -80,10 +80,18 @@ pub fn route_latency(rows: &[RouteRow]) -> Result<String, Failure> {
             ]
         }));
         let n = rows.len().max(1);
+        // Room for the longest route name at the label font (about 7 px a character), so
+        // long templates are not clipped at the left edge.
+        let longest = rows
+            .iter()
+            .map(|r| r.route.chars().count())
+            .max()
+            .unwrap_or(0);
+        let label_area = (longest as u32 * 7 + 16).clamp(200, WIDTH / 2);
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
             .x_label_area_size(36)
-            .y_label_area_size(330)
+            .y_label_area_size(label_area)
             .build_cartesian_2d((lo..hi).log_scale(), (0..n).into_segmented())
             .map_err(fail)?;
         let names: Vec<String> = rows.iter().map(|r| r.route.clone()).collect();

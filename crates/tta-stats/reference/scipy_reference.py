@@ -26,3 +26,13 @@ W = {
 for name, d in W.items():
     r = wilcoxon(d, alternative="greater", method="exact")
     print(f"signed_rank_greater {name}: W={r.statistic} p={r.pvalue!r}")
+
+# Normal approximations, on data with ties (and zeros for the signed-rank test).
+X_TIES = [1, 2, 2, 3, 3, 3, 4, 4, 5, 6, 6]
+Y_TIES = [1, 1, 2, 2, 2, 3, 3, 4, 4, 5]
+r = mannwhitneyu(X_TIES, Y_TIES, alternative="greater", method="asymptotic", use_continuity=True)
+print(f"mann_whitney_greater ties_11_10: U={r.statistic} p={r.pvalue!r}")
+
+D_TIES_ZEROS = [0, 0, 1, -1, 2, 2, -2, 3, 3, 3, -1, 4, 0, 2, 1, 5, -3, 2, 1, 1]
+r = wilcoxon(D_TIES_ZEROS, alternative="greater", method="approx", zero_method="wilcox", correction=True)
+print(f"signed_rank_greater ties_zeros_20 (approx): W={r.statistic} p={r.pvalue!r}")

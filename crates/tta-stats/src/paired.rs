@@ -84,7 +84,7 @@ pub fn signed_rank_greater(d: &[f64]) -> f64 {
 }
 
 /// [`signed_rank_greater`], exact up to `exact_limit` nonzero differences.
-fn signed_rank(d: &[f64], exact_limit: usize) -> f64 {
+pub(crate) fn signed_rank(d: &[f64], exact_limit: usize) -> f64 {
     let nonzero: Vec<f64> = d.iter().copied().filter(|v| *v != 0.0).collect();
     let n = nonzero.len();
     if n == 0 {

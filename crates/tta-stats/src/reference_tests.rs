@@ -1,7 +1,8 @@
 //! The rank tests against reference values computed with SciPy 1.17.1
 //! (`reference/scipy_reference.py`: `scipy.stats.mannwhitneyu(x, y, alternative="greater")`,
 //! exact or asymptotic with continuity correction, and `scipy.stats.wilcoxon(d,
-//! alternative="greater", method="exact")`), and their properties over random samples.
+//! alternative="greater", method="exact")` and its normal approximation), and their properties
+//! over random samples.
 
 use proptest::prelude::*;
 
@@ -58,6 +59,20 @@ fn signed_rank_matches_scipy() {
     for (d, p) in cases {
         close(signed_rank_greater(&d), p, 1e-12);
     }
+}
+
+#[test]
+fn normal_approximations_match_scipy_on_ties_and_zeros() {
+    let x = [1.0, 2.0, 2.0, 3.0, 3.0, 3.0, 4.0, 4.0, 5.0, 6.0, 6.0];
+    let y = [1.0, 1.0, 2.0, 2.0, 2.0, 3.0, 3.0, 4.0, 4.0, 5.0];
+    // 11 + 10 values: beyond the exact enumeration, so the tie-corrected normal approximation.
+    close(mann_whitney_greater(&x, &y), 0.12553642046717461, 1e-6);
+    let d = [
+        0.0, 0.0, 1.0, -1.0, 2.0, 2.0, -2.0, 3.0, 3.0, 3.0, -1.0, 4.0, 0.0, 2.0, 1.0, 5.0, -3.0,
+        2.0, 1.0, 1.0,
+    ];
+    // Zeros dropped (SciPy's zero_method="wilcox"), ties averaged, continuity corrected.
+    close(crate::paired::signed_rank(&d, 0), 0.013157239269665739, 1e-6);
 }
 
 fn sample(max: usize) -> impl Strategy<Value = Vec<f64>> {

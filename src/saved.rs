@@ -114,8 +114,16 @@ impl SavedRun {
 }
 
 /// Figures of a load run that cannot be: negative or non-finite latencies, empty histograms,
-/// counts that disagree with their histogram.
+/// histograms that do not merge into tta-bench's bounds, counts that disagree with their
+/// histogram.
 pub(crate) fn validate_load(r: &RunResult) -> std::result::Result<(), String> {
+    // Pooling repetitions merges every route's and step's histogram: each must merge.
+    for (what, series) in [("routes", &r.routes), ("steps", &r.steps)] {
+        for (key, s) in series {
+            tta_stats::add_encoded(&mut tta_stats::new_histogram(), &s.histogram)
+                .map_err(|e| format!("{what}.{key}.histogram: {e}"))?;
+        }
+    }
     for (route, s) in &r.routes {
         let h = tta_stats::decode(&s.histogram)
             .map_err(|e| format!("routes.{route}.histogram: {e}"))?;

@@ -162,6 +162,15 @@ fn bad_runs_exit_2_naming_file_and_field() {
             "newer.json: schema_version 9 of a load run is not supported (this tool reads 1; written by a newer tta-bench)",
         ),
         (
+            // A histogram beyond tta-bench's bounds (an hour): it cannot be pooled.
+            edit("bounds.json", &|v| {
+                let mut h = hdrhistogram::Histogram::<u64>::new(3).unwrap();
+                h.record(10_000_000_000_000).unwrap();
+                v["routes"]["GET /x"]["histogram"] = tta_stats::encode(&h).into();
+            }),
+            "bounds.json: routes.GET /x.histogram: histogram cannot be added",
+        ),
+        (
             edit("kind.json", &|v| v["kind"] = "bake".into()),
             "kind.json: kind \"bake\" is neither \"load\" nor \"micro\"",
         ),

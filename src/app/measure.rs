@@ -234,8 +234,9 @@ pub(super) fn measure_against(
             faults: FaultConfig::try_from(&m.faults)?,
         },
     ];
+    let order_seed: u64 = rand::random();
     eprintln!(
-        "tta-bench: {} rounds of {}-s blocks (profile {}), the reference build ({}) and this one in random order each round",
+        "tta-bench: {} rounds of {}-s blocks (profile {}), the reference build ({}) and this one in random order each round (order seed {order_seed})",
         shape.rounds,
         shape.block_s,
         m.profile,
@@ -245,6 +246,7 @@ pub(super) fn measure_against(
         &plan,
         &services,
         shape,
+        order_seed,
         |round, order| {
             eprintln!(
                 "tta-bench: round {round}/{}: {} then {}",

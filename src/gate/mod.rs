@@ -41,8 +41,10 @@ pub fn pool(runs: &[RunResult]) -> Option<RunResult> {
         for (target, source) in [(&mut routes, &r.routes), (&mut steps, &r.steps)] {
             for (k, s) in source {
                 let series: &mut tta_stats::Series = target.entry(k.clone()).or_default();
-                // Saved runs' histograms are validated when read; a run measured here is whole.
-                let _ = tta_stats::add_encoded(&mut series.histogram, &s.histogram);
+                // Saved runs' histograms are checked to merge when read (saved::validate_load)
+                // and measured runs are recorded with these bounds: a failure is a bug.
+                tta_stats::add_encoded(&mut series.histogram, &s.histogram)
+                    .unwrap_or_else(|e| panic!("pooling {k}: {e}"));
                 for (kind, n) in &s.errors {
                     *series.errors.entry(kind.clone()).or_default() += n;
                 }

@@ -69,13 +69,25 @@ fn block_plan(plan: &Plan, block_s: u64) -> Plan {
     p
 }
 
-/// Starts both services, then runs `shape.rounds` rounds of one block on each in random order.
+/// The order of the two services in each of `rounds` rounds, drawn from `seed`: the same seed
+/// gives the same orders, so a gate's rounds can be replayed and a test can pin them.
+pub fn round_orders(seed: u64, rounds: usize) -> Vec<[usize; 2]> {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    (0..rounds)
+        .map(|_| if rng.random::<bool>() { [0, 1] } else { [1, 0] })
+        .collect()
+}
+
+/// Starts both services, then runs `shape.rounds` rounds of one block on each, in the order
+/// [`round_orders`] draws from `order_seed`.
 /// Returns each service's block runs in round order (index i of both is round i + 1).
 /// `on_start` is told each round's order before it runs; `on_block` gets every finished block.
 pub fn run(
     plan: &Plan,
     services: &[Service; 2],
     shape: Rounds,
+    order_seed: u64,
     mut on_start: impl FnMut(usize, [&'static str; 2]),
     mut on_block: impl FnMut(Block<'_>) -> Result<()>,
 ) -> Result<[Vec<RunResult>; 2]> {
@@ -87,12 +99,7 @@ pub fn run(
         servers.push(server);
     }
     let mut runs: [Vec<RunResult>; 2] = [Vec::new(), Vec::new()];
-    for round in 1..=shape.rounds {
-        let order = if rand::random::<bool>() {
-            [0, 1]
-        } else {
-            [1, 0]
-        };
+    for (order, round) in round_orders(order_seed, shape.rounds).into_iter().zip(1..) {
         on_start(round, order.map(|i| services[i].name));
         for i in order {
             if !servers[i].is_running() {
@@ -126,6 +133,25 @@ pub fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn round_orders_are_seeded_and_take_both_orders() {
+        let orders = round_orders(7, 40);
+        assert_eq!(orders.len(), 40);
+        assert!(
+            orders.contains(&[0, 1]) && orders.contains(&[1, 0]),
+            "{orders:?}"
+        );
+        assert_eq!(
+            orders,
+            round_orders(7, 40),
+            "the same seed, the same orders"
+        );
+        assert_ne!(orders, round_orders(8, 40));
+        // Over many rounds each order comes first about half the time.
+        let first = round_orders(1, 10_000).iter().filter(|o| o[0] == 0).count();
+        assert!((4_700..5_300).contains(&first), "{first}");
+    }
 
     #[test]
     fn rounds_cover_the_asked_load_time() {

@@ -185,7 +185,8 @@ fn routes_section(r: &Report<'_>, pooled: &RunResult, base: Option<&RunResult>) 
 fn quantiles(run: &RunResult) -> Vec<(f64, f64)> {
     let mut all = tta_stats::new_histogram();
     for s in run.routes.values() {
-        let _ = tta_stats::add_encoded(&mut all, &s.histogram);
+        // As in gate::pool: every histogram was checked to merge when its run was read.
+        tta_stats::add_encoded(&mut all, &s.histogram).unwrap_or_else(|e| panic!("{e}"));
     }
     let mut points: Vec<(f64, f64)> = all
         .iter_quantiles(4)

@@ -72,7 +72,11 @@ fn normal_approximations_match_scipy_on_ties_and_zeros() {
         2.0, 1.0, 1.0,
     ];
     // Zeros dropped (SciPy's zero_method="wilcox"), ties averaged, continuity corrected.
-    close(crate::paired::signed_rank(&d, 0), 0.013157239269665739, 1e-6);
+    close(
+        crate::paired::signed_rank(&d, 0),
+        0.013157239269665739,
+        1e-6,
+    );
 }
 
 fn sample(max: usize) -> impl Strategy<Value = Vec<f64>> {

@@ -111,6 +111,8 @@ pub enum NoteKind {
     EnvironmentDiffers,
     /// Some metrics were not judged, or could not reach significance.
     NotJudged,
+    /// How many routes and micro operations a regression check guarded.
+    Coverage,
     /// A retest settled failed checks.
     Retest,
     /// How the baseline was measured (paired rounds against another build).

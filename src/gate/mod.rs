@@ -25,6 +25,7 @@ use tta_stats::paired::compare_paired;
 
 mod candidates;
 pub mod confirm;
+mod coverage;
 mod skip;
 
 use candidates::Candidate;
@@ -306,6 +307,9 @@ pub fn judge_in_environment(
             .map(|n| Note::new(NoteKind::NotJudged, n)),
     );
     checks.extend(decide(candidates, t));
+    if baseline_ref.is_some() {
+        notes.extend(coverage::note(&checks).map(|n| Note::new(NoteKind::Coverage, n)));
+    }
     Verdict {
         schema_version: SCHEMA_VERSION,
         kind: "verdict".into(),

@@ -151,12 +151,7 @@ impl SessionManager {
     pub fn apply(&mut self, id: u64, event: SessionEvent) -> Result<&Session, CoreError> {
         use SessionEvent as E;
         use SessionState as S;
-        self.tick += 1;
-        let tick = self.tick;
-        let s = self
-            .sessions
-            .get_mut(&id)
-            .ok_or(CoreError::UnknownSession(id))?;
+        let (tick, s) = touch(&mut self.tick, &mut self.sessions, id)?;
         let next = match (s.state, event) {
             (S::Created, E::Start)
             | (S::Paused, E::Resume)
@@ -180,12 +175,7 @@ impl SessionManager {
 
     /// Pauses an active or paused session for a crisis found outside a turn (a check-in).
     pub fn crisis_pause(&mut self, id: u64, crisis: CrisisLevel) -> Result<&Session, CoreError> {
-        self.tick += 1;
-        let tick = self.tick;
-        let s = self
-            .sessions
-            .get_mut(&id)
-            .ok_or(CoreError::UnknownSession(id))?;
+        let (tick, s) = touch(&mut self.tick, &mut self.sessions, id)?;
         s.highest_crisis = s.highest_crisis.max(crisis);
         if matches!(s.state, SessionState::Active | SessionState::Paused)
             && crisis >= CrisisLevel::Moderate
@@ -198,12 +188,7 @@ impl SessionManager {
 
     /// Records a turn on an active session; a crisis at MODERATE or above pauses it.
     pub fn record_turn(&mut self, id: u64, crisis: CrisisLevel) -> Result<&Session, CoreError> {
-        self.tick += 1;
-        let tick = self.tick;
-        let s = self
-            .sessions
-            .get_mut(&id)
-            .ok_or(CoreError::UnknownSession(id))?;
+        let (tick, s) = touch(&mut self.tick, &mut self.sessions, id)?;
         if s.state != SessionState::Active {
             return Err(CoreError::InvalidTransition {
                 from: format!("{:?}", s.state),
@@ -219,6 +204,18 @@ impl SessionManager {
         s.updated_tick = tick;
         Ok(s)
     }
+}
+
+/// Advances the clock for a change to session `id` and returns the new tick with the
+/// session. Takes the fields, not `self`, so a caller can still update its counters.
+fn touch<'a>(
+    tick: &mut u64,
+    sessions: &'a mut BTreeMap<u64, Session>,
+    id: u64,
+) -> Result<(u64, &'a mut Session), CoreError> {
+    *tick += 1;
+    let s = sessions.get_mut(&id).ok_or(CoreError::UnknownSession(id))?;
+    Ok((*tick, s))
 }
 
 #[cfg(test)]

@@ -76,80 +76,82 @@ impl CheckId {
         }
     }
 
+    /// The micro operation whose budget this check judges: an SLA check of its mean.
+    pub fn budgeted_operation(&self) -> Option<&str> {
+        self.micro_operation()
+            .filter(|_| self.kind == CheckKind::Sla)
+    }
+
+    /// The name's text around the subject's own (a route, an operation; empty for subjects
+    /// without one): the one table both [`Display`](std::fmt::Display) and [`Self::parse`]
+    /// read, so the two cannot drift apart.
+    fn spelling(&self) -> (&'static str, &'static str) {
+        use Subject::*;
+        match (self.kind, &self.subject) {
+            (CheckKind::Sla, Route(_)) => ("p95 ", ""),
+            (CheckKind::Sla, RouteRelative(_)) => ("p95 ", ", relative to other routes"),
+            (CheckKind::Sla, AllRoutes) => ("p95 all routes", ""),
+            (CheckKind::Sla, Throughput) => ("throughput", ""),
+            (CheckKind::Sla, ServerRss) => ("server RSS peak", ""),
+            (CheckKind::Sla, ServerCpu) => ("server CPU mean (share of machine)", ""),
+            (CheckKind::Sla, MicroOperation(_)) => ("mean ", ""),
+            (CheckKind::Regression, Route(_)) => ("median ", " vs baseline"),
+            (CheckKind::Regression, RouteRelative(_)) => {
+                ("median ", " vs baseline, relative to other routes")
+            }
+            (CheckKind::Regression, AllRoutes) => ("p95 all routes vs baseline", ""),
+            (CheckKind::Regression, Throughput) => ("throughput vs baseline", ""),
+            (CheckKind::Regression, ServerRss) => ("server RSS peak vs baseline", ""),
+            (CheckKind::Regression, ServerCpu) => ("server CPU mean vs baseline", ""),
+            (CheckKind::Regression, MicroOperation(_)) => ("mean ", " vs baseline"),
+        }
+    }
+
+    fn text(&self) -> &str {
+        match &self.subject {
+            Subject::Route(t) | Subject::RouteRelative(t) | Subject::MicroOperation(t) => t,
+            Subject::AllRoutes | Subject::Throughput | Subject::ServerRss | Subject::ServerCpu => {
+                ""
+            }
+        }
+    }
+
     /// Reads back the name [`Display`](std::fmt::Display) writes for a check of `kind`.
     pub fn parse(kind: CheckKind, name: &str) -> Option<Self> {
         use Subject::*;
-        let subject = match kind {
-            CheckKind::Sla => match name {
-                "p95 all routes" => AllRoutes,
-                "throughput" => Throughput,
-                "server RSS peak" => ServerRss,
-                "server CPU mean (share of machine)" => ServerCpu,
-                _ => {
-                    if let Some(route) = name
-                        .strip_suffix(", relative to other routes")
-                        .and_then(|n| n.strip_prefix("p95 "))
-                    {
-                        RouteRelative(route.into())
-                    } else if let Some(route) = name.strip_prefix("p95 ") {
-                        Route(route.into())
-                    } else {
-                        MicroOperation(name.strip_prefix("mean ")?.into())
-                    }
-                }
-            },
-            CheckKind::Regression => {
-                let what = name.strip_suffix(" vs baseline").or_else(|| {
-                    name.strip_suffix(" vs baseline, relative to other routes")
-                        .map(|r| r.strip_prefix("median ").unwrap_or("\0"))
-                })?;
-                if name.ends_with("relative to other routes") {
-                    RouteRelative(what.into())
-                } else {
-                    match what {
-                        "p95 all routes" => AllRoutes,
-                        "throughput" => Throughput,
-                        "server RSS peak" => ServerRss,
-                        "server CPU mean" => ServerCpu,
-                        _ => {
-                            if let Some(route) = what.strip_prefix("median ") {
-                                Route(route.into())
-                            } else {
-                                MicroOperation(what.strip_prefix("mean ")?.into())
-                            }
-                        }
-                    }
-                }
+        // Most specific spelling first, where two read alike: "p95 all routes" is AllRoutes,
+        // not a route of that name, and "…, relative to other routes" a relative route.
+        let makers: [fn(String) -> Subject; 7] = [
+            |_| AllRoutes,
+            |_| Throughput,
+            |_| ServerRss,
+            |_| ServerCpu,
+            RouteRelative,
+            Route,
+            MicroOperation,
+        ];
+        makers.into_iter().find_map(|make| {
+            let (prefix, suffix) = Self {
+                kind,
+                subject: make(String::new()),
             }
-        };
-        let id = Self { kind, subject };
-        // Only a name this type writes is read back: no second spelling of an identity.
-        (id.to_string() == name).then_some(id)
+            .spelling();
+            let text = name.strip_prefix(prefix)?.strip_suffix(suffix)?;
+            let id = Self {
+                kind,
+                subject: make(text.to_string()),
+            };
+            // Only a name this type writes is read back: no second spelling of an identity.
+            (id.to_string() == name).then_some(id)
+        })
     }
 }
 
 impl std::fmt::Display for CheckId {
     /// The check's name: "p95 POST /api/auth/login", "mean init/cold vs baseline", …
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use Subject::*;
-        match (self.kind, &self.subject) {
-            (CheckKind::Sla, Route(r)) => write!(f, "p95 {r}"),
-            (CheckKind::Sla, RouteRelative(r)) => write!(f, "p95 {r}, relative to other routes"),
-            (CheckKind::Sla, AllRoutes) => write!(f, "p95 all routes"),
-            (CheckKind::Sla, Throughput) => write!(f, "throughput"),
-            (CheckKind::Sla, ServerRss) => write!(f, "server RSS peak"),
-            (CheckKind::Sla, ServerCpu) => write!(f, "server CPU mean (share of machine)"),
-            (CheckKind::Sla, MicroOperation(op)) => write!(f, "mean {op}"),
-            (CheckKind::Regression, Route(r)) => write!(f, "median {r} vs baseline"),
-            (CheckKind::Regression, RouteRelative(r)) => {
-                write!(f, "median {r} vs baseline, relative to other routes")
-            }
-            (CheckKind::Regression, AllRoutes) => write!(f, "p95 all routes vs baseline"),
-            (CheckKind::Regression, Throughput) => write!(f, "throughput vs baseline"),
-            (CheckKind::Regression, ServerRss) => write!(f, "server RSS peak vs baseline"),
-            (CheckKind::Regression, ServerCpu) => write!(f, "server CPU mean vs baseline"),
-            (CheckKind::Regression, MicroOperation(op)) => write!(f, "mean {op} vs baseline"),
-        }
+        let (prefix, suffix) = self.spelling();
+        write!(f, "{prefix}{}{suffix}", self.text())
     }
 }
 

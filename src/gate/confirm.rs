@@ -35,8 +35,7 @@ pub fn failed_micro(v: &Verdict) -> Vec<String> {
     v.checks
         .iter()
         .filter(|c| c.status == Status::Fail)
-        .filter(|c| c.kind() == CheckKind::Sla)
-        .filter_map(|c| c.id.micro_operation().map(str::to_string))
+        .filter_map(|c| c.id.budgeted_operation().map(str::to_string))
         .collect()
 }
 
@@ -159,7 +158,7 @@ pub fn apply_micro(v: &mut Verdict, retest: &MicroRun, t: &Thresholds) {
         first_only: "a warning: over budget in the first run only",
         not_judged: "failed: not measured again",
     };
-    let retested = |c: &Check| c.kind() == CheckKind::Sla && c.id.micro_operation().is_some();
+    let retested = |c: &Check| c.id.budgeted_operation().is_some();
     let n = settle(v, retested, &second, describe, &words);
     if n.total() > 0 {
         v.notes.push(Note::new(

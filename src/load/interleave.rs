@@ -70,7 +70,7 @@ fn block_plan(plan: &Plan, block_s: u64) -> Plan {
 }
 
 /// The order of the two services in each of `rounds` rounds, drawn from `seed`: the same seed
-/// gives the same orders, so a gate's rounds can be replayed and a test can pin them.
+/// gives the same orders, so a test can pin them and a printed seed tells a gate's orders.
 pub fn round_orders(seed: u64, rounds: usize) -> Vec<[usize; 2]> {
     use rand::{Rng, SeedableRng};
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);

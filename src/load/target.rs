@@ -72,8 +72,8 @@ impl EmbeddedServer {
     }
 
     /// Starts the service of `exe` (this binary, or another build of it) for a load run. Rate
-    /// limiting is off: profiles send more than TTA staging and load tests: 100 requests a minute per user by
-    /// design.
+    /// limiting is off: profiles send more than the 100 requests a minute per user of TTA staging and load
+    /// tests, by design.
     pub fn start(exe: &Path, seed_users: u32, faults: &FaultConfig) -> Result<Self> {
         let mut args: Vec<String> = ["--db", ":memory:", "--rate-limit", "off", "--seed-users"]
             .iter()

@@ -133,8 +133,8 @@ impl Metrics {
 }
 
 /// The service process's CPU time, resident memory and memory limit, under the conventional
-/// process_* names, so TTA performance monitoring guidelines: CPU and memory alerts (`tta-bench export-alerts`) have
-/// something to watch.
+/// process_* names, so the CPU and memory alerts of TTA performance monitoring guidelines
+/// (`tta-bench export-alerts`) have something to watch.
 fn process_metrics() -> String {
     use sysinfo::{MemoryRefreshKind, Pid, ProcessRefreshKind, ProcessesToUpdate, System};
     let pid = Pid::from_u32(std::process::id());

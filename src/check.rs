@@ -11,6 +11,18 @@ pub enum CheckKind {
     Regression,
 }
 
+impl CheckKind {
+    pub const ALL: [Self; 2] = [Self::Sla, Self::Regression];
+
+    /// The kind as files and outputs spell it (`sla`, `regression`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Sla => "sla",
+            Self::Regression => "regression",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -212,7 +224,7 @@ impl TryFrom<CheckRecord> for Check {
 
     fn try_from(r: CheckRecord) -> Result<Self, String> {
         let id = CheckId::parse(r.kind, &r.name)
-            .ok_or_else(|| format!("unknown check {:?} of kind {:?}", r.name, r.kind))?;
+            .ok_or_else(|| format!("unknown check {:?} of kind {}", r.name, r.kind.name()))?;
         Ok(Self {
             id,
             unit: r.unit,
@@ -326,6 +338,12 @@ mod tests {
         let json = serde_json::to_value(&c).unwrap();
         assert_eq!(json["kind"], "sla");
         assert_eq!(json["name"], "mean init/cold");
-        assert_eq!(serde_json::from_value::<Check>(json).unwrap(), c);
+        assert_eq!(serde_json::from_value::<Check>(json.clone()).unwrap(), c);
+        let mut unknown = json;
+        unknown["name"] = "latency init/cold".into();
+        let err = serde_json::from_value::<Check>(unknown)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(err, "unknown check \"latency init/cold\" of kind sla");
     }
 }

@@ -22,10 +22,8 @@ impl Exporter for Junit {
             "<testsuites name=\"tta-bench\" tests=\"{}\" failures=\"{failures}\">\n",
             v.checks.len()
         ));
-        for (kind, name) in [
-            (CheckKind::Sla, "sla"),
-            (CheckKind::Regression, "regression"),
-        ] {
+        for kind in CheckKind::ALL {
+            let name = kind.name();
             let checks: Vec<_> = v.checks.iter().filter(|c| c.kind() == kind).collect();
             let f = checks.iter().filter(|c| c.status == Status::Fail).count();
             let skipped = checks

@@ -56,6 +56,11 @@ pub enum Subject {
     ServerCpu,
     /// One micro-benchmark operation's mean (`group/function`).
     MicroOperation(String),
+    /// One micro-benchmark operation's instructions per call, counted under Callgrind.
+    MicroInstructions(String),
+    /// How many of the routes with an SLA and the budgeted micro operations a verdict's
+    /// regression checks judged (its completeness).
+    Guarded,
 }
 
 /// A check's identity: its kind and what it judges.
@@ -80,18 +85,12 @@ impl CheckId {
         }
     }
 
-    /// The micro operation this check judges, if it judges one.
-    pub fn micro_operation(&self) -> Option<&str> {
-        match &self.subject {
-            Subject::MicroOperation(op) => Some(op),
-            _ => None,
-        }
-    }
-
     /// The micro operation whose budget this check judges: an SLA check of its mean.
     pub fn budgeted_operation(&self) -> Option<&str> {
-        self.micro_operation()
-            .filter(|_| self.kind == CheckKind::Sla)
+        match (&self.kind, &self.subject) {
+            (CheckKind::Sla, Subject::MicroOperation(op)) => Some(op),
+            _ => None,
+        }
     }
 
     /// The name's text around the subject's own (a route, an operation; empty for subjects
@@ -116,15 +115,23 @@ impl CheckId {
             (CheckKind::Regression, ServerRss) => ("server RSS peak vs baseline", ""),
             (CheckKind::Regression, ServerCpu) => ("server CPU mean vs baseline", ""),
             (CheckKind::Regression, MicroOperation(_)) => ("mean ", " vs baseline"),
+            (CheckKind::Sla, MicroInstructions(_)) => ("instructions ", ""),
+            (CheckKind::Regression, MicroInstructions(_)) => ("instructions ", " vs baseline"),
+            (_, Guarded) => ("routes and micro operations guarded against regression", ""),
         }
     }
 
     fn text(&self) -> &str {
         match &self.subject {
-            Subject::Route(t) | Subject::RouteRelative(t) | Subject::MicroOperation(t) => t,
-            Subject::AllRoutes | Subject::Throughput | Subject::ServerRss | Subject::ServerCpu => {
-                ""
-            }
+            Subject::Route(t)
+            | Subject::RouteRelative(t)
+            | Subject::MicroOperation(t)
+            | Subject::MicroInstructions(t) => t,
+            Subject::AllRoutes
+            | Subject::Throughput
+            | Subject::ServerRss
+            | Subject::ServerCpu
+            | Subject::Guarded => "",
         }
     }
 
@@ -133,7 +140,8 @@ impl CheckId {
         use Subject::*;
         // Most specific spelling first, where two read alike: "p95 all routes" is AllRoutes,
         // not a route of that name, and "…, relative to other routes" a relative route.
-        let makers: [fn(String) -> Subject; 7] = [
+        let makers: [fn(String) -> Subject; 9] = [
+            |_| Guarded,
             |_| AllRoutes,
             |_| Throughput,
             |_| ServerRss,
@@ -141,6 +149,7 @@ impl CheckId {
             RouteRelative,
             Route,
             MicroOperation,
+            MicroInstructions,
         ];
         makers.into_iter().find_map(|make| {
             let (prefix, suffix) = Self {

@@ -32,6 +32,7 @@ pub use app::{EXIT_ERROR, run};
 pub use baseline::{Baseline, BaselineStore};
 pub use cli::Cli;
 pub use load::target::EmbeddedServer;
+pub use micro::count::{Counting, count as count_instructions};
 pub use micro::suite::register as register_micro_suite;
 pub use run::{RunResult, TargetInfo, assemble};
 pub use scenario::load_profiles;

@@ -163,3 +163,40 @@ pub fn assemble(
         passed,
     }
 }
+
+/// Test input: a run of the smoke profile whose routes got requests at exactly the given
+/// latencies (µs).
+#[cfg(test)]
+pub(crate) fn synthetic(routes: &[(&str, Vec<u64>)]) -> RunResult {
+    let recorder = tta_stats::Recorder::new();
+    for (route, values) in routes {
+        for us in values {
+            recorder.record(
+                route,
+                route,
+                std::time::Duration::from_micros(*us),
+                &tta_stats::RequestOutcome::Ok,
+            );
+        }
+    }
+    let (r, s, t) = recorder.finish();
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let profile = crate::scenario::load_profiles(&root.join("scenarios/profiles.yaml"))
+        .expect("the shipped profiles")
+        .profiles["smoke"]
+        .clone();
+    assemble(
+        TargetInfo {
+            url: "http://127.0.0.1:1".into(),
+            embedded: true,
+        },
+        "smoke",
+        &profile,
+        1.0,
+        r,
+        s,
+        t,
+        0,
+        crate::sysmon::Resources::empty(250),
+    )
+}

@@ -227,7 +227,9 @@ fn published_schema_requires_exactly_the_written_fields() {
             .cloned()
             .collect()
     };
-    assert_eq!(props(&schema), RUN_KEYS);
+    // Written only when counted (`micro::count`).
+    let optional = ["instructions"];
+    assert_eq!(props(&schema), [&RUN_KEYS[..], &optional[..]].concat());
     assert_eq!(
         props(&schema["properties"]["operations"]["items"]),
         OPERATION_KEYS
@@ -281,5 +283,52 @@ fn the_gate_retests_operations_over_budget_before_failing_them() {
     assert!(
         notes.contains("1 operation(s) over budget in the quick run were measured again: 1 over again (failed), 0 not (warnings)"),
         "{notes}"
+    );
+}
+
+/// Callgrind counts one operation of the real binary twice alike; without valgrind, the count
+/// says why instead of pretending (`.ci/run` installs valgrind, so CI takes the first path).
+#[test]
+fn instructions_are_counted_under_callgrind_and_repeat() {
+    let exe = Path::new(env!("CARGO_BIN_EXE_tta-bench"));
+    let filter = regex::Regex::new("^difficulty/adapt$").unwrap();
+    let once = tta_bench::count_instructions(exe, Some(&filter), &Default::default());
+    match &once {
+        tta_bench::Counting::Counted {
+            per_call,
+            iterations,
+            tool,
+        } => {
+            assert!(tool.starts_with("callgrind (valgrind-"), "{tool}");
+            assert!(*iterations > 0);
+            let n = per_call["difficulty/adapt"];
+            assert!(n > 100.0, "{per_call:?}");
+            let again = tta_bench::count_instructions(exe, Some(&filter), &Default::default());
+            let m = again.per_call("difficulty/adapt").unwrap();
+            assert!((m / n - 1.0).abs() < 0.01, "{n} then {m}");
+        }
+        tta_bench::Counting::Unavailable { reason } => {
+            assert!(reason.contains("valgrind not installed"), "{reason}");
+        }
+    }
+}
+
+/// The worker counts the operations a filter selects and names them in order.
+#[test]
+fn the_count_worker_names_what_it_ran() {
+    let o = tta()
+        .args([
+            "micro-worker",
+            "--count",
+            "2",
+            "--filter",
+            "^(init/warm|difficulty/adapt)$",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "init/warm\ndifficulty/adapt\n"
     );
 }

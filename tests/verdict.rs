@@ -124,7 +124,7 @@ fn a_slower_route_fails_with_its_numbers() {
     // in that route's band) regressed too, a timing as measured: a warning against a stored
     // baseline.
     assert!(
-        out.starts_with("FAIL: 1 of 10 checks failed (1 warnings)"),
+        out.starts_with("FAIL: 1 of 11 checks failed (1 warnings)"),
         "{out}"
     );
     assert!(
@@ -191,7 +191,7 @@ fn stored_timings_fail_makes_a_timing_regression_fail() {
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(1), "{out}");
     assert!(
-        out.starts_with("FAIL: 2 of 10 checks failed (0 warnings)"),
+        out.starts_with("FAIL: 2 of 11 checks failed (0 warnings)"),
         "{out}"
     );
     assert!(out.contains("p95 all routes vs baseline"), "{out}");
@@ -210,17 +210,22 @@ fn a_faster_route_is_reported_not_failed() {
 }
 
 #[test]
-fn too_few_repetitions_are_skipped_and_said() {
+fn too_few_repetitions_fail_the_completeness_check() {
     let f = Fixture::new(runs(3, 40.0));
     let o = f.check(&f.write_runs(&runs(3, 80.0)), &[]);
     let out = stdout(&o);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "doubled latency but 3+3 runs cannot be judged: {out}"
-    );
+    // Doubled latency, but 3+3 runs cannot be judged: not a pass either. The completeness
+    // check fails and says why each route went unguarded.
+    assert_eq!(o.status.code(), Some(1), "{out}");
     assert!(
         out.contains("note: 6 regression checks not judged"),
+        "{out}"
+    );
+    assert!(
+        out.starts_with("FAIL: 1 of 11 checks failed")
+            && out.contains("routes and micro operations guarded against regression")
+            && out.contains("0 of 4 routes with an SLA")
+            && out.contains("(not judged: 3+3 runs; at least 5 per side are needed)"),
         "{out}"
     );
 }

@@ -52,17 +52,26 @@ pub fn gate(a: &GateArgs) -> Result<Outcome> {
         .transpose()?;
     let (load, micro, baseline, pairing, notes) = match &a.against {
         None => {
-            let (load, micro) = measure(&a.measure, 1, &thresholds, keep.as_ref())?;
+            let (load, micro) = measure(
+                &a.measure,
+                1,
+                baseline.is_some(),
+                &thresholds,
+                keep.as_ref(),
+            )?;
             (load, micro, baseline, Pairing::Stored, Vec::new())
         }
         Some(exe) => {
             let runs = measure_against(&a.measure, exe, a.block, &thresholds, keep.as_ref())?;
-            let mut reference =
-                Baseline::new("reference build, interleaved", runs.reference, Vec::new());
+            let mut reference = Baseline::new(
+                "reference build, interleaved",
+                runs.reference,
+                runs.reference_micro,
+            );
             // The working tree's commit is this build's, not the reference's.
             reference.git_commit = None;
             let note = format!(
-                "regressions judged against {}: {} rounds of one {}-s block of each build, in random order each round; each metric's change is the Hodges-Lehmann estimate of the rounds' differences, its significance a paired Wilcoxon signed-rank test; micro regressions are not judged in this mode",
+                "regressions judged against {}: {} rounds of one {}-s block of each build, in random order each round; each metric's change is the Hodges-Lehmann estimate of the rounds' differences, its significance a paired Wilcoxon signed-rank test (a route too quiet for a median per block: its requests pooled, with a randomization test over the rounds); micro operations are judged on their instructions per call, both builds counted under callgrind",
                 exe.display(),
                 runs.shape.rounds,
                 runs.shape.block_s

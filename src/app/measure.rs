@@ -13,6 +13,7 @@ use crate::fsutil::write_atomic;
 use crate::gate::confirm;
 use crate::load::interleave::{self, Rounds, Service};
 use crate::load::{LoadConfig, Target};
+use crate::micro::count::{ExtraWork, parse_extra_work};
 use crate::micro::{self, Budgets, MicroConfig, MicroRun, Mode, Source};
 use crate::run::RunResult;
 use crate::scenario::{self, Overrides};
@@ -55,6 +56,7 @@ fn parts(m: &MeasureArgs) -> Result<(bool, bool)> {
     if m.repeat == 0 || m.repeat > 100 {
         return Err(Error::Usage("--repeat must be 1-100".into()));
     }
+    extra_work(m)?;
     Ok(match (m.load, m.micro) {
         (false, false) => (true, true),
         other => other,
@@ -87,8 +89,15 @@ fn load_runs(
     Ok(runs)
 }
 
-fn micro_runs(n: usize, budgets: &dyn Budgets) -> Result<Vec<MicroRun>> {
-    (1..=n)
+/// `n` quick micro runs; with `count`, the first also holds this build's instruction counts,
+/// with `extra` work injected.
+fn micro_runs(
+    n: usize,
+    budgets: &dyn Budgets,
+    count: bool,
+    extra: &ExtraWork,
+) -> Result<Vec<MicroRun>> {
+    let mut runs = (1..=n)
         .map(|i| {
             if n > 1 {
                 eprintln!("tta-bench: micro run {i}/{n} (quick)");
@@ -102,7 +111,29 @@ fn micro_runs(n: usize, budgets: &dyn Budgets) -> Result<Vec<MicroRun>> {
                 budgets,
             )
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    if let Some(first) = runs.first_mut().filter(|_| count) {
+        let own = std::env::current_exe().map_err(|e| Error::io("current executable", e))?;
+        first.instructions = Some(count_instructions("this build", &own, extra));
+    }
+    Ok(runs)
+}
+
+/// Counts `exe`'s instructions per micro operation ([`micro::count`]), saying what it does and,
+/// when it cannot, why.
+pub(super) fn count_instructions(
+    which: &str,
+    exe: &Path,
+    extra: &ExtraWork,
+) -> micro::count::Counting {
+    eprintln!(
+        "tta-bench: counting the instructions per call of {which}'s micro operations under callgrind"
+    );
+    let counting = micro::count::count(exe, None, extra);
+    if let micro::count::Counting::Unavailable { reason } = &counting {
+        eprintln!("tta-bench: instructions not counted: {reason}");
+    }
+    counting
 }
 
 /// Measures again, alone, the micro operations `names` that the quick run found over their
@@ -144,9 +175,12 @@ pub(super) fn retest_load(
 
 /// Runs what `m` asks for: load repetitions (each with its own embedded service) and
 /// `micro_runs` quick micro runs.
+/// With `count`, the first micro run also holds this build's instruction counts (for a
+/// baseline, or to judge against one).
 pub(super) fn measure(
     m: &MeasureArgs,
     micro: usize,
+    count: bool,
     budgets: &dyn Budgets,
     keep: Option<&KeepRuns>,
 ) -> Result<(Vec<RunResult>, Vec<MicroRun>)> {
@@ -161,11 +195,17 @@ pub(super) fn measure(
         Vec::new()
     };
     let micro = if do_micro {
-        micro_runs(micro, budgets)?
+        micro_runs(micro, budgets, count, &extra_work(m)?)?
     } else {
         Vec::new()
     };
     Ok((load, micro))
+}
+
+/// The `--inject-micro-work` of `m`, parsed.
+fn extra_work(m: &MeasureArgs) -> Result<ExtraWork> {
+    parse_extra_work(m.inject_micro_work.as_deref().unwrap_or(""))
+        .map_err(|e| Error::Usage(format!("--inject-micro-work: {e}")))
 }
 
 /// Refuses an `--against` path that is not a file.
@@ -192,6 +232,8 @@ pub(super) fn interleaved_rounds(m: &MeasureArgs, block_s: u64) -> Result<Rounds
 /// paired by round (index i of both is round i + 1), and this build's micro runs.
 pub(super) struct Interleaved {
     pub reference: Vec<RunResult>,
+    /// The reference build's instruction counts (it times no micro operation).
+    pub reference_micro: Vec<MicroRun>,
     pub current: Vec<RunResult>,
     pub micro: Vec<MicroRun>,
     pub shape: Rounds,
@@ -258,13 +300,27 @@ pub(super) fn measure_against(
             None => Ok(()),
         },
     )?;
-    let micro = if do_micro {
-        micro_runs(1, budgets)?
+    let (micro, reference_micro) = if do_micro {
+        let extra = extra_work(m)?;
+        let mut micro = micro_runs(1, budgets, false, &extra)?;
+        // Counts do not depend on what else runs, so both builds are counted at once.
+        let (reference_counts, own_counts) = std::thread::scope(|s| {
+            let reference =
+                s.spawn(|| count_instructions("the reference build", exe, &ExtraWork::new()));
+            let own = count_instructions("this build", &own, &extra);
+            (reference.join(), own)
+        });
+        let reference_counts = reference_counts.map_err(|_| {
+            Error::Process("counting the reference build's instructions panicked".into())
+        })?;
+        micro[0].instructions = Some(own_counts);
+        (micro, vec![MicroRun::counted_only(reference_counts)])
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     Ok(Interleaved {
         reference,
+        reference_micro,
         current,
         micro,
         shape,

@@ -115,10 +115,26 @@ fn run_micro(args: &MicroArgs) -> Result<Outcome> {
 }
 
 fn run_micro_worker(args: &MicroWorkerArgs) -> Result<Outcome> {
-    let mode = Mode::from_name(&args.mode)
-        .ok_or_else(|| Error::Usage(format!("--mode {}: not quick, full or retest", args.mode)))?;
     let filter = filter(args.filter.as_deref())?;
-    micro::worker(&args.criterion_dir, mode, filter.as_ref());
+    match (args.count, &args.criterion_dir, &args.mode) {
+        (Some(n), _, _) => {
+            let extra = micro::count::parse_extra_work(args.extra_work.as_deref().unwrap_or(""))
+                .map_err(|e| Error::Usage(format!("--extra-work: {e}")))?;
+            for name in micro::count::worker(filter.as_ref(), n, &extra) {
+                println!("{name}");
+            }
+        }
+        (None, Some(dir), Some(mode)) => {
+            let mode = Mode::from_name(mode)
+                .ok_or_else(|| Error::Usage(format!("--mode {mode}: not quick, full or retest")))?;
+            micro::worker(dir, mode, filter.as_ref());
+        }
+        _ => {
+            return Err(Error::Usage(
+                "micro-worker needs --count, or --criterion-dir and --mode".into(),
+            ));
+        }
+    }
     Ok(Outcome::Pass)
 }
 

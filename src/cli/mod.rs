@@ -92,11 +92,18 @@ pub struct CoreArgs {
 
 #[derive(Debug, Args)]
 pub struct MicroWorkerArgs {
-    #[arg(long)]
-    pub criterion_dir: PathBuf,
+    #[arg(long, required_unless_present = "count")]
+    pub criterion_dir: Option<PathBuf>,
     /// quick, full or retest (`micro::Mode`).
-    #[arg(long)]
-    pub mode: String,
+    #[arg(long, required_unless_present = "count")]
+    pub mode: Option<String>,
+    /// Instead of timing, run each operation N times inside the section Callgrind counts and
+    /// print the operations' names in order (`micro::count`).
+    #[arg(long, value_name = "N", conflicts_with_all = ["criterion_dir", "mode"])]
+    pub count: Option<u64>,
+    /// With --count: OP=FRACTION[,…] extra calls of an operation inside the counted section.
+    #[arg(long, value_name = "OP=FRACTION,…", requires = "count")]
+    pub extra_work: Option<String>,
     #[arg(long)]
     pub filter: Option<String>,
 }
@@ -274,6 +281,11 @@ pub struct MeasureArgs {
     /// Run only the load repetitions.
     #[arg(long)]
     pub load: bool,
+    /// Extra work per micro operation, seen in its instruction count: OP=FRACTION[,…] (0-10),
+    /// e.g. crisis/short_benign=0.25 runs it 25 % more often inside the counted section. A
+    /// known slowdown of this build only, for measuring the gate's detection.
+    #[arg(long, value_name = "OP=FRACTION,…")]
+    pub inject_micro_work: Option<String>,
     #[command(flatten)]
     pub faults: FaultArgs,
 }

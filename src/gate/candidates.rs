@@ -15,6 +15,14 @@
 //!
 //! The median is used rather than the p95 because, at the few hundred requests a route gets in
 //! a smoke run, a p95 rests on a handful of values; the SLAs still judge the pooled p95.
+//!
+//! **A quiet route is judged on its requests pooled.** A route with too few requests in some
+//! run (or block) for a stable median of its own, such as login or the clinician routes of a
+//! smoke mix, is judged on the median of all its requests on each side, with the significance
+//! of a randomization test over the runs (or rounds) ([`tta_stats::pooled`]); against a stored
+//! baseline each request is first divided by its run's in-run reference, as above. Only a
+//! route with too few requests on a side even pooled is left unjudged, and the verdict's
+//! completeness check fails on it.
 
 use std::collections::BTreeMap;
 
@@ -30,10 +38,18 @@ use super::Pairing;
 /// run's median rests on too few values to be stable, and the route is reported as not judged.
 pub const MIN_REQUESTS_PER_ROUTE: u64 = 100;
 
-/// In paired rounds, a route is judged only with at least this many requests in every block:
-/// the test needs every round, and a block's median of 10 values is noisy but unbiased; the
-/// many rounds average that noise out.
+/// In paired rounds, a route is judged on its blocks' medians only with at least this many
+/// requests in every block: the test needs every round, and a block's median of 10 values is
+/// noisy but unbiased; the many rounds average that noise out.
 pub const MIN_REQUESTS_PER_BLOCK: u64 = 10;
+
+/// A route with fewer requests in some run or block is judged on its requests pooled, and only
+/// with at least this many on each side: a median of 20 values moves by a rank or two, not by
+/// the tail.
+pub const MIN_POOLED_REQUESTS: u64 = 20;
+
+/// One side's requests, one list of values per run or block.
+pub(super) type Units = Vec<Vec<f64>>;
 
 /// A metric to compare, before significance is decided over the whole family.
 pub(super) struct Candidate {
@@ -51,6 +67,9 @@ pub(super) struct Candidate {
     pub absolute: Option<(Vec<f64>, Vec<f64>, &'static str)>,
     /// `base[i]` and `cur[i]` were measured in the same round (an interleaved gate).
     pub paired: bool,
+    /// Judged on every request pooled: each run's (or block's) request values on both sides
+    /// ([`tta_stats::pooled`]); `base` and `cur` then hold the units' own medians, for counting.
+    pub pooled: Option<(Units, Units)>,
     /// A timing taken as measured against a stored baseline: it moves with the machine, and
     /// `regression.stored_timings` decides whether it can fail ([`crate::sla::StoredTimings`]).
     pub machine_bound: bool,
@@ -76,16 +95,26 @@ impl Candidate {
             skip: None,
             absolute: None,
             paired: false,
+            pooled: None,
             machine_bound: false,
         }
     }
 }
 
-/// One run's per-route median in ms, and that median divided by the median of the other
-/// routes' medians. A median of medians moves by at most one rank when one route slows, so the
-/// reference stays put even when the slowed route carries most of the traffic. Routes whose
-/// histogram cannot be decoded are left out (a saved run's histograms are validated on load).
-fn route_medians(run: &RunResult) -> BTreeMap<&str, (f64, f64)> {
+/// One route in one run: its median in ms, that median divided by the run's in-run reference
+/// (the median of the other routes' medians, in µs), and that reference.
+#[derive(Debug, Clone, Copy)]
+struct RouteMedian {
+    ms: f64,
+    relative: f64,
+    reference_us: f64,
+}
+
+/// One run's [`RouteMedian`]s. A median of medians moves by at most one rank when one route
+/// slows, so the reference stays put even when the slowed route carries most of the traffic.
+/// Routes whose histogram cannot be decoded are left out (a saved run's histograms are
+/// validated on load).
+fn route_medians(run: &RunResult) -> BTreeMap<&str, RouteMedian> {
     let medians: Vec<(&str, f64)> = run
         .routes
         .iter()
@@ -105,10 +134,31 @@ fn route_medians(run: &RunResult) -> BTreeMap<&str, (f64, f64)> {
         if others.is_empty() {
             continue;
         }
-        let reference = median(&others).max(1.0);
-        out.insert(*route, (own / 1000.0, own / reference));
+        let reference_us = median(&others).max(1.0);
+        out.insert(
+            *route,
+            RouteMedian {
+                ms: own / 1000.0,
+                relative: own / reference_us,
+                reference_us,
+            },
+        );
     }
     out
+}
+
+/// Every request of `route` in `run`, in ms, or divided by the run's in-run reference when
+/// `reference_us` is given.
+fn request_values(run: &RunResult, route: &str, reference_us: Option<f64>) -> Vec<f64> {
+    let Some(h) = run
+        .routes
+        .get(route)
+        .and_then(|s| tta_stats::decode(&s.histogram).ok())
+    else {
+        return Vec::new();
+    };
+    let scale = reference_us.unwrap_or(1000.0);
+    tta_stats::values_us(&h).map(|v| v / scale).collect()
 }
 
 pub(super) fn load(
@@ -146,10 +196,10 @@ pub(super) fn load(
         .keys()
         .filter(|k| base.iter().all(|b| b.routes.contains_key(*k)));
     for route in routes {
-        let pick = |side: &[BTreeMap<&str, (f64, f64)>], relative: bool| -> Vec<f64> {
+        let pick = |side: &[BTreeMap<&str, RouteMedian>], relative: bool| -> Vec<f64> {
             side.iter()
                 .filter_map(|m| m.get(route.as_str()))
-                .map(|(abs, rel)| if relative { *rel } else { *abs })
+                .map(|m| if relative { m.relative } else { m.ms })
                 .collect()
         };
         let mut c = match pairing {
@@ -175,18 +225,39 @@ pub(super) fn load(
             ),
         };
         // A run without the route counts as none: in paired rounds every round must have it.
-        let fewest = base
-            .iter()
-            .chain(cur)
-            .map(|run| run.routes.get(route).map_or(0, |s| s.summary.count))
-            .min()
-            .unwrap_or(0);
-        let (least, per) = match pairing {
-            Pairing::Stored => (MIN_REQUESTS_PER_ROUTE, "run"),
-            Pairing::Interleaved => (MIN_REQUESTS_PER_BLOCK, "block"),
+        let count = |run: &RunResult| run.routes.get(route).map_or(0, |s| s.summary.count);
+        let fewest = base.iter().chain(cur).map(count).min().unwrap_or(0);
+        let least = match pairing {
+            Pairing::Stored => MIN_REQUESTS_PER_ROUTE,
+            Pairing::Interleaved => MIN_REQUESTS_PER_BLOCK,
         };
         if fewest < least {
-            c.skip = Some(super::skip::Skip::TooFewRequests { fewest, least, per });
+            let pooled_fewest = [base, cur]
+                .iter()
+                .map(|side| side.iter().map(count).sum::<u64>())
+                .min()
+                .unwrap_or(0);
+            if pooled_fewest < MIN_POOLED_REQUESTS {
+                c.skip = Some(super::skip::Skip::TooFewRequests {
+                    fewest: pooled_fewest,
+                    least: MIN_POOLED_REQUESTS,
+                });
+            } else {
+                // Against a stored baseline, a run whose in-run reference is unknown (the
+                // route is its only one) adds no request.
+                let values = |side: &[RunResult], medians: &[BTreeMap<&str, RouteMedian>]| {
+                    side.iter()
+                        .zip(medians)
+                        .map(|(run, m)| match pairing {
+                            Pairing::Interleaved => request_values(run, route, None),
+                            Pairing::Stored => m.get(route.as_str()).map_or(Vec::new(), |m| {
+                                request_values(run, route, Some(m.reference_us))
+                            }),
+                        })
+                        .collect::<Vec<_>>()
+                };
+                c.pooled = Some((values(base, &base_medians), values(cur, &cur_medians)));
+            }
         }
         out.push(c);
     }

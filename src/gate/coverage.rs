@@ -1,15 +1,41 @@
 //! How much of the build a verdict guarded against regressions: of the routes with an SLA and
 //! of the micro operations with a budget, how many a regression check judged (not skipped).
 //! A route or operation that no regression check judged could slow down unseen, whatever its
-//! SLA says, so the verdict says so in a note.
+//! SLA says, so an incomplete guard fails the verdict's completeness check, which names what
+//! was left out and why.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use crate::check::{Check, CheckKind, Status, Subject};
+use crate::check::{Check, CheckId, CheckKind, Status, Subject};
 
-/// "regressions guarded: 5 of 12 routes with an SLA, 0 of 22 micro operations with a budget";
-/// `None` when nothing has an SLA (no load and no micro run).
-pub(super) fn note(checks: &[Check]) -> Option<String> {
+/// At most this many unguarded names are listed in the check's detail; `--all` shows the
+/// skipped checks themselves.
+const LISTED: usize = 6;
+
+fn route(s: &Subject) -> Option<&str> {
+    match s {
+        Subject::Route(r) | Subject::RouteRelative(r) => Some(r),
+        _ => None,
+    }
+}
+
+fn operation(s: &Subject) -> Option<&str> {
+    match s {
+        Subject::MicroOperation(op) | Subject::MicroInstructions(op) => Some(op),
+        _ => None,
+    }
+}
+
+/// The completeness check: passes when every route with an SLA and every micro operation with
+/// a budget was judged by a regression check, e.g. "12 of 12 routes with an SLA, 22 of 22
+/// micro operations with a budget"; `None` when nothing has an SLA (no load and no micro run).
+/// `unguarded_micro` says why micro operations without a regression check have none, when the
+/// caller knows (valgrind missing, a reference build that cannot count).
+pub(super) fn check(
+    checks: &[Check],
+    unguarded_micro: Option<&str>,
+    source: &str,
+) -> Option<Check> {
     let sla = |want: fn(&Subject) -> Option<&str>| -> BTreeSet<&str> {
         checks
             .iter()
@@ -17,41 +43,83 @@ pub(super) fn note(checks: &[Check]) -> Option<String> {
             .filter_map(|c| want(&c.id.subject))
             .collect()
     };
-    let guarded = |want: fn(&Subject) -> Option<&str>| -> BTreeSet<&str> {
-        checks
-            .iter()
-            .filter(|c| c.kind() == CheckKind::Regression && c.status != Status::Skipped)
-            .filter_map(|c| want(&c.id.subject))
-            .collect()
-    };
-    let route: fn(&Subject) -> Option<&str> = |s| match s {
-        Subject::Route(r) | Subject::RouteRelative(r) => Some(r),
-        _ => None,
-    };
-    let operation: fn(&Subject) -> Option<&str> = |s| match s {
-        Subject::MicroOperation(op) => Some(op),
-        _ => None,
+    // Each subject's regression checks: judged by any of them, or the reason they were not.
+    let regression = |want: fn(&Subject) -> Option<&str>| -> BTreeMap<&str, Option<String>> {
+        let mut out: BTreeMap<&str, Option<String>> = BTreeMap::new();
+        for c in checks.iter().filter(|c| c.kind() == CheckKind::Regression) {
+            let Some(name) = want(&c.id.subject) else {
+                continue;
+            };
+            let why = (c.status == Status::Skipped)
+                .then(|| c.detail.clone().unwrap_or_else(|| "not judged".into()));
+            let entry = out.entry(name).or_insert(why.clone());
+            if why.is_none() {
+                *entry = None;
+            }
+        }
+        out
     };
     let (routes, operations) = (sla(route), sla(operation));
     if routes.is_empty() && operations.is_empty() {
         return None;
     }
-    let count = |all: &BTreeSet<&str>, judged: BTreeSet<&str>| all.intersection(&judged).count();
-    Some(format!(
-        "regressions guarded: {} of {} routes with an SLA, {} of {} micro operations with a budget",
-        count(&routes, guarded(route)),
+    let mut missing: Vec<String> = Vec::new();
+    let mut guarded =
+        |all: &BTreeSet<&str>, judged: BTreeMap<&str, Option<String>>, default: &str| {
+            let mut n = 0;
+            for name in all {
+                match judged.get(name) {
+                    Some(None) => n += 1,
+                    Some(Some(why)) => missing.push(format!("{name} ({why})")),
+                    None => missing.push(format!("{name} ({default})")),
+                }
+            }
+            n
+        };
+    let route_count = guarded(&routes, regression(route), "no regression check");
+    let op_count = guarded(
+        &operations,
+        regression(operation),
+        unguarded_micro.unwrap_or("no regression check"),
+    );
+    let total = routes.len() + operations.len();
+    let mut detail = format!(
+        "{route_count} of {} routes with an SLA, {op_count} of {} micro operations with a budget",
         routes.len(),
-        count(&operations, guarded(operation)),
         operations.len()
-    ))
+    );
+    if !missing.is_empty() {
+        let shown: Vec<&str> = missing.iter().take(LISTED).map(String::as_str).collect();
+        let more = missing.len().saturating_sub(LISTED);
+        detail.push_str(&format!("; not guarded: {}", shown.join(", ")));
+        if more > 0 {
+            detail.push_str(&format!(
+                " and {more} more (--all lists the skipped checks)"
+            ));
+        }
+    }
+    Some(Check {
+        id: CheckId::regression(Subject::Guarded),
+        unit: "routes and operations".into(),
+        actual: (route_count + op_count) as f64,
+        comparison: ">=".into(),
+        warning: None,
+        limit: total as f64,
+        status: if route_count + op_count == total {
+            Status::Pass
+        } else {
+            Status::Fail
+        },
+        source: source.into(),
+        detail: Some(detail),
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::CheckId;
 
-    fn check(id: CheckId, status: Status) -> Check {
+    fn check_of(id: CheckId, status: Status) -> Check {
         Check {
             id,
             unit: "ms".into(),
@@ -61,7 +129,7 @@ mod tests {
             limit: 10.0,
             status,
             source: "test".into(),
-            detail: None,
+            detail: (status == Status::Skipped).then(|| "not judged: too quiet".into()),
         }
     }
 
@@ -69,32 +137,47 @@ mod tests {
     fn counts_what_a_regression_check_judged_of_what_has_an_sla() {
         let route = |r: &str| Subject::Route(r.into());
         let op = |o: &str| Subject::MicroOperation(o.into());
-        let checks = vec![
-            check(CheckId::sla(route("a")), Status::Pass),
-            check(CheckId::sla(route("b")), Status::Pass),
-            check(CheckId::sla(route("c")), Status::Pass),
-            check(CheckId::sla(op("init/cold")), Status::Pass),
-            check(CheckId::sla(op("crisis/x")), Status::Pass),
-            check(CheckId::sla(Subject::Throughput), Status::Pass),
-            // Judged: a (relative, failed counts as judged), b; c skipped; one op judged.
-            check(
+        let counted = |o: &str| Subject::MicroInstructions(o.into());
+        let mut checks = vec![
+            check_of(CheckId::sla(route("a")), Status::Pass),
+            check_of(CheckId::sla(route("b")), Status::Pass),
+            check_of(CheckId::sla(route("c")), Status::Pass),
+            check_of(CheckId::sla(op("init/cold")), Status::Pass),
+            check_of(CheckId::sla(op("crisis/x")), Status::Pass),
+            check_of(CheckId::sla(op("crisis/y")), Status::Pass),
+            check_of(CheckId::sla(Subject::Throughput), Status::Pass),
+            // Judged: a (relative; a failure counts as judged), b; c skipped; init/cold by
+            // its time, crisis/x by its instructions though its time was skipped.
+            check_of(
                 CheckId::regression(Subject::RouteRelative("a".into())),
                 Status::Fail,
             ),
-            check(CheckId::regression(route("b")), Status::Pass),
-            check(CheckId::regression(route("c")), Status::Skipped),
-            check(CheckId::regression(op("init/cold")), Status::Improved),
-            check(CheckId::regression(op("crisis/x")), Status::Skipped),
-            check(CheckId::regression(Subject::AllRoutes), Status::Pass),
+            check_of(CheckId::regression(route("b")), Status::Pass),
+            check_of(CheckId::regression(route("c")), Status::Skipped),
+            check_of(CheckId::regression(op("init/cold")), Status::Improved),
+            check_of(CheckId::regression(op("crisis/x")), Status::Skipped),
+            check_of(CheckId::regression(counted("crisis/x")), Status::Pass),
+            check_of(CheckId::regression(Subject::AllRoutes), Status::Pass),
         ];
+        let c = check(&checks, Some("valgrind not installed"), "src").unwrap();
+        assert_eq!(c.status, Status::Fail);
+        assert_eq!((c.actual, c.limit), (4.0, 6.0));
         assert_eq!(
-            note(&checks).unwrap(),
-            "regressions guarded: 2 of 3 routes with an SLA, 1 of 2 micro operations with a budget"
+            c.detail.unwrap(),
+            "2 of 3 routes with an SLA, 2 of 3 micro operations with a budget; not guarded: c (not judged: too quiet), crisis/y (valgrind not installed)"
         );
         assert_eq!(
-            note(&checks[5..6]),
+            c.id.to_string(),
+            "routes and micro operations guarded against regression"
+        );
+        assert_eq!(
+            check(&checks[6..7], None, "src"),
             None,
-            "no route or operation has an SLA"
+            "nothing has an SLA"
         );
+        // Every one judged: the check passes.
+        checks[9].status = Status::Pass;
+        checks.push(check_of(CheckId::regression(op("crisis/y")), Status::Pass));
+        assert_eq!(check(&checks, None, "src").unwrap().status, Status::Pass);
     }
 }

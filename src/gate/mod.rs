@@ -9,7 +9,11 @@
 //! is the p95 of every request measured. Regressions are judged per repetition with
 //! [`tta_stats::compare`] (ratio of medians and a one-sided Mann–Whitney test), or, against
 //! another build measured in paired rounds, per round with [`tta_stats::paired`]
-//! (Hodges–Lehmann estimate and a one-sided Wilcoxon signed-rank test).
+//! (Hodges–Lehmann estimate and a one-sided Wilcoxon signed-rank test); a route too quiet for
+//! a median per run or block, on its requests pooled ([`tta_stats::pooled`]); micro operations
+//! on their instructions per call ([`instructions`]). The verdict's completeness check fails
+//! when a route with an SLA or a budgeted operation was judged by no regression check
+//! ([`coverage`]).
 
 use std::path::Path;
 
@@ -22,10 +26,12 @@ use crate::sla::{self, StoredTimings, Thresholds};
 use crate::verdict::{BaselineRef, Note, NoteKind, Pairing, SCHEMA_VERSION, Verdict, outcome};
 use tta_stats::compare::{Direction, binomial, compare, holm, median};
 use tta_stats::paired::compare_paired;
+use tta_stats::pooled::{compare_pooled, compare_pooled_paired};
 
 mod candidates;
 pub mod confirm;
 mod coverage;
+mod instructions;
 mod skip;
 
 use candidates::Candidate;
@@ -117,6 +123,11 @@ fn too_few_runs_for_holm(candidates: &[Candidate], t: &Thresholds) -> Option<Str
     })
 }
 
+/// How many requests the units of a pooled side hold.
+fn requests(units: &[Vec<f64>]) -> usize {
+    units.iter().map(Vec::len).sum()
+}
+
 /// Turns candidates into checks. Each metric's change is the ratio of medians; its significance
 /// comes from one-sided Mann–Whitney p-values adjusted by Holm over all judged candidates (one
 /// family for "worse", one for "better"), so the chance of any false alarm in a verdict stays at
@@ -126,16 +137,24 @@ fn decide(candidates: Vec<Candidate>, t: &Thresholds) -> Vec<Check> {
     let alpha = 1.0 - r.confidence;
     let comparisons: Vec<_> = candidates
         .iter()
-        .map(|c| {
-            let judge = if c.paired { compare_paired } else { compare };
-            judge(
-                &c.base,
-                &c.cur,
-                c.direction,
-                pct(c.limit_pct),
-                r.confidence,
-                1,
-            )
+        .map(|c| match (&c.pooled, c.paired) {
+            (Some((base, cur)), true) => {
+                compare_pooled_paired(base, cur, pct(c.limit_pct), r.confidence, 1)
+            }
+            (Some((base, cur)), false) => {
+                compare_pooled(base, cur, pct(c.limit_pct), r.confidence, 1)
+            }
+            (None, paired) => {
+                let judge = if paired { compare_paired } else { compare };
+                judge(
+                    &c.base,
+                    &c.cur,
+                    c.direction,
+                    pct(c.limit_pct),
+                    r.confidence,
+                    1,
+                )
+            }
         })
         .collect();
     let judged: Vec<usize> = (0..candidates.len())
@@ -185,10 +204,11 @@ fn decide(candidates: Vec<Candidate>, t: &Thresholds) -> Vec<Check> {
                             (cur / b - 1.0) * 100.0
                         )
                     });
-                    let (test, runs) = if c.paired {
-                        ("Wilcoxon signed-rank", format!("{} rounds", c.cur.len()))
-                    } else {
-                        ("Mann-Whitney", format!("{}+{} runs", c.base.len(), c.cur.len()))
+                    let (test, runs) = match (&c.pooled, c.paired) {
+                        (None, true) => ("Wilcoxon signed-rank", format!("{} rounds", c.cur.len())),
+                        (None, false) => ("Mann-Whitney", format!("{}+{} runs", c.base.len(), c.cur.len())),
+                        (Some((b, cur)), true) => ("pooled median, randomization over rounds", format!("{} rounds, {}+{} requests", c.cur.len(), requests(b), requests(cur))),
+                        (Some((b, cur)), false) => ("pooled median, randomization over runs", format!("{}+{} runs, {}+{} requests", c.base.len(), c.cur.len(), requests(b), requests(cur))),
                     };
                     let mut detail = format!(
                         "{:+.1} % vs baseline {:.3} {}{absolute} (limit {:.0} %); {test} p = {:.4} worse, {:.4} better, Holm over {m} metrics at {:.0} %; {runs}",
@@ -264,6 +284,8 @@ pub fn judge_in_environment(
     let mut notes = Vec::new();
     let mut checks = Vec::new();
     let mut candidates = Vec::new();
+    let mut counted = Vec::new();
+    let mut unguarded_micro = None;
     let pooled = pool(load);
     if let Some(p) = &pooled {
         checks.extend(sla::evaluate_load(p, t));
@@ -290,6 +312,10 @@ pub fn judge_in_environment(
             if !micro.is_empty() && !b.micro_runs.is_empty() {
                 candidates.extend(candidates::micro(&b.micro_runs, micro, t));
             }
+            if !micro.is_empty() {
+                counted.extend(instructions::checks(&b.micro_runs, micro, t));
+                unguarded_micro = instructions::unavailable(&b.micro_runs, micro);
+            }
             Some(BaselineRef {
                 file: path.display().to_string(),
                 label: b.label.clone(),
@@ -307,8 +333,10 @@ pub fn judge_in_environment(
             .map(|n| Note::new(NoteKind::NotJudged, n)),
     );
     checks.extend(decide(candidates, t));
+    checks.extend(counted);
     if baseline_ref.is_some() {
-        notes.extend(coverage::note(&checks).map(|n| Note::new(NoteKind::Coverage, n)));
+        let source = &t.regression.source;
+        checks.extend(coverage::check(&checks, unguarded_micro.as_deref(), source));
     }
     Verdict {
         schema_version: SCHEMA_VERSION,
@@ -326,5 +354,7 @@ pub fn judge_in_environment(
     }
 }
 
+#[cfg(test)]
+mod paired_tests;
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,6 @@
 //! Which regression metrics cannot be judged, and why: too few runs on a side for the test to
-//! reach significance, or a route with too few requests in some run for its median to be
-//! stable. Skipped metrics stay out of Holm's family, show with `--all`, and the verdict's note
+//! reach significance, or a route with too few requests on a side, all its runs pooled, for
+//! its median to be stable. Skipped metrics stay out of Holm's family, show with `--all`, and the verdict's note
 //! counts them by reason so a reader sees at once whether that is expected (one micro run per
 //! side) or a sign of a broken load (routes without traffic).
 
@@ -9,12 +9,9 @@
 pub(super) enum Skip {
     /// Fewer than `min` runs on a side (the gate makes one micro run, for example).
     TooFewRuns { base: usize, cur: usize, min: u32 },
-    /// Some run (or paired block) had only `fewest` requests of the route, below `least`.
-    TooFewRequests {
-        fewest: u64,
-        least: u64,
-        per: &'static str,
-    },
+    /// A side held only `fewest` requests of the route, all its runs (or blocks) pooled,
+    /// below `least`.
+    TooFewRequests { fewest: u64, least: u64 },
 }
 
 impl std::fmt::Display for Skip {
@@ -23,9 +20,9 @@ impl std::fmt::Display for Skip {
             Skip::TooFewRuns { base, cur, min } => {
                 write!(f, "{base}+{cur} runs; at least {min} per side are needed")
             }
-            Skip::TooFewRequests { fewest, least, per } => write!(
+            Skip::TooFewRequests { fewest, least } => write!(
                 f,
-                "as few as {fewest} requests in a {per}; at least {least} are needed"
+                "{fewest} requests on a side, all its runs pooled; at least {least} are needed"
             ),
         }
     }
@@ -48,8 +45,8 @@ pub(super) fn note<'a>(skips: impl IntoIterator<Item = &'a Skip>) -> Option<Stri
             Skip::TooFewRuns { base, cur, min } => {
                 format!("with {base}+{cur} runs (at least {min} per side are needed)")
             }
-            Skip::TooFewRequests { least, per, .. } => {
-                format!("routes with fewer than {least} requests in a {per}")
+            Skip::TooFewRequests { least, .. } => {
+                format!("routes with fewer than {least} requests on a side, pooled")
             }
         };
         match groups.iter_mut().find(|(r, _)| *r == reason) {
@@ -74,11 +71,7 @@ mod tests {
     #[test]
     fn the_note_counts_what_was_not_judged_by_reason() {
         let min = 5;
-        let sparse = |fewest| Skip::TooFewRequests {
-            fewest,
-            least: 100,
-            per: "run",
-        };
+        let sparse = |fewest| Skip::TooFewRequests { fewest, least: 100 };
         let few = Skip::too_few_runs(1, 1, min);
         assert_eq!(
             few,
@@ -103,7 +96,7 @@ mod tests {
         assert_eq!(
             note(&skips).unwrap(),
             format!(
-                "5 regression checks not judged: 3 with 1+1 runs (at least {min} per side are needed), 2 routes with fewer than 100 requests in a run; --all lists them"
+                "5 regression checks not judged: 3 with 1+1 runs (at least {min} per side are needed), 2 routes with fewer than 100 requests on a side, pooled; --all lists them"
             )
         );
         assert_eq!(note(&[]), None);

@@ -30,7 +30,6 @@ fn a_verdict_says_when_its_runs_cannot_reach_significance() {
     some_skipped[0].skip = Some(skip::Skip::TooFewRequests {
         fewest: 0,
         least: 100,
-        per: "run",
     });
     assert_eq!(too_few_runs_for_holm(&some_skipped, &t), None);
 }

@@ -7,6 +7,7 @@
 //! whatever the parent holds in memory. The child writes Criterion's usual files into a fresh
 //! temporary directory, which [`ingest`] reads back.
 
+pub mod count;
 pub mod ingest;
 pub mod inputs;
 pub mod suite;
@@ -167,6 +168,41 @@ pub struct MicroRun {
     pub operations: Vec<OperationResult>,
     /// True when no operation with a budget is significantly over it.
     pub passed: bool,
+    /// Instructions per call, counted under Callgrind, or why not; absent when not asked (or
+    /// in runs written before they were counted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instructions: Option<count::Counting>,
+}
+
+impl MicroRun {
+    /// A run that holds only instruction counts: a reference build's, in a paired gate, which
+    /// times nothing of that build.
+    pub fn counted_only(counting: count::Counting) -> Self {
+        let settings = MicroSettings {
+            mode: "counted".into(),
+            filter: None,
+            budget_scale: 1.0,
+        };
+        let mut run = Self::now(settings, Vec::new());
+        run.instructions = Some(counting);
+        run
+    }
+
+    /// A run made now on this machine of `operations`, not yet counted.
+    fn now(settings: MicroSettings, operations: Vec<OperationResult>) -> Self {
+        Self {
+            schema_version: SCHEMA_VERSION,
+            kind: "micro".into(),
+            created_unix_s: SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs()),
+            environment: Environment::detect(),
+            settings,
+            passed: operations.iter().all(|o| o.within_budget != Some(false)),
+            operations,
+            instructions: None,
+        }
+    }
 }
 
 /// One operation's budget: a ceiling on its mean, and the document the figure comes from.
@@ -218,18 +254,7 @@ pub fn evaluate(
             }
         })
         .collect();
-    let passed = operations.iter().all(|o| o.within_budget != Some(false));
-    MicroRun {
-        schema_version: SCHEMA_VERSION,
-        kind: "micro".into(),
-        created_unix_s: SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs()),
-        environment: Environment::detect(),
-        settings,
-        operations,
-        passed,
-    }
+    MicroRun::now(settings, operations)
 }
 
 /// Runs (or ingests) the suite and judges it.

@@ -9,6 +9,7 @@ use criterion::{BatchSize, Bencher, Criterion};
 use regex::Regex;
 use std::hint::black_box;
 
+use crate::micro::count::Counter;
 use crate::micro::inputs::Messages;
 use tta_core::character::{Attribute, CharacterSystem, Goal};
 use tta_core::collaboration::{CollaborationSystem, GroupMode, Participant};
@@ -22,11 +23,32 @@ use tta_core::{CoreConfig, TherapeuticCore};
 const SEED: u64 = 2024;
 const USER: &str = "bench-user";
 
-/// One benchmark of the suite.
+/// How an operation is run: timed by Criterion's [`Bencher`], or counted under Callgrind by a
+/// [`Counter`]. Each benchmark is written once, against this, so both measure the same code.
+pub trait Iterate {
+    /// Runs `routine` repeatedly; its output is dropped inside the measurement.
+    fn iter<O, R: FnMut() -> O>(&mut self, routine: R);
+    /// Runs `routine` on inputs made by `setup` outside the measurement; outputs are dropped
+    /// outside it too.
+    fn iter_batched<I, O, S: FnMut() -> I, R: FnMut(I) -> O>(&mut self, setup: S, routine: R);
+}
+
+impl Iterate for Bencher<'_> {
+    fn iter<O, R: FnMut() -> O>(&mut self, routine: R) {
+        Bencher::iter(self, routine);
+    }
+
+    fn iter_batched<I, O, S: FnMut() -> I, R: FnMut(I) -> O>(&mut self, setup: S, routine: R) {
+        Bencher::iter_batched(self, setup, routine, BatchSize::SmallInput);
+    }
+}
+
+/// One benchmark of the suite, instantiated for both ways of running it.
 pub struct MicroBench {
     pub group: &'static str,
     pub name: &'static str,
     pub run: fn(&mut Bencher<'_>),
+    pub count: fn(&mut Counter),
 }
 
 impl MicroBench {
@@ -36,12 +58,16 @@ impl MicroBench {
 }
 
 macro_rules! bench {
-    ($group:literal, $name:literal, $f:expr) => {
+    ($group:literal, $name:literal, |$b:ident| $body:expr) => {
         MicroBench {
             group: $group,
             name: $name,
-            run: $f,
+            run: |$b: &mut Bencher<'_>| $body,
+            count: |$b: &mut Counter| $body,
         }
+    };
+    ($group:literal, $name:literal, $f:ident) => {
+        bench!($group, $name, |b| $f(b))
     };
 }
 
@@ -138,7 +164,7 @@ fn warm_core() -> (TherapeuticCore, u64) {
     (core, id)
 }
 
-fn init_cold(b: &mut Bencher<'_>) {
+fn init_cold(b: &mut impl Iterate) {
     b.iter(|| {
         let crisis = std::sync::Arc::new(CrisisPatterns::compile());
         black_box(ConsequencePatterns::compile());
@@ -146,18 +172,18 @@ fn init_cold(b: &mut Bencher<'_>) {
     });
 }
 
-fn init_warm(b: &mut Bencher<'_>) {
+fn init_warm(b: &mut impl Iterate) {
     b.iter(|| TherapeuticCore::new(CoreConfig::default()));
 }
 
-fn crisis(b: &mut Bencher<'_>, pick: fn(&Messages) -> &String) {
+fn crisis(b: &mut impl Iterate, pick: fn(&Messages) -> &String) {
     let messages = Messages::generate(SEED);
     let text = pick(&messages).as_str();
     let patterns = CrisisPatterns::shared();
     b.iter(|| patterns.assess(black_box(text), 0).expect("valid text"));
 }
 
-fn choice(b: &mut Bencher<'_>, pick: fn(&Messages) -> &String) {
+fn choice(b: &mut impl Iterate, pick: fn(&Messages) -> &String) {
     let messages = Messages::generate(SEED);
     let text = pick(&messages).as_str();
     let mut system = ConsequenceSystem::default();
@@ -168,7 +194,7 @@ fn choice(b: &mut Bencher<'_>, pick: fn(&Messages) -> &String) {
     });
 }
 
-fn difficulty_adapt(b: &mut Bencher<'_>) {
+fn difficulty_adapt(b: &mut impl Iterate) {
     let observations: Vec<Observation> = (0..16)
         .map(|i| Observation {
             success: i % 3 != 0,
@@ -187,18 +213,14 @@ fn difficulty_adapt(b: &mut Bencher<'_>) {
     });
 }
 
-fn character_create(b: &mut Bencher<'_>) {
-    b.iter_batched(
-        CharacterSystem::default,
-        |mut s| {
-            s.create(USER, "Ari", &GOALS);
-            s
-        },
-        BatchSize::SmallInput,
-    );
+fn character_create(b: &mut impl Iterate) {
+    b.iter_batched(CharacterSystem::default, |mut s| {
+        s.create(USER, "Ari", &GOALS);
+        s
+    });
 }
 
-fn character_update(b: &mut Bencher<'_>) {
+fn character_update(b: &mut impl Iterate) {
     let mut s = CharacterSystem::default();
     s.create(USER, "Ari", &GOALS);
     let up = [(Attribute::Courage, 0.15), (Attribute::Empathy, 0.1)];
@@ -211,12 +233,12 @@ fn character_update(b: &mut Bencher<'_>) {
     });
 }
 
-fn frameworks(b: &mut Bencher<'_>, in_crisis: bool) {
+fn frameworks(b: &mut impl Iterate, in_crisis: bool) {
     let profile = anxious_profile(in_crisis);
     b.iter(|| recommend(black_box(&profile)));
 }
 
-fn session_init(b: &mut Bencher<'_>, returning: bool) {
+fn session_init(b: &mut impl Iterate, returning: bool) {
     let profile = anxious_profile(false);
     b.iter_batched(
         || if returning { warm_core().0 } else { core() },
@@ -227,11 +249,10 @@ fn session_init(b: &mut Bencher<'_>, returning: bool) {
             );
             core
         },
-        BatchSize::SmallInput,
     );
 }
 
-fn replay_paths(b: &mut Bencher<'_>) {
+fn replay_paths(b: &mut impl Iterate) {
     let (mut core, id) = warm_core();
     let snapshot = core.snapshot(id).expect("session has a character");
     b.iter(|| {
@@ -241,30 +262,26 @@ fn replay_paths(b: &mut Bencher<'_>) {
     });
 }
 
-fn collaboration_setup(b: &mut Bencher<'_>) {
+fn collaboration_setup(b: &mut impl Iterate) {
     let people: Vec<Participant> = (0..8)
         .map(|i| Participant {
             user: format!("patient-{i}"),
             goals: vec![GOALS[i % 2]],
         })
         .collect();
-    b.iter_batched(
-        CollaborationSystem::default,
-        |mut s| {
-            s.create_group(GroupMode::GroupTherapy, &people)
-                .expect("within limit");
-            s
-        },
-        BatchSize::SmallInput,
-    );
+    b.iter_batched(CollaborationSystem::default, |mut s| {
+        s.create_group(GroupMode::GroupTherapy, &people)
+            .expect("within limit");
+        s
+    });
 }
 
-fn recovery(b: &mut Bencher<'_>, class: ErrorClass) {
+fn recovery(b: &mut impl Iterate, class: ErrorClass) {
     let mut m = ErrorRecoveryManager::new(SEED);
     b.iter(|| m.recover("database", class, |attempt| attempt >= 2));
 }
 
-fn cross_turn_warm(b: &mut Bencher<'_>) {
+fn cross_turn_warm(b: &mut impl Iterate) {
     let messages = Messages::generate(SEED);
     let (mut core, id) = warm_core();
     b.iter(|| {
@@ -273,7 +290,7 @@ fn cross_turn_warm(b: &mut Bencher<'_>) {
     });
 }
 
-fn cross_turn_cold(b: &mut Bencher<'_>, crisis: bool) {
+fn cross_turn_cold(b: &mut impl Iterate, crisis: bool) {
     let messages = Messages::generate(SEED);
     let text = if crisis {
         messages.short_crisis
@@ -295,6 +312,5 @@ fn cross_turn_cold(b: &mut Bencher<'_>, crisis: bool) {
             black_box(core.turn(id, &text).expect("active session"));
             core
         },
-        BatchSize::SmallInput,
     );
 }

@@ -163,7 +163,7 @@ fn a_micro_check_names_its_operation_and_no_other_check_does() {
     let checks = evaluate_micro(&run, Thresholds::shipped());
     assert_eq!(checks.len(), 1);
     assert_eq!(checks[0].name(), "mean init/cold");
-    assert_eq!(checks[0].id.micro_operation(), Some("init/cold"));
+    assert_eq!(checks[0].id.budgeted_operation(), Some("init/cold"));
     let route = crate::check::CheckId::sla(crate::check::Subject::Route("GET /health".into()));
-    assert_eq!(route.micro_operation(), None);
+    assert_eq!(route.budgeted_operation(), None);
 }

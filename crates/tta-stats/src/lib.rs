@@ -7,6 +7,7 @@
 
 pub mod compare;
 pub mod paired;
+pub mod pooled;
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -48,6 +49,15 @@ pub fn decode(text: &str) -> Result<Histogram<u64>, String> {
 pub fn add_encoded(into: &mut Histogram<u64>, text: &str) -> Result<(), String> {
     into.add(decode(text)?)
         .map_err(|e| format!("histogram cannot be added: {e:?}"))
+}
+
+/// Every value recorded in `h`, one per request, as the histogram holds it (µs, the highest
+/// value of its bucket, as percentiles report it), in ascending order.
+pub fn values_us(h: &Histogram<u64>) -> impl Iterator<Item = f64> + '_ {
+    h.iter_recorded().flat_map(|v| {
+        let value = h.highest_equivalent(v.value_iterated_to()) as f64;
+        std::iter::repeat_n(value, v.count_at_value() as usize)
+    })
 }
 
 /// What happened to one request.

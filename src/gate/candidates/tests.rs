@@ -1,41 +1,10 @@
 use super::*;
 use crate::check::CheckId;
-use std::time::Duration;
-use tta_stats::{Recorder, RequestOutcome};
 
 /// A run with the given routes, 50 requests each at exactly the given latency.
 fn run(routes: &[(&str, u64)]) -> RunResult {
-    let recorder = Recorder::new();
-    for (route, us) in routes {
-        for _ in 0..50 {
-            recorder.record(
-                route,
-                route,
-                Duration::from_micros(*us),
-                &RequestOutcome::Ok,
-            );
-        }
-    }
-    let (r, s, t) = recorder.finish();
-    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let profile = crate::scenario::load_profiles(&root.join("scenarios/profiles.yaml"))
-        .unwrap()
-        .profiles["smoke"]
-        .clone();
-    crate::run::assemble(
-        crate::run::TargetInfo {
-            url: "http://127.0.0.1:1".into(),
-            embedded: true,
-        },
-        "smoke",
-        &profile,
-        1.0,
-        r,
-        s,
-        t,
-        0,
-        crate::sysmon::Resources::empty(250),
-    )
+    let routes: Vec<(&str, Vec<u64>)> = routes.iter().map(|(r, us)| (*r, vec![*us; 50])).collect();
+    crate::run::synthetic(&routes)
 }
 
 #[test]
@@ -84,11 +53,11 @@ fn a_slower_route_moves_only_its_own_ratio() {
     // Route a gets 50 % slower but stays the fastest: no other route's reference moves.
     let after_run = run(&[("a", 1500), ("b", 2000), ("c", 4000), ("d", 8000)]);
     let after = route_medians(&after_run);
-    let ratio = |m: &BTreeMap<&str, (f64, f64)>, k: &str| m[k].1;
+    let ratio = |m: &BTreeMap<&str, RouteMedian>, k: &str| m[k].relative;
     let close = |x: f64, y: f64| (x - y).abs() < 0.01 * y;
     assert!(close(ratio(&before, "a"), 1.0 / 4.0), "{before:?}");
     assert!(close(ratio(&after, "a"), 1.5 / 4.0), "{after:?}");
-    assert!(close(before["a"].0, 1.0) && close(after["a"].0, 1.5));
+    assert!(close(before["a"].ms, 1.0) && close(after["a"].ms, 1.5));
     for k in ["b", "c", "d"] {
         assert!(
             close(ratio(&before, k), ratio(&after, k)),
@@ -104,7 +73,7 @@ fn the_same_slowdown_everywhere_cancels() {
     let after_run = run(&[("a", 1500), ("b", 3000), ("c", 6000)]);
     let after = route_medians(&after_run);
     for k in ["a", "b", "c"] {
-        assert!((before[k].1 - after[k].1).abs() < 0.01 * before[k].1);
+        assert!((before[k].relative - after[k].relative).abs() < 0.01 * before[k].relative);
     }
 }
 

@@ -67,7 +67,7 @@ EOF
 fi
 
 # The suite's operations, in order: the count worker names them (0 counted calls: a few ms).
-mapfile -t ops < <("$bin" micro-worker --count 0)
+mapfile -t ops < <("$bin" micro-worker --count 0 | cut -d" " -f1)
 # Each route as the runs name it, and its template as --inject-delay takes it.
 clinician=(
     "GET /api/clinical/dashboard/{username}|/api/clinical/dashboard/{clinician_id}"

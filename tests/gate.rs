@@ -143,9 +143,10 @@ fn paired_blocks_are_kept_by_round_and_judged_against_the_other_build() {
 
 #[test]
 fn a_slowed_build_fails_against_the_reference() {
-    // 20 ms on the choices route, about 30 times its usual latency: caught by any sound rule.
-    // 5 repetitions of a 3-s profile in 1-s blocks: 15 rounds, enough for Holm over the gate's
-    // metrics (2^-15; 8 rounds could not go below 1/256 > 0.05 / 13).
+    // 20 ms on the choices route and on the alerts list, about 30 times their usual latency:
+    // caught by any sound rule, the quiet alerts list (5 requests a block) on its requests
+    // pooled. 5 repetitions of a 3-s profile in 1-s blocks: 15 rounds, enough for Holm over
+    // the gate's metrics (2^-15; 8 rounds could not go below 1/256 > 0.05 / 16).
     let scenarios = short_smoke(3);
     let tmp = tempfile::tempdir().unwrap();
     let o = gate(
@@ -157,7 +158,7 @@ fn a_slowed_build_fails_against_the_reference() {
             "--block",
             "1",
             "--inject-delay",
-            "/api/patient/sessions/{id}/choices=20",
+            "/api/patient/sessions/{id}/choices=20,/api/clinical/alerts=20",
         ],
     );
     let stdout = String::from_utf8_lossy(&o.stdout);
@@ -175,10 +176,24 @@ fn a_slowed_build_fails_against_the_reference() {
         .filter(|c| c["status"] == "fail")
         .map(|c| c["name"].as_str().unwrap())
         .collect();
+    for name in [
+        "p95 all routes vs baseline",
+        "median POST /api/patient/sessions/{session_id}/choices vs baseline",
+        "median GET /api/clinical/alerts vs baseline",
+    ] {
+        assert!(
+            failed.contains(&name),
+            "{name}: {failed:?}\n{:#}",
+            v["checks"]
+        );
+    }
+    let alerts = check_named(&v, "median GET /api/clinical/alerts vs baseline");
     assert!(
-        failed.contains(&"p95 all routes vs baseline"),
-        "{failed:?}\n{:#}",
-        v["checks"]
+        alerts["detail"]
+            .as_str()
+            .unwrap()
+            .contains("pooled median, randomization over rounds"),
+        "{alerts}"
     );
 }
 

@@ -327,8 +327,56 @@ fn the_count_worker_names_what_it_ran() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // Each line: the operation and the pid of the child that counted it.
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let lines: Vec<(&str, u32)> = stdout
+        .lines()
+        .map(|l| {
+            let (name, pid) = l.split_once(' ').unwrap();
+            (name, pid.parse().unwrap())
+        })
+        .collect();
     assert_eq!(
-        String::from_utf8_lossy(&o.stdout),
-        "init/warm\ndifficulty/adapt\n"
+        lines.iter().map(|l| l.0).collect::<Vec<_>>(),
+        ["init/warm", "difficulty/adapt"]
     );
+    assert_ne!(lines[0].1, lines[1].1, "one child each");
+}
+
+/// `micro --instructions` counts what it timed, into the table and the run file.
+#[test]
+fn micro_counts_instructions_when_asked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("micro.json");
+    let o = tta()
+        .args([
+            "micro",
+            "--quick",
+            "--filter",
+            "^difficulty/adapt$",
+            "--instructions",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{stdout}");
+    let run = read_json(&out);
+    match run["instructions"]["status"].as_str() {
+        Some("counted") => {
+            assert!(
+                run["instructions"]["per_call"]["difficulty/adapt"]
+                    .as_f64()
+                    .unwrap()
+                    > 0.0
+            );
+            assert!(stdout.contains("instructions per call"), "{stdout}");
+        }
+        Some("unavailable") => assert!(
+            stdout.contains("instructions not counted: valgrind"),
+            "{stdout}"
+        ),
+        other => panic!("{other:?}: {run}"),
+    }
 }

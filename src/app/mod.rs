@@ -96,7 +96,16 @@ fn run_micro(args: &MicroArgs) -> Result<Outcome> {
         Some(t) => t,
         None => crate::sla::Thresholds::shipped(),
     };
-    let run = micro::run(&config, budgets)?;
+    let mut run = micro::run(&config, budgets)?;
+    if args.instructions {
+        let own = std::env::current_exe().map_err(|e| Error::io("current executable", e))?;
+        eprintln!("tta-bench: counting the instructions per call under callgrind");
+        run.instructions = Some(micro::count::count(
+            &own,
+            config.filter.as_ref(),
+            &Default::default(),
+        ));
+    }
     if let Some(out) = &args.out {
         write_atomic(out, Json.render(Document::Micro(&run))?.as_bytes())?;
     }
@@ -120,8 +129,10 @@ fn run_micro_worker(args: &MicroWorkerArgs) -> Result<Outcome> {
         (Some(n), _, _) => {
             let extra = micro::count::parse_extra_work(args.extra_work.as_deref().unwrap_or(""))
                 .map_err(|e| Error::Usage(format!("--extra-work: {e}")))?;
-            for name in micro::count::worker(filter.as_ref(), n, &extra) {
-                println!("{name}");
+            for (name, pid) in
+                micro::count::worker(filter.as_ref(), n, &extra).map_err(Error::Process)?
+            {
+                println!("{name} {pid}");
             }
         }
         (None, Some(dir), Some(mode)) => {

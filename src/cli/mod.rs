@@ -75,6 +75,10 @@ pub struct MicroArgs {
     /// `cargo bench`) and judge those.
     #[arg(long, value_name = "DIR", conflicts_with = "quick")]
     pub from: Option<PathBuf>,
+    /// Also count each operation's instructions per call under Callgrind (needs valgrind), as
+    /// the gate does, into the table and the run (`--out`), so `check` can judge them.
+    #[arg(long)]
+    pub instructions: bool,
 }
 
 #[derive(Debug, Args)]

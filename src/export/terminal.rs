@@ -105,7 +105,38 @@ fn micro(run: &MicroRun) -> String {
             judged.len()
         ),
     };
-    format!("{table}\n{verdict}\n")
+    format!("{table}\n{verdict}\n{}", instructions(run))
+}
+
+#[derive(Tabled)]
+struct CountRow {
+    operation: String,
+    #[tabled(rename = "instructions per call")]
+    instructions: String,
+}
+
+/// The instruction counts of a run that holds them, as a second table, or why there are none.
+fn instructions(run: &MicroRun) -> String {
+    use crate::micro::count::Counting;
+    match &run.instructions {
+        None => String::new(),
+        Some(Counting::Unavailable { reason }) => format!("instructions not counted: {reason}\n"),
+        Some(Counting::Counted {
+            tool,
+            iterations,
+            per_call,
+        }) => {
+            let rows = per_call.iter().map(|(op, n)| CountRow {
+                operation: op.clone(),
+                instructions: format!("{n:.0}"),
+            });
+            let mut table = Table::new(rows);
+            table
+                .with(Style::sharp())
+                .modify(Columns::new(1..2), Alignment::right());
+            format!("{table}\ncounted under {tool}, {iterations} calls each\n")
+        }
+    }
 }
 
 #[derive(Tabled)]

@@ -18,7 +18,7 @@
 use std::path::Path;
 
 use crate::baseline::{self, Baseline};
-use crate::check::{Check, CheckId, Status};
+use crate::check::{Check, CheckId, Status, Subject};
 use crate::environment::Environment;
 use crate::micro::MicroRun;
 use crate::run::RunResult;
@@ -309,12 +309,24 @@ pub fn judge_in_environment(
                     None => notes.push(Note::new(NoteKind::BaselineMismatch, "baseline has no load runs: load regressions not judged")),
                 }
             }
-            if !micro.is_empty() && !b.micro_runs.is_empty() {
-                candidates.extend(candidates::micro(&b.micro_runs, micro, t));
-            }
             if !micro.is_empty() {
                 counted.extend(instructions::checks(&b.micro_runs, micro, t));
                 unguarded_micro = instructions::unavailable(&b.micro_runs, micro);
+            }
+            // Wall-time means are compared only where no count was: a count is the sharper
+            // test of the same question.
+            if !micro.is_empty() && !b.micro_runs.is_empty() {
+                let by_count: Vec<&Subject> = counted.iter().map(|c| &c.id.subject).collect();
+                candidates.extend(
+                    candidates::micro(&b.micro_runs, micro, t)
+                        .into_iter()
+                        .filter(|c| match &c.subject {
+                            Subject::MicroOperation(op) => {
+                                !by_count.contains(&&Subject::MicroInstructions(op.clone()))
+                            }
+                            _ => true,
+                        }),
+                );
             }
             Some(BaselineRef {
                 file: path.display().to_string(),

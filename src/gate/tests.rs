@@ -98,3 +98,42 @@ fn a_verdict_names_its_pairing_and_reads_one_written_before_it_did() {
     assert_eq!(old.pairing, Pairing::Stored);
     assert_eq!(old.load_runs_described(), "40 load repetitions");
 }
+
+#[test]
+fn a_counted_operation_is_judged_on_its_count_not_its_time() {
+    use crate::micro::count::Counting;
+    let counted = |ir: f64| {
+        let mut run = crate::micro::test_run(&[("init/warm", 1000.0), ("init/cold", 2e6)]);
+        run.instructions = Some(Counting::Counted {
+            tool: "callgrind (test)".into(),
+            iterations: 20,
+            per_call: [("init/warm".to_string(), ir)].into_iter().collect(),
+        });
+        run
+    };
+    let base = Baseline::new("base", Vec::new(), vec![counted(1000.0); 5]);
+    let cur = vec![counted(1300.0); 5];
+    let v = judge_in_environment(
+        Environment::detect(),
+        &[],
+        &cur,
+        Thresholds::shipped(),
+        Some((&base, Path::new("base.json"))),
+        Pairing::Stored,
+    );
+    let names: Vec<String> = v
+        .checks
+        .iter()
+        .filter(|c| c.kind() == crate::check::CheckKind::Regression)
+        .map(|c| format!("{} {:?}", c.name(), c.status))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "mean init/cold vs baseline Pass",
+            "instructions init/warm vs baseline Fail",
+            "routes and micro operations guarded against regression Pass"
+        ],
+        "init/warm by its count alone; init/cold, not counted, by its time"
+    );
+}

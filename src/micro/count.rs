@@ -4,10 +4,14 @@
 //! regression limit between runs. Wall-time means stay for the absolute budgets.
 //!
 //! **How.** One worker process of a build (`tta-bench micro-worker --count N`) runs under
-//! `valgrind --tool=callgrind --collect-atstart=no --toggle-collect=SECTION --dump-after=SECTION`:
-//! each operation runs N times inside [`counted_section`], the only code Callgrind counts, and
-//! leaving it writes one dump, so dump i holds operation i's N calls and nothing else (no setup,
-//! no process start). The worker prints the operations' names in the order it ran them.
+//! `valgrind --tool=callgrind --collect-atstart=no --toggle-collect=SECTION --dump-after=SECTION`.
+//! Each operation runs in a child forked from the idle worker, N times inside
+//! [`tta_bench_counted_section`], the only code Callgrind counts; leaving it writes one dump, so
+//! the child's dump holds that operation's N calls and nothing else (no set-up, no process
+//! start). Forking matters: run one after another in one process, an operation inherits the heap
+//! its predecessors left, and its allocator's path (so its count) moved by −18 … +14 % between
+//! two processes of one build; every child starts from the same heap. The worker prints each
+//! operation's name and its child's pid, which names the dump.
 //! A build that cannot count (valgrind missing, an older build without `--count`) says why, and
 //! its operations are judged on their budgets only.
 
@@ -128,9 +132,14 @@ impl Iterate for Counter {
     }
 }
 
-/// The worker's side: runs every selected operation once for counting, in suite order, and
-/// returns their names in that order (the order of Callgrind's dumps).
-pub fn worker(filter: Option<&Regex>, iterations: u64, extra: &ExtraWork) -> Vec<String> {
+/// The worker's side: counts every selected operation, in suite order, each in a child process
+/// of its own (see the module's doc), and returns `(name, child pid)` for each, the pid naming
+/// the child's Callgrind dump.
+pub fn worker(
+    filter: Option<&Regex>,
+    iterations: u64,
+    extra: &ExtraWork,
+) -> Result<Vec<(String, u32)>, String> {
     suite::SUITE
         .iter()
         .filter(|b| filter.is_none_or(|f| f.is_match(&b.id())))
@@ -140,10 +149,45 @@ pub fn worker(filter: Option<&Regex>, iterations: u64, extra: &ExtraWork) -> Vec
                 iterations,
                 extra: (iterations as f64 * fraction).round() as u64,
             };
-            (b.count)(&mut counter);
-            b.id()
+            let pid =
+                in_child(|| (b.count)(&mut counter)).map_err(|e| format!("{}: {e}", b.id()))?;
+            Ok((b.id(), pid))
         })
         .collect()
+}
+
+/// Runs `work` in a forked child and waits for it; returns the child's pid. The worker is
+/// single-threaded, so the child holds a whole copy of it.
+#[cfg(unix)]
+fn in_child(work: impl FnOnce()) -> Result<u32, String> {
+    // SAFETY: fork in a single-threaded process; the child only runs `work` and leaves with
+    // _exit, touching nothing the parent holds.
+    let pid = unsafe { libc::fork() };
+    match pid {
+        -1 => Err(format!("fork failed: {}", std::io::Error::last_os_error())),
+        0 => {
+            let code = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
+                Ok(()) => 0,
+                Err(_) => 101,
+            };
+            // SAFETY: ends the child without running the parent's exit handlers.
+            unsafe { libc::_exit(code) }
+        }
+        child => {
+            let mut status = 0;
+            // SAFETY: waits for the child just forked.
+            let waited = unsafe { libc::waitpid(child, &mut status, 0) };
+            if waited != child || !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
+                return Err(format!("counting child {child} failed (status {status})"));
+            }
+            Ok(child as u32)
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn in_child(_work: impl FnOnce()) -> Result<u32, String> {
+    Err("counting needs fork (Unix) and valgrind".into())
 }
 
 /// `valgrind --version`, or why valgrind cannot run.
@@ -176,7 +220,8 @@ fn try_count(exe: &Path, filter: Option<&Regex>, extra: &ExtraWork) -> Result<Co
         .prefix("tta-bench-callgrind-")
         .tempdir()
         .map_err(|e| format!("temporary directory: {e}"))?;
-    let out_file = dir.path().join("callgrind.out");
+    // %p: one file per process, so each forked child's dump is found by its pid.
+    let out_file = dir.path().join("callgrind.out.%p");
     let mut cmd = Command::new("valgrind");
     cmd.arg("--tool=callgrind")
         .arg("--collect-atstart=no")
@@ -213,54 +258,25 @@ fn try_count(exe: &Path, filter: Option<&Regex>, extra: &ExtraWork) -> Result<Co
             last.trim()
         ));
     }
-    let names: Vec<String> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(str::to_string)
-        .filter(|l| !l.is_empty())
-        .collect();
-    let totals = dump_totals(dir.path())?;
-    if totals.len() < names.len() {
-        return Err(format!(
-            "callgrind wrote {} dumps for {} operations",
-            totals.len(),
-            names.len()
-        ));
+    let mut per_call = BTreeMap::new();
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let Some((name, pid)) = line.split_once(' ') else {
+            continue;
+        };
+        let dump = dir.path().join(format!("callgrind.out.{pid}.1"));
+        let text = std::fs::read_to_string(&dump)
+            .map_err(|e| format!("callgrind dump of {name} ({}): {e}", dump.display()))?;
+        let ir = parse_total(&text).ok_or_else(|| format!("{}: no totals line", dump.display()))?;
+        per_call.insert(name.to_string(), ir as f64 / ITERATIONS as f64);
     }
-    let per_call = names
-        .into_iter()
-        .zip(totals)
-        .map(|(name, ir)| (name, ir as f64 / ITERATIONS as f64))
-        .collect();
+    if per_call.is_empty() {
+        return Err(format!("{} counted no operation", exe.display()));
+    }
     Ok(Counting::Counted {
         tool: format!("callgrind ({version})"),
         iterations: ITERATIONS,
         per_call,
     })
-}
-
-/// The `totals:` (or `summary:`) instruction count of each numbered dump in `dir`
-/// (`callgrind.out.1`, `.2`, …), in dump order.
-fn dump_totals(dir: &Path) -> Result<Vec<u64>, String> {
-    let mut dumps: Vec<(u64, u64)> = Vec::new();
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().to_string();
-        let Some(n) = name
-            .strip_prefix("callgrind.out.")
-            .and_then(|n| n.parse::<u64>().ok())
-        else {
-            continue;
-        };
-        let path = entry.path();
-        let text =
-            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        dumps.push((
-            n,
-            parse_total(&text).ok_or_else(|| format!("{}: no totals line", path.display()))?,
-        ));
-    }
-    dumps.sort();
-    Ok(dumps.into_iter().map(|(_, ir)| ir).collect())
 }
 
 /// The first event count of a Callgrind dump's `totals:` line (`summary:` in older formats):

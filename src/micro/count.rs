@@ -8,10 +8,13 @@
 //! Each operation runs in a child forked from the idle worker, N times inside
 //! [`tta_bench_counted_section`], the only code Callgrind counts; leaving it writes one dump, so
 //! the child's dump holds that operation's N calls and nothing else (no set-up, no process
-//! start). Forking matters: run one after another in one process, an operation inherits the heap
-//! its predecessors left, and its allocator's path (so its count) moved by −18 … +14 % between
-//! two processes of one build; every child starts from the same heap. The worker prints each
-//! operation's name and its child's pid, which names the dump.
+//! start). Forking matters: run one after another in one process, an operation inherits the
+//! heap its predecessors left, and its allocator's path (so its count) moved by −18 … +14 %
+//! between two processes of one build. Forking is not enough: the parent's heap itself differs
+//! with its arguments and path (copies of one build at two paths counted
+//! `session/initialise_new_user` 6.7 % apart), so each child allocates from a bump arena
+//! ([`super::arena`]), where every allocation costs the same few instructions. The worker
+//! prints each operation's name and its child's pid, which names the dump.
 //! A build that cannot count (valgrind missing, an older build without `--count`) says why, and
 //! its operations are judged on their budgets only.
 
@@ -149,8 +152,13 @@ pub fn worker(
                 iterations,
                 extra: (iterations as f64 * fraction).round() as u64,
             };
-            let pid =
-                in_child(|| (b.count)(&mut counter)).map_err(|e| format!("{}: {e}", b.id()))?;
+            let pid = in_child(|| {
+                // Allocations cost the same whatever the heap held (`super::arena`).
+                #[cfg(unix)]
+                super::arena::activate().expect("the counting arena");
+                (b.count)(&mut counter)
+            })
+            .map_err(|e| format!("{}: {e}", b.id()))?;
             Ok((b.id(), pid))
         })
         .collect()

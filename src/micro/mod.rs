@@ -7,6 +7,8 @@
 //! whatever the parent holds in memory. The child writes Criterion's usual files into a fresh
 //! temporary directory, which [`ingest`] reads back.
 
+#[cfg(unix)]
+mod arena;
 pub mod count;
 pub mod ingest;
 pub mod inputs;

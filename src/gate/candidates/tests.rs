@@ -108,3 +108,56 @@ fn interleaved_judges_routes_as_measured_stored_relative_to_the_run() {
     assert!((change(Pairing::Interleaved) - 0.2).abs() < 0.01);
     assert!(change(Pairing::Stored).abs() < 0.01);
 }
+
+#[test]
+fn a_quiet_route_against_a_stored_baseline_pools_its_requests_relative_to_each_run() {
+    let t = Thresholds::shipped();
+    // 5 runs a side; the quiet route "q" gets 5 requests a run, the busy ones 50. Run i moves
+    // every route by the same drift, which the in-run reference cancels.
+    let runs = |q_us: f64| -> Vec<RunResult> {
+        (0..5)
+            .map(|i| {
+                let drift = 1.0 + 0.1 * i as f64;
+                let busy = |us: f64| vec![(us * drift) as u64; 50];
+                crate::run::synthetic(&[
+                    ("a", busy(1000.0)),
+                    ("b", busy(2000.0)),
+                    ("q", vec![(q_us * drift) as u64; 5]),
+                ])
+            })
+            .collect()
+    };
+    let quiet = |base: &[RunResult], cur: &[RunResult]| {
+        load(base, cur, t, Pairing::Stored)
+            .into_iter()
+            .find(|c| c.subject == Subject::RouteRelative("q".into()))
+            .unwrap()
+    };
+    let (base, same, slower) = (runs(3000.0), runs(3000.0), runs(3900.0));
+    let c = quiet(&base, &same);
+    assert!(c.skip.is_none(), "{:?}", c.skip);
+    let (b, cur) = c.pooled.as_ref().expect("pooled: 5 requests a run");
+    assert_eq!((b.len(), b[0].len(), cur.len()), (5, 5, 5));
+    // Each request over its run's reference (the median of a's and b's medians, 1.5 ms × drift).
+    for unit in b.iter().chain(cur) {
+        assert!(unit.iter().all(|v| (v - 2.0).abs() < 0.01), "{unit:?}");
+    }
+    let checks = super::super::decide(vec![c, quiet(&base, &slower)], t);
+    assert_eq!(
+        checks[0].status,
+        crate::check::Status::Pass,
+        "{:?}",
+        checks[0]
+    );
+    assert_eq!(
+        checks[1].status,
+        crate::check::Status::Fail,
+        "{:?}",
+        checks[1]
+    );
+    let detail = checks[1].detail.as_deref().unwrap();
+    assert!(
+        detail.starts_with("+30.0 %") && detail.contains("randomization over runs"),
+        "{detail}"
+    );
+}

@@ -5,10 +5,12 @@
 #   A/A (false alarms):  MODE=aa ci/gate-guard-study.sh 20
 #   detection:           MODE=slow ci/gate-guard-study.sh 20
 # With MODE=slow, gate i slows, on this build only:
-#   - one clinician route by +25 % (rotating over the four), a spin of 25 % of its median;
-#   - the busy choices route by +15 %;
+#   - one clinician route by QUIET % (default 25, rotating over the four), a spin of that share
+#     of its median;
+#   - the busy choices route by BUSY % (default 15);
 #   - one micro operation by +25 % and another by +15 % of its work (rotating over the suite),
 #     seen in its instruction count (`--inject-micro-work`).
+# MODE=slow QUIET=15 BUSY=25 gives the other two figures.
 # The medians the spins are sized from are the reference blocks' of a first A/A gate, measured
 # by this script before the study (its own line, gate 0), so the slowdown asked is a share of
 # what this machine measures now.
@@ -17,6 +19,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:?usage: MODE=aa|slow ci/gate-guard-study.sh RUNS}
 mode=${MODE:-aa}
+quiet_pct=${QUIET:-25}
+busy_pct=${BUSY:-15}
 out=${OUT:-gate-guard.tsv}
 cargo build --release -q
 snapshot=$(mktemp -d)
@@ -82,17 +86,18 @@ for i in $(seq "$runs"); do
     injected=aa
     if [ "$mode" = slow ]; then
         route=${clinician[$(( (i - 1) % 4 ))]}
-        delays=$(python3 - "$medians" "$route" "$busy" <<'EOF'
+        delays=$(python3 - "$medians" "$route" "$busy" "$quiet_pct" "$busy_pct" <<'EOF'
 import json, sys
 m = json.load(open(sys.argv[1]))
 (quiet, quiet_t), (busy, busy_t) = (a.split("|") for a in sys.argv[2:4])
-print(f"{quiet_t}={0.25 * m[quiet]:.4f},{busy_t}={0.15 * m[busy]:.4f}")
+q, b = (float(x) / 100 for x in sys.argv[4:6])
+print(f"{quiet_t}={q * m[quiet]:.4f},{busy_t}={b * m[busy]:.4f}")
 EOF
 )
         op25=${ops[$(( (i - 1) % ${#ops[@]} ))]}
         op15=${ops[$(( (i + 10) % ${#ops[@]} ))]}
         args=(--inject-delay "$delays" --inject-micro-work "$op25=0.25,$op15=0.15")
-        injected="${route%%|*} +25 %; ${busy%%|*} +15 %; $op25 +25 %; $op15 +15 % ($delays)"
+        injected="${route%%|*} +$quiet_pct %; ${busy%%|*} +$busy_pct %; $op25 +25 %; $op15 +15 % ($delays)"
     fi
     json=$snapshot/v$i.json
     started=$(date +%s)

@@ -29,6 +29,8 @@ pub fn figure(v: f64, unit: &str) -> String {
         "%" => format!("{v:.1} %"),
         "MiB" => format!("{v:.1} MiB"),
         "req/s" => format!("{v:.1} req/s"),
+        // Counts: whole numbers.
+        "instr/call" | "guarded" => format!("{v:.0} {unit}"),
         _ => format!("{v:.3} {unit}"),
     }
 }
@@ -90,5 +92,12 @@ mod tests {
         assert_eq!(ratio(48.24), "48.2×");
         assert_eq!(ratio(12_345.4), "12 345×");
         assert_eq!(ratio(1_234_567.0), "1 234 567×");
+    }
+
+    #[test]
+    fn counts_are_whole_and_other_units_keep_three_decimals() {
+        assert_eq!(figure(13_750.35, "instr/call"), "13750 instr/call");
+        assert_eq!(figure(34.0, "guarded"), "34 guarded");
+        assert_eq!(figure(1.23456, "x"), "1.235 x");
     }
 }

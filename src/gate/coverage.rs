@@ -100,7 +100,7 @@ pub(super) fn check(
     }
     Some(Check {
         id: CheckId::regression(Subject::Guarded),
-        unit: "routes and operations".into(),
+        unit: "guarded".into(),
         actual: (route_count + op_count) as f64,
         comparison: ">=".into(),
         warning: None,

@@ -64,7 +64,7 @@ pub(super) fn checks(base: &[MicroRun], cur: &[MicroRun], t: &Thresholds) -> Vec
             };
             Some(Check {
                 id: CheckId::regression(Subject::MicroInstructions(op.clone())),
-                unit: "instructions".into(),
+                unit: "instr/call".into(),
                 actual: now,
                 comparison: "<=".into(),
                 warning: None,

@@ -15,6 +15,8 @@
 # by this script before the study (its own line, gate 0), so the slowdown asked is a share of
 # what this machine measures now.
 # Columns: gate, exit code, seconds, injected (route=share;…), failed checks, guarded detail.
+# Each gate's verdict is kept as VERDICTS/gate-N.json (default: beside OUT, in
+# verdicts-<OUT's name>/), for ci/gate-guard-estimates.py.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:?usage: MODE=aa|slow ci/gate-guard-study.sh RUNS}
@@ -22,6 +24,8 @@ mode=${MODE:-aa}
 quiet_pct=${QUIET:-25}
 busy_pct=${BUSY:-15}
 out=${OUT:-gate-guard.tsv}
+verdicts=${VERDICTS:-$(dirname "$out")/verdicts-$(basename "$out" .tsv)}
+mkdir -p "$verdicts"
 cargo build --release -q
 snapshot=$(mktemp -d)
 cp target/release/tta-bench "$snapshot/tta-bench"
@@ -67,6 +71,7 @@ for f in glob.glob(sys.argv[1] + "/reference-*.json"):
         per.setdefault(route, []).append(s["summary"]["p50_ms"])
 print(json.dumps({r: sorted(v)[len(v) // 2] for r, v in per.items()}))
 EOF
+    cp "$json" "$verdicts/gate-0.json"
     printf '0\t%s\t%s\tsizing\t%s\n' "$code" "$(( $(date +%s) - started ))" "$(summary "$json")" >> "$out"
 fi
 
@@ -109,6 +114,7 @@ EOF
         printf '%s\t2\t%s\t%s\t-\t-\n' "$i" "$seconds" "$injected" >> "$out"
         continue
     fi
+    cp "$json" "$verdicts/gate-$i.json"
     [ "$code" = 1 ] && failed=$((failed + 1))
     printf '%s\t%s\t%s\t%s\t%s\n' "$i" "$code" "$seconds" "$injected" "$(summary "$json")" >> "$out"
     echo "gate-guard-study: gate $i/$runs exit $code in ${seconds}s" >&2

@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """Summarises ci/gate-guard-study.sh output per class of what the gate judges.
 
-usage: ci/gate-guard-summary.py AA.tsv SLOW.tsv
+usage: ci/gate-guard-summary.py AA.tsv SLOW.tsv [ESTIMATES.csv]
 
 For each class (busy patient routes, quiet routes: the clinician routes, login, session
 creation and the check-in, and micro operations) it prints, over the A/A gates, how many
 gates failed a check of that class, and over the slowed gates, how often the slowed
 route or operation failed by name and how many gates failed a check of the class that was
-not slowed. Gate 0 of a slowed study only sizes the spins and is left out.
+not slowed. Gate 0 of a slowed study only sizes the spins and is left out. With
+ESTIMATES.csv (ci/gate-guard-estimates.py of both studies' verdicts, studies named "aa" and
+"slow"), it also prints the range of the estimated changes per class: of the checks slowed
+(by share asked) and of all the others.
 """
 
 import csv
@@ -94,7 +97,26 @@ def main(aa_path, slow_path):
             print(f"  slowed gate {r['gate']}: missed {missed or '-'}; also failed {extra or '-'}")
 
 
+def estimates(path, slow_path):
+    asked = {r["gate"]: {w[0]: w[2] for w in slowed(r["injected"])} for r in rows(slow_path)}
+    groups = {}
+    with open(path, newline="") as f:
+        for r in csv.DictReader(f):
+            if r["gate"] == "0" or not r["change_pct"]:
+                continue
+            share = asked.get(r["gate"], {}).get(r["check"]) if r["study"] == "slow" else None
+            key = (klass(r["check"]), f"slowed +{share}" if share else "not slowed")
+            groups.setdefault(key, []).append(float(r["change_pct"]))
+    print()
+    print("class\tchecks\tn\testimated change, min / median / max (%)")
+    for (k, what), v in sorted(groups.items()):
+        v.sort()
+        print(f"{k}\t{what}\t{len(v)}\t{v[0]:+.1f} / {v[len(v) // 2]:+.1f} / {v[-1]:+.1f}")
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (3, 4):
         sys.exit(__doc__)
     main(sys.argv[1], sys.argv[2])
+    if len(sys.argv) == 4:
+        estimates(sys.argv[3], sys.argv[2])

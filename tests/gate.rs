@@ -5,20 +5,9 @@
 use std::path::Path;
 
 use crate::support::{
-    assert_one_line_error, check_named, load_lock, read_json, scenario_copy,
+    assert_one_line_error, check_named, load_lock, read_json, short_smoke,
     thresholds_failing_stored_timings, tta,
 };
-
-/// The shipped scenarios with a smoke profile of `seconds` and no ramp-up.
-fn short_smoke(seconds: u32) -> tempfile::TempDir {
-    scenario_copy(|t| {
-        t.replacen(
-            "    ramp_up_s: 1\n    duration_s: 8\n",
-            &format!("    ramp_up_s: 0\n    duration_s: {seconds}\n"),
-            1,
-        )
-    })
-}
 
 /// This very binary, as the "other build".
 fn this_binary() -> std::path::PathBuf {

@@ -6,7 +6,8 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::support::{
-    assert_one_line_error, load_lock, scenario_copy, scenario_copy_editing, scenarios, tta,
+    assert_one_line_error, load_lock, scenario_copy, scenario_copy_editing, scenarios, short_smoke,
+    tta,
 };
 
 fn load(dir: &Path, extra: &[&str], out: &Path) -> std::process::Output {
@@ -310,4 +311,105 @@ fn held_to_schema(run: &Value) {
         props(&schema["properties"]["environment"]),
         "environment"
     );
+}
+
+/// A loopback server that answers `/health` with 200 (or, with `redirect_health`, everything)
+/// by a 307 to `location`, and counts the requests it saw.
+fn redirecting_server(location: String, redirect_health: bool) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut head = [0u8; 4096];
+            let n = stream.read(&mut head).unwrap_or(0);
+            let health = head[..n].starts_with(b"GET /health ");
+            let answer = if health && !redirect_health {
+                "HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok".to_string()
+            } else {
+                format!(
+                    "HTTP/1.1 307 Temporary Redirect\r\nlocation: {location}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+                )
+            };
+            let _ = stream.write_all(answer.as_bytes());
+        }
+    });
+    url
+}
+
+/// A second loopback address that counts the connections made to it.
+fn counting_server() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    let listener = std::net::TcpListener::bind("127.0.0.2:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            if stream.is_err() {
+                return;
+            }
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    });
+    (url, seen)
+}
+
+/// No redirect is followed: a target answering 307 towards another address gets its answer
+/// recorded as a wrong status, and the other address sees nothing (no login body re-sent).
+#[test]
+fn redirects_are_never_followed() {
+    let (elsewhere, seen) = counting_server();
+    let target = redirecting_server(format!("{elsewhere}/api/v1/auth/login"), false);
+    let short = short_smoke(1);
+    let out = tempfile::tempdir().unwrap();
+    let run = out.path().join("run.json");
+    let o = load(short.path(), &["--target", &target], &run);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&run).unwrap()).unwrap();
+    let login = &v["routes"]["POST /api/v1/auth/login"];
+    assert!(login["summary"]["count"].as_u64().unwrap() > 0, "{login}");
+    assert!(login["errors"].to_string().contains("307"), "{login}");
+    assert_eq!(
+        seen.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "a redirect was followed"
+    );
+
+    // Nor by the health check before the run: a /health that redirects is a target not up.
+    let target = redirecting_server(format!("{elsewhere}/health"), true);
+    let o = load(
+        short.path(),
+        &["--target", &target],
+        &out.path().join("never.json"),
+    );
+    assert_one_line_error(&o, "/health answered 307");
+    assert_eq!(
+        seen.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "a redirect was followed"
+    );
+}
+
+/// A load opens no controller port: with goose's telnet port (5116) already taken, as by a
+/// second run on the machine, nothing complains about it.
+#[test]
+fn a_load_opens_no_controller_port() {
+    // Held for the test; if another process holds it already, the point stands.
+    let _held = std::net::TcpListener::bind("127.0.0.1:5116");
+    let short = short_smoke(1);
+    let out = tempfile::tempdir().unwrap();
+    let o = load(short.path(), &[], &out.path().join("run.json"));
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{all}");
+    assert!(!all.contains("Controller"), "{all}");
 }

@@ -80,6 +80,17 @@ pub fn scenarios() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios")
 }
 
+/// The shipped scenarios with a smoke profile of `seconds` and no ramp-up.
+pub fn short_smoke(seconds: u32) -> tempfile::TempDir {
+    scenario_copy(|t| {
+        t.replacen(
+            "    ramp_up_s: 1\n    duration_s: 8\n",
+            &format!("    ramp_up_s: 0\n    duration_s: {seconds}\n"),
+            1,
+        )
+    })
+}
+
 /// A copy of the shipped scenarios with `profiles.yaml` edited by `edit`.
 pub fn scenario_copy(edit: impl Fn(String) -> String) -> tempfile::TempDir {
     scenario_copy_editing("profiles.yaml", edit)

@@ -167,8 +167,10 @@ pub fn check_loopback(url: &str) -> Result<()> {
 
 /// Polls `GET {url}/health` until it answers 200, or fails naming the URL.
 pub fn wait_healthy(url: &str, within: Duration) -> Result<()> {
+    // No redirect is followed: load goes only to the loopback address that was checked.
     let client = reqwest::blocking::Client::builder()
         .timeout(Duration::from_secs(2))
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| Error::Process(format!("http client: {e}")))?;
     let deadline = Instant::now() + within;
@@ -176,6 +178,13 @@ pub fn wait_healthy(url: &str, within: Duration) -> Result<()> {
     loop {
         match client.get(format!("{url}/health")).send() {
             Ok(r) if r.status().is_success() => return Ok(()),
+            // A redirect is an answer, not a service starting up: no use waiting.
+            Ok(r) if r.status().is_redirection() => {
+                return Err(Error::Process(format!(
+                    "target {url} is down: /health answered {} (redirects are not followed)",
+                    r.status()
+                )));
+            }
             Ok(r) => last = format!("/health answered {}", r.status()),
             Err(e) if e.is_connect() => last = "connection refused".to_string(),
             Err(e) => last = e.to_string(),

@@ -339,7 +339,8 @@ pub fn judge_in_environment(
     for c in candidates.iter_mut().filter(|c| c.skip.is_none()) {
         c.skip = skip::Skip::too_few_runs(c.base.len(), c.cur.len(), min);
     }
-    notes.extend(too_few_runs_for_holm(&candidates, t).map(|n| Note::new(NoteKind::NotJudged, n)));
+    let powerless = too_few_runs_for_holm(&candidates, t);
+    notes.extend(powerless.clone().map(|n| Note::new(NoteKind::NotJudged, n)));
     notes.extend(
         skip::note(candidates.iter().filter_map(|c| c.skip.as_ref()))
             .map(|n| Note::new(NoteKind::NotJudged, n)),
@@ -348,7 +349,12 @@ pub fn judge_in_environment(
     checks.extend(counted);
     if baseline_ref.is_some() {
         let source = &t.regression.source;
-        checks.extend(coverage::check(&checks, unguarded_micro.as_deref(), source));
+        checks.extend(coverage::check(
+            &checks,
+            unguarded_micro.as_deref(),
+            powerless.is_some(),
+            source,
+        ));
     }
     Verdict {
         schema_version: SCHEMA_VERSION,

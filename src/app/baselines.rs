@@ -56,7 +56,7 @@ pub(super) fn run(c: &BaselineCommand) -> Result<Outcome> {
         } => {
             let store = BaselineStore::new(baselines_dir);
             let (load, micro) = if from.is_empty() {
-                measure(m, 1, true, Thresholds::shipped(), None)?
+                measure(&m.for_baseline(), 1, true, Thresholds::shipped(), None)?
             } else {
                 split(read_runs(from)?, "--from")?
             };

@@ -42,7 +42,7 @@ pub fn gate(a: &GateArgs) -> Result<Outcome> {
     };
     // With --against, the runs kept are the blocks of each round.
     let kept_per_side = match &a.against {
-        None => a.measure.repeat,
+        None => a.measure.repeat(),
         Some(_) => interleaved_rounds(&a.measure, a.block)?.rounds,
     };
     let keep = a

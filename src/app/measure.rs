@@ -53,7 +53,7 @@ impl KeepRuns {
 }
 
 fn parts(m: &MeasureArgs) -> Result<(bool, bool)> {
-    if m.repeat == 0 || m.repeat > 100 {
+    if m.repeat() == 0 || m.repeat() > 100 {
         return Err(Error::Usage("--repeat must be 1-100".into()));
     }
     extra_work(m)?;
@@ -63,7 +63,7 @@ fn parts(m: &MeasureArgs) -> Result<(bool, bool)> {
     })
 }
 
-/// `m.repeat` load runs of this build, each with its own embedded service, kept as
+/// `m.repeat()` load runs of this build, each with its own embedded service, kept as
 /// `<side>-N.json`.
 fn load_runs(
     m: &MeasureArgs,
@@ -73,12 +73,13 @@ fn load_runs(
 ) -> Result<Vec<RunResult>> {
     let plan = scenario::plan(&m.scenario_dir, &[], &m.profile, &Overrides::default())?;
     let mut runs = Vec::new();
-    for i in 1..=m.repeat {
+    for i in 1..=m.repeat() {
         let config = LoadConfig::new(plan.clone(), target.clone());
         let run = crate::load::run(&config, |url| {
             eprintln!(
                 "tta-bench: load repetition {i}/{} (profile {}) against {url}",
-                m.repeat, m.profile
+                m.repeat(),
+                m.profile
             );
         })?;
         if let Some(keep) = keep {
@@ -153,7 +154,7 @@ pub(super) fn retest_micro(names: &[String], budgets: &dyn Budgets) -> Result<Mi
     )
 }
 
-/// Measures `m.repeat` load runs again, after the `regressed` metrics failed against a stored
+/// Measures `m.repeat()` load runs again, after the `regressed` metrics failed against a stored
 /// baseline: the retest that decides whether they fail ([`confirm`]). Kept as `retest-N.json`.
 pub(super) fn retest_load(
     m: &MeasureArgs,
@@ -164,7 +165,7 @@ pub(super) fn retest_load(
     eprintln!(
         "tta-bench: regressed against the stored baseline: {}; measuring {} load runs again to confirm",
         names.join(", "),
-        m.repeat
+        m.repeat()
     );
     let target = Target::Embedded {
         exe: None,
@@ -225,7 +226,7 @@ pub(super) fn check_reference(exe: &Path) -> Result<()> {
 pub(super) fn interleaved_rounds(m: &MeasureArgs, block_s: u64) -> Result<Rounds> {
     parts(m)?;
     let plan = scenario::plan(&m.scenario_dir, &[], &m.profile, &Overrides::default())?;
-    Rounds::covering(&plan, m.repeat, block_s)
+    Rounds::covering(&plan, m.repeat(), block_s)
 }
 
 /// What an interleaved measurement gives: the reference build's block runs and this build's,

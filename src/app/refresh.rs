@@ -53,8 +53,13 @@ pub fn refresh(a: &RefreshArgs) -> Result<Outcome> {
     let today = crate::timefmt::now_rfc3339();
     store.target(&today[..10], &a.label, a.force)?;
 
-    let (load, micro) =
-        super::measure::measure(&a.measure, a.micro_repeat, true, &thresholds, None)?;
+    let (load, micro) = super::measure::measure(
+        &a.measure.for_baseline(),
+        a.micro_repeat,
+        true,
+        &thresholds,
+        None,
+    )?;
     let new = Baseline::new(&a.label, load, micro);
     let path = store.save(&new, a.force)?;
     eprintln!("tta-bench: saved {}", path.display());

@@ -272,16 +272,17 @@ pub struct CheckArgs {
     pub output: VerdictOutputArgs,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct MeasureArgs {
     /// Load profile (scenarios/profiles.yaml).
     #[arg(long, default_value = "smoke")]
     pub profile: String,
     #[arg(long, value_name = "DIR", default_value = "scenarios")]
     pub scenario_dir: PathBuf,
-    /// Load repetitions (regressions need thresholds.yaml's min_repetitions per side).
-    #[arg(long, value_name = "N", default_value_t = 5)]
-    pub repeat: usize,
+    /// Load repetitions: 5 for a gate, 10 for a baseline unless given (a gate's 5 runs reach
+    /// significance over the smoke profile's 16 metrics only against more than 5).
+    #[arg(long, value_name = "N")]
+    pub repeat: Option<usize>,
     /// Run only the micro-benchmarks (quick mode).
     #[arg(long)]
     pub micro: bool,
@@ -295,6 +296,25 @@ pub struct MeasureArgs {
     pub inject_micro_work: Option<String>,
     #[command(flatten)]
     pub faults: FaultArgs,
+}
+
+impl MeasureArgs {
+    /// `--repeat` of a gate when not given.
+    pub const GATE_REPEAT: usize = 5;
+    /// `--repeat` of a baseline (save, refresh) when not given.
+    pub const BASELINE_REPEAT: usize = 10;
+
+    /// The load repetitions asked, or a gate's default.
+    pub fn repeat(&self) -> usize {
+        self.repeat.unwrap_or(Self::GATE_REPEAT)
+    }
+
+    /// These arguments for measuring a baseline: 10 repetitions unless given.
+    pub fn for_baseline(&self) -> Self {
+        let mut m = self.clone();
+        m.repeat.get_or_insert(Self::BASELINE_REPEAT);
+        m
+    }
 }
 
 #[derive(Debug, Args)]
@@ -335,7 +355,7 @@ pub enum ThresholdsCommand {
 }
 
 /// Fault injection for the embedded service (serve, load, gate, baseline save).
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct FaultArgs {
     /// Added latency per route template: ROUTE=MS[,ROUTE=MS…], e.g.
     /// /api/patient/sessions/{id}/choices=20.
@@ -347,4 +367,32 @@ pub struct FaultArgs {
     /// Share of requests answered 500 per route template: ROUTE=RATE[,…] (RATE 0-1).
     #[arg(long, value_name = "ROUTE=RATE,…")]
     pub inject_error: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn measure_of(args: &[&str]) -> MeasureArgs {
+        match Cli::try_parse_from(args).expect("valid arguments").command {
+            Command::Gate(g) => g.measure,
+            Command::Baseline(BaselineCommand::Refresh(r)) => r.measure,
+            Command::Baseline(BaselineCommand::Save { measure, .. }) => measure,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_baseline_measures_ten_repetitions_and_a_gate_five_unless_told() {
+        let gate = measure_of(&["tta-bench", "gate"]);
+        assert_eq!(gate.repeat(), 5);
+        for args in [
+            &["tta-bench", "baseline", "refresh"][..],
+            &["tta-bench", "baseline", "save", "--label", "x"][..],
+        ] {
+            assert_eq!(measure_of(args).for_baseline().repeat(), 10, "{args:?}");
+        }
+        let told = measure_of(&["tta-bench", "baseline", "refresh", "--repeat", "3"]);
+        assert_eq!(told.for_baseline().repeat(), 3);
+    }
 }

@@ -46,17 +46,33 @@ impl SavedJson {
     /// Refuses a `schema_version` other than `supported`; `what` names the document
     /// ("load run", "verdict") in the error.
     pub(crate) fn require_version(&self, what: &str, supported: u32) -> Result<()> {
+        self.require_versions(what, supported..=supported)
+    }
+
+    /// Refuses a `schema_version` outside `supported` (documents whose newer versions only
+    /// added optional fields).
+    pub(crate) fn require_versions(
+        &self,
+        what: &str,
+        supported: std::ops::RangeInclusive<u32>,
+    ) -> Result<()> {
         let version = self
             .value
             .get("schema_version")
             .and_then(Value::as_u64)
             .ok_or_else(|| self.invalid("no schema_version"))?;
-        if version == u64::from(supported) {
+        let (oldest, newest) = (u64::from(*supported.start()), u64::from(*supported.end()));
+        if (oldest..=newest).contains(&version) {
             return Ok(());
         }
+        let reads = if oldest == newest {
+            format!("{newest}")
+        } else {
+            format!("{oldest}-{newest}")
+        };
         Err(self.invalid(format!(
-            "schema_version {version} of a {what} is not supported (this tool reads {supported}; {})",
-            if version > u64::from(supported) {
+            "schema_version {version} of a {what} is not supported (this tool reads {reads}; {})",
+            if version > newest {
                 "written by a newer tta-bench"
             } else {
                 "too old"
@@ -87,7 +103,10 @@ impl SavedRun {
     pub(crate) fn from_json(file: &SavedJson) -> Result<Self> {
         let run = match file.kind().unwrap_or_default() {
             "load" => {
-                file.require_version("load run", crate::run::SCHEMA_VERSION)?;
+                file.require_versions(
+                    "load run",
+                    crate::run::OLDEST_SCHEMA_VERSION..=crate::run::SCHEMA_VERSION,
+                )?;
                 Self::Load(Box::new(file.parse()?))
             }
             "micro" => {
@@ -127,7 +146,8 @@ pub(crate) fn validate_load(r: &RunResult) -> std::result::Result<(), String> {
     for (route, s) in &r.routes {
         let h = tta_stats::decode(&s.histogram)
             .map_err(|e| format!("routes.{route}.histogram: {e}"))?;
-        if h.is_empty() {
+        // An open-model route may have had every arrival dropped.
+        if h.is_empty() && s.dropped() == 0 {
             return Err(format!("routes.{route}.histogram is empty"));
         }
         if h.len() != s.summary.count {

@@ -111,6 +111,16 @@ fn a_run_within_its_slas_passes_and_one_outside_fails() {
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     assert!(stdout.starts_with("PASS: 2 checks, 0 warnings"), "{stdout}");
 
+    // A run written before the open model (schema version 1: no executor field) still reads,
+    // as a closed-model run.
+    let mut v1: Value = serde_json::from_str(&std::fs::read_to_string(&good).unwrap()).unwrap();
+    v1["schema_version"] = 1.into();
+    v1.as_object_mut().unwrap().remove("executor");
+    let old = write(dir.path(), "v1.json", &v1);
+    let out = check(&old);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+
     // 250 ms is past the warning (100 ms) but within critical (300 ms) of session retrieval;
     // 600 ms on login is past its critical 500 ms.
     let bad = write(
@@ -159,7 +169,7 @@ fn bad_runs_exit_2_naming_file_and_field() {
     let cases: Vec<(PathBuf, &str)> = vec![
         (
             edit("newer.json", &|v| v["schema_version"] = 9.into()),
-            "newer.json: schema_version 9 of a load run is not supported (this tool reads 1; written by a newer tta-bench)",
+            "newer.json: schema_version 9 of a load run is not supported (this tool reads 1-2; written by a newer tta-bench)",
         ),
         (
             // A histogram beyond tta-bench's bounds (an hour): it cannot be pooled.

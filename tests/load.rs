@@ -10,7 +10,7 @@ use crate::support::{
     tta,
 };
 
-fn load(dir: &Path, extra: &[&str], out: &Path) -> std::process::Output {
+pub(crate) fn load(dir: &Path, extra: &[&str], out: &Path) -> std::process::Output {
     let _lock = load_lock();
     tta()
         .args(["load", "--profile", "smoke", "--scenario-dir"])
@@ -58,7 +58,7 @@ fn smoke_run_records_every_step_losslessly() {
     held_to_schema(&run);
     assert_eq!(
         (run["schema_version"].as_u64(), run["kind"].as_str()),
-        (Some(1), Some("load"))
+        (Some(2), Some("load"))
     );
     assert_eq!(run["target"]["embedded"], true);
     let steps = run["steps"].as_object().unwrap();
@@ -227,7 +227,7 @@ fn invalid_scenarios_and_flags_exit_2_with_the_place() {
         .unwrap();
     assert_one_line_error(
         &o,
-        "profiles.yaml:10:5: profiles.smoke: unknown field `userz`",
+        "profiles.yaml:11:5: profiles.smoke: unknown field `userz`",
     );
 
     let dir = scenario_copy(|t| t);
@@ -274,18 +274,37 @@ fn invalid_scenarios_and_flags_exit_2_with_the_place() {
     }
 }
 
-/// The published schema names exactly the fields the binary writes, at every level it describes.
-fn held_to_schema(run: &Value) {
+/// The published schema names exactly the fields the binary writes, at every level it describes
+/// (fields of the open model only in an open-model run).
+pub(crate) fn held_to_schema(run: &Value) {
     crate::support::assert_valid(include_str!("../schema/run-result.schema.json"), run);
     let schema: Value =
         serde_json::from_str(include_str!("../schema/run-result.schema.json")).unwrap();
     let keys = |v: &Value| -> Vec<String> { v.as_object().unwrap().keys().cloned().collect() };
-    let props = |v: &Value| -> Vec<String> { keys(&v["properties"]) };
+    let open = run["executor"] == "arrival-rate";
+    let props = |v: &Value| -> Vec<String> {
+        keys(&v["properties"])
+            .into_iter()
+            .filter(|k| open || !["arrival", "open"].contains(&k.as_str()))
+            .collect()
+    };
     assert_eq!(keys(run), props(&schema), "top level");
     let defs = &schema["$defs"];
     assert_eq!(keys(&run["totals"]), props(&defs["summary"]), "summary");
     let (_, route) = run["routes"].as_object().unwrap().iter().next().unwrap();
     assert_eq!(keys(route), props(&defs["series"]), "series");
+    if open {
+        assert_eq!(
+            keys(&route["open"]),
+            props(&defs["open_series"]),
+            "open series"
+        );
+        let arrival: Vec<String> = props(&defs["arrival_report"])
+            .into_iter()
+            .filter(|k| k != "generator_behind" || run["arrival"].get(k).is_some())
+            .collect();
+        assert_eq!(keys(&run["arrival"]), arrival, "arrival report");
+    }
     assert_eq!(
         keys(&run["resources"]["summaries"]["server"]),
         props(&defs["resource_summary"]),
@@ -301,11 +320,13 @@ fn held_to_schema(run: &Value) {
         props(&schema["properties"]["checks"]["items"]),
         "check"
     );
-    assert_eq!(
-        keys(&run["profile"]),
-        props(&schema["properties"]["profile"]),
-        "profile"
-    );
+    let profile_props: Vec<String> = props(&schema["properties"]["profile"])
+        .into_iter()
+        .filter(|k| {
+            run["profile"].get(k).is_some() || !["arrival", "throttle_rps"].contains(&k.as_str())
+        })
+        .collect();
+    assert_eq!(keys(&run["profile"]), profile_props, "profile");
     assert_eq!(
         keys(&run["environment"]),
         props(&schema["properties"]["environment"]),
@@ -315,7 +336,7 @@ fn held_to_schema(run: &Value) {
 
 /// A loopback server that answers `/health` with 200 (or, with `redirect_health`, everything)
 /// by a 307 to `location`, and counts the requests it saw.
-fn redirecting_server(location: String, redirect_health: bool) -> String {
+pub(crate) fn redirecting_server(location: String, redirect_health: bool) -> String {
     use std::io::{Read, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
@@ -339,7 +360,7 @@ fn redirecting_server(location: String, redirect_health: bool) -> String {
 }
 
 /// A second loopback address that counts the connections made to it.
-fn counting_server() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+pub(crate) fn counting_server() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
     let listener = std::net::TcpListener::bind("127.0.0.2:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let seen = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));

@@ -8,6 +8,7 @@ mod exit_codes;
 mod gate;
 mod load;
 mod micro;
+mod open_model;
 mod report;
 mod server;
 mod support;

@@ -191,12 +191,21 @@ fn run_load(args: &LoadArgs) -> Result<Outcome> {
     let embedded = matches!(config.target, crate::load::Target::Embedded { .. });
     let thresholds = html_report::thresholds_for(&args.report)?;
     let run = crate::load::run(&config, |url| {
+        let model = match &config.plan.arrival {
+            None => format!(
+                "{} users, {} s, think time × {}",
+                p.users, p.duration_s, p.think_scale
+            ),
+            Some(a) => format!(
+                "open model, {} arrivals {}, at most {} in flight",
+                a.spacing.as_str(),
+                a.describe(),
+                a.max_in_flight
+            ),
+        };
         eprintln!(
-            "tta-bench: profile {} ({} users, {} s, think time × {}) against {url}{}",
+            "tta-bench: profile {} ({model}) against {url}{}",
             config.plan.profile_name,
-            p.users,
-            p.duration_s,
-            p.think_scale,
             if embedded { " (embedded service)" } else { "" }
         );
     })?;

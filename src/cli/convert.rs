@@ -2,12 +2,13 @@
 
 use regex::Regex;
 
-use super::{CoreArgs, FaultArgs, LoadArgs, MicroArgs, ServeArgs};
+use super::{ArrivalArgs, CoreArgs, FaultArgs, LoadArgs, MicroArgs, ServeArgs};
 use crate::error::{Error, Result};
 use crate::load::{LoadConfig, Target};
 use crate::micro::{MicroConfig, Mode, Source};
 use crate::probe::System;
-use crate::scenario::{self, Overrides};
+use crate::scenario::arrival::{ArrivalSpec, Spacing, parse_duration};
+use crate::scenario::{self, Executor, Overrides};
 use tta_service::FaultConfig;
 use tta_service::RateLimit;
 use tta_service::{JWT_SECRET_ENV, ServerConfig};
@@ -139,6 +140,12 @@ impl TryFrom<&FaultArgs> for FaultConfig {
             delay_ms: parse("--inject-delay", a.inject_delay.as_deref())?,
             cpu_factor: parse("--inject-cpu", a.inject_cpu.as_deref())?,
             error_rate: parse("--inject-error", a.inject_error.as_deref())?,
+            stall: a
+                .inject_stall
+                .as_deref()
+                .map(tta_service::Stall::parse)
+                .transpose()
+                .map_err(Error::Usage)?,
         };
         config
             .validate(tta_service::route_templates())
@@ -203,24 +210,53 @@ impl TryFrom<&ServeArgs> for ServerConfig {
     }
 }
 
-/// Parses a duration: plain seconds, or a number with s, m or h.
+/// Parses a duration of whole seconds: plain seconds, or a number with s, m or h.
 pub fn duration_s(flag: &str, text: &str) -> Result<u64> {
-    let t = text.trim();
-    let (num, mult) = match t.chars().last() {
-        Some('s') => (&t[..t.len() - 1], 1),
-        Some('m') => (&t[..t.len() - 1], 60),
-        Some('h') => (&t[..t.len() - 1], 3600),
-        _ => (t, 1),
-    };
-    num.parse::<u64>()
-        .ok()
-        .and_then(|n| n.checked_mul(mult))
-        .filter(|s| *s > 0)
+    parse_duration(text)
+        .filter(|d| d.subsec_millis() == 0 && !d.is_zero())
+        .map(|d| d.as_secs())
         .ok_or_else(|| {
             Error::Usage(format!(
                 "{flag} {text:?}: expected a duration such as 30, 90s, 2m or 1h"
             ))
         })
+}
+
+/// Parses `--executor`.
+pub fn executor(text: Option<&str>) -> Result<Option<Executor>> {
+    text.map(|t| match t {
+        "closed" => Ok(Executor::Closed),
+        "arrival-rate" => Ok(Executor::ArrivalRate),
+        other => Err(Error::Usage(format!(
+            "--executor {other:?}: expected closed or arrival-rate"
+        ))),
+    })
+    .transpose()
+}
+
+impl TryFrom<&ArrivalArgs> for ArrivalSpec {
+    type Error = Error;
+
+    /// The flags as a spec; rates and stages are parsed when the plan is made.
+    fn try_from(a: &ArrivalArgs) -> Result<Self> {
+        let spacing = match a.spacing.as_deref() {
+            None => None,
+            Some("uniform") => Some(Spacing::Uniform),
+            Some("poisson") => Some(Spacing::Poisson),
+            Some(other) => {
+                return Err(Error::Usage(format!(
+                    "--spacing {other:?}: expected uniform or poisson"
+                )));
+            }
+        };
+        Ok(Self {
+            rate: a.rate.clone(),
+            stages: a.stages.clone(),
+            spacing,
+            seed: a.seed,
+            max_in_flight: a.max_in_flight,
+        })
+    }
 }
 
 impl TryFrom<&LoadArgs> for LoadConfig {
@@ -235,6 +271,8 @@ impl TryFrom<&LoadArgs> for LoadConfig {
                 .map(|d| duration_s("--duration", d))
                 .transpose()?,
             think_scale: a.think_scale,
+            executor: executor(a.arrival.executor.as_deref())?,
+            arrival: ArrivalSpec::try_from(&a.arrival)?,
         };
         let faults = FaultConfig::try_from(&a.faults)?;
         let target = match &a.target {

@@ -187,7 +187,39 @@ pub struct LoadArgs {
     #[arg(long, value_name = "MS", default_value_t = 250)]
     pub sample_ms: u64,
     #[command(flatten)]
+    pub arrival: ArrivalArgs,
+    #[command(flatten)]
     pub faults: FaultArgs,
+}
+
+/// The open model (load, gate, capacity): arrivals on a schedule, timed from their intended start.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ArrivalArgs {
+    /// closed (goose: users wait for answers) or arrival-rate (requests start on a fixed
+    /// schedule, timed from their intended start). --rate or --stages imply arrival-rate.
+    #[arg(long, value_name = "closed|arrival-rate")]
+    pub executor: Option<String>,
+    /// Arrivals per second held for the profile's duration: 150, 150/s or 9000/m.
+    #[arg(
+        long,
+        value_name = "R/s",
+        conflicts_with = "stages",
+        allow_hyphen_values = true
+    )]
+    pub rate: Option<String>,
+    /// Stages ramping linearly from 0, DURATION:RATE,…: e.g. 30s:50/s,60s:150/s,30s:0/s
+    /// (a 0s stage jumps). They set the run's duration.
+    #[arg(long, value_name = "D:R/s,…")]
+    pub stages: Option<String>,
+    /// Requests in flight at most; an arrival finding them all busy is dropped (default 500).
+    #[arg(long, value_name = "N")]
+    pub max_in_flight: Option<usize>,
+    /// uniform (evenly spaced, the default) or poisson (exponential gaps from --seed).
+    #[arg(long, value_name = "uniform|poisson")]
+    pub spacing: Option<String>,
+    /// Seed of the Poisson gaps and the run's random picks (steps, pool values); default 1.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
 }
 
 /// `--html` on load and micro: the HTML report of this one run, judged against thresholds.yaml.
@@ -367,6 +399,10 @@ pub struct FaultArgs {
     /// Share of requests answered 500 per route template: ROUTE=RATE[,…] (RATE 0-1).
     #[arg(long, value_name = "ROUTE=RATE,…")]
     pub inject_error: Option<String>,
+    /// Stall the whole service: every EVERY (from its start) nothing is answered for PAUSE,
+    /// e.g. 200ms/2s, as in a stop-the-world pause or behind a held lock.
+    #[arg(long, value_name = "PAUSE/EVERY")]
+    pub inject_stall: Option<String>,
 }
 
 #[cfg(test)]

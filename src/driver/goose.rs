@@ -6,35 +6,20 @@
 //! read, in microseconds; goose's own figures are whole milliseconds and are not used. Goose runs
 //! a closed model (users wait for answers), so latencies are as each user saw them.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use super::Counters;
+use super::journey::{self, Rendered, UserVars, render_step, route_key};
+use crate::error::{Error, Result};
+use crate::scenario::{Journey, Method, Plan, Step};
 use goose::GooseAttack;
 use goose::config::GooseConfiguration;
 use goose::goose::{
     GooseMethod, GooseRequest, GooseUser, Scenario, Transaction, TransactionResult,
 };
-use rand::seq::IndexedRandom;
-use serde_json::Value;
-
-use crate::error::{Error, Result};
-use crate::scenario::template::{render, render_value};
-use crate::scenario::{Journey, Method, Plan, Step};
 use tta_stats::{Recorder, RequestOutcome};
-
-/// A request's timeout: goose's default, kept when each user's client is replaced.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
-
-/// Counts shared by every user of a run.
-#[derive(Debug, Default)]
-pub struct Counters {
-    /// Requests sent (the cap applies to this).
-    pub sent: AtomicU64,
-    /// Steps skipped because a variable they use was not captured yet.
-    pub skipped: AtomicU64,
-}
 
 struct Context {
     recorder: Arc<Recorder>,
@@ -54,17 +39,6 @@ struct StepRun {
     numbering: Arc<AtomicUsize>,
 }
 
-/// Variables of one simulated user.
-#[derive(Clone)]
-struct UserVars(BTreeMap<String, String>);
-
-/// The route key of a step: method and path template, `{{x}}` written `{x}`.
-pub fn route_key(step: &Step) -> String {
-    let path = step.path.replace("{{", "{").replace("}}", "}");
-    let path = path.split('?').next().unwrap_or(&path).to_string();
-    format!("{} {path}", step.method.as_str())
-}
-
 fn goose_method(m: Method) -> GooseMethod {
     match m {
         Method::Get => GooseMethod::Get,
@@ -72,18 +46,6 @@ fn goose_method(m: Method) -> GooseMethod {
         Method::Put => GooseMethod::Put,
         Method::Patch => GooseMethod::Patch,
         Method::Delete => GooseMethod::Delete,
-    }
-}
-
-fn transport_kind(e: &reqwest::Error) -> &'static str {
-    if e.is_timeout() {
-        "timeout"
-    } else if e.is_connect() {
-        "connect"
-    } else if e.is_body() || e.is_decode() {
-        "body"
-    } else {
-        "request"
     }
 }
 
@@ -97,43 +59,11 @@ async fn idle() {
 async fn run_step(user: &mut GooseUser, s: &StepRun, ctx: &Context) -> TransactionResult {
     if user.get_session_data::<UserVars>().is_none() {
         let n = s.numbering.fetch_add(1, Ordering::Relaxed) + 1;
-        let mut vars = BTreeMap::new();
-        vars.insert("n".to_string(), n.to_string());
-        let username = render(&s.journey.username, &|k: &str| {
-            vars.get(k).map(String::as_str)
-        })
-        .unwrap_or_default();
-        vars.insert("username".to_string(), username);
-        vars.insert("password".to_string(), s.journey.password.clone());
-        user.set_session_data(UserVars(vars));
+        user.set_session_data(UserVars::new(&s.journey, n));
     }
-    let vars = &user.get_session_data::<UserVars>().expect("set above").0;
-    // One pick per pool per request; a pool shadows a capture of the same name.
-    let picks: Vec<(&str, &str)> = {
-        let mut rng = rand::rng();
-        s.journey
-            .pools
-            .iter()
-            .filter_map(|(name, pool)| pool.choose(&mut rng).map(|v| (name.as_str(), v.as_str())))
-            .collect()
-    };
-    let lookup = |name: &str| -> Option<&str> {
-        picks
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| *v)
-            .or_else(|| vars.get(name).map(String::as_str))
-    };
-    let rendered = (
-        render(&s.step.path, &lookup),
-        s.step
-            .body
-            .as_ref()
-            .map(|b| render_value(b, &lookup))
-            .unwrap_or(Some(Value::Null)),
-        s.journey.bearer.as_ref().and_then(|b| vars.get(b)).cloned(),
-    );
-    let (Some(path), Some(body), bearer) = rendered else {
+    let vars = user.get_session_data::<UserVars>().expect("set above");
+    let rendered = render_step(&s.journey, &s.step, vars, &mut rand::rng());
+    let Some(Rendered { path, body, bearer }) = rendered else {
         ctx.counters.skipped.fetch_add(1, Ordering::Relaxed);
         idle().await;
         return Ok(());
@@ -146,7 +76,7 @@ async fn run_step(user: &mut GooseUser, s: &StepRun, ctx: &Context) -> Transacti
     if let Some(token) = bearer {
         builder = builder.bearer_auth(token);
     }
-    if !body.is_null() {
+    if let Some(body) = body {
         builder = builder.json(&body);
     }
     let request = GooseRequest::builder()
@@ -160,51 +90,12 @@ async fn run_step(user: &mut GooseUser, s: &StepRun, ctx: &Context) -> Transacti
             RequestOutcome::Transport(format!("{e}").chars().take(60).collect()),
             None,
         ),
-        Ok(r) => match r.response {
-            Err(e) => (
-                RequestOutcome::Transport(transport_kind(&e).to_string()),
-                None,
-            ),
-            Ok(resp) => {
-                let status = resp.status().as_u16();
-                let body = resp.bytes().await;
-                let outcome = match (&body, status == s.step.expect) {
-                    (Err(e), _) => RequestOutcome::Transport(transport_kind(e).to_string()),
-                    (Ok(_), true) => RequestOutcome::Ok,
-                    (Ok(_), false) => RequestOutcome::Status {
-                        got: status,
-                        expected: s.step.expect,
-                    },
-                };
-                let captured = match (&outcome, body) {
-                    (RequestOutcome::Ok, Ok(bytes)) if !s.step.capture.is_empty() => {
-                        serde_json::from_slice::<Value>(&bytes).ok()
-                    }
-                    _ => None,
-                };
-                (outcome, captured)
-            }
-        },
+        Ok(r) => journey::answer(r.response, &s.step).await,
     };
     ctx.recorder
         .record(&s.route, &s.key, start.elapsed(), &outcome);
-    if let (Some(json), Some(UserVars(stored))) =
-        (captured, user.get_session_data_mut::<UserVars>())
-    {
-        for (var, pointer) in &s.step.capture {
-            match json.pointer(pointer) {
-                Some(Value::String(v)) => {
-                    stored.insert(var.clone(), v.clone());
-                }
-                Some(v @ (Value::Number(_) | Value::Bool(_))) => {
-                    stored.insert(var.clone(), v.to_string());
-                }
-                // Nothing to capture this time (e.g. no active alert): later steps needing it wait.
-                _ => {
-                    stored.remove(var);
-                }
-            }
-        }
+    if let (Some(json), Some(vars)) = (captured, user.get_session_data_mut::<UserVars>()) {
+        vars.capture(&s.step, &json);
     }
     Ok(())
 }
@@ -225,7 +116,7 @@ fn transaction(s: Arc<StepRun>, ctx: Arc<Context>) -> Transaction {
 async fn client_without_redirects(user: &mut GooseUser) -> TransactionResult {
     let builder = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
-        .timeout(REQUEST_TIMEOUT);
+        .timeout(super::REQUEST_TIMEOUT);
     user.set_client_builder(builder).await?;
     Ok(())
 }

@@ -9,7 +9,9 @@ pub mod target;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::driver::goose::{self as goose_driver, Counters};
+use crate::driver::Counters;
+use crate::driver::arrival as arrival_driver;
+use crate::driver::goose as goose_driver;
 use crate::error::{Error, Result};
 use crate::run::{self, RunResult, TargetInfo};
 use crate::scenario::Plan;
@@ -53,8 +55,13 @@ impl LoadConfig {
 
 /// Patients to seed in the embedded service so every simulated user has an account: patients
 /// 1…4U give clinicians 1…U (the service seeds N/4 clinicians), covering any user mix of U users.
+/// The open model makes users on demand, at most its in-flight cap per journey.
 pub(crate) fn seed_users(plan: &Plan) -> u32 {
-    (plan.profile.users as u32).saturating_mul(4).max(4)
+    let users = match &plan.arrival {
+        Some(a) => a.max_in_flight,
+        None => plan.profile.users,
+    };
+    (users as u32).saturating_mul(4).max(4)
 }
 
 /// Runs the load described by `config`; `on_ready` is told the URL once the target is healthy.
@@ -113,12 +120,21 @@ pub(crate) fn drive(
         .map_err(|e| Error::Process(format!("cannot start the async runtime: {e}")))?;
     let started = Instant::now();
     let progress = show_progress.then(|| progress::start(recorder.clone(), plan));
-    let outcome = runtime.block_on(goose_driver::run(
-        plan,
-        url,
-        recorder.clone(),
-        counters.clone(),
-    ));
+    let outcome = match &plan.arrival {
+        None => runtime.block_on(goose_driver::run(
+            plan,
+            url,
+            recorder.clone(),
+            counters.clone(),
+        )),
+        Some(arrival) => runtime.block_on(arrival_driver::run(
+            plan,
+            arrival,
+            url,
+            recorder.clone(),
+            counters.clone(),
+        )),
+    };
     let seconds = started.elapsed().as_secs_f64();
     if let Some(p) = progress {
         p.finish();
@@ -126,12 +142,13 @@ pub(crate) fn drive(
     let resources = sampler.finish();
     outcome?;
     let (routes, steps, timeline) = recorder.finish();
-    if routes.is_empty() {
+    if routes.values().all(|s| s.histogram.is_empty()) {
         return Err(Error::Process(format!(
-            "no request reached {url}: every step was skipped"
+            "no request reached {url}: every step was skipped or dropped"
         )));
     }
-    Ok(run::assemble(
+    let lag = run::arrival::merged_lag(routes.values());
+    let mut result = run::assemble(
         TargetInfo {
             url: url.to_string(),
             embedded: server_pid.is_some(),
@@ -144,7 +161,11 @@ pub(crate) fn drive(
         timeline,
         counters.skipped.load(std::sync::atomic::Ordering::Relaxed),
         resources,
-    ))
+    );
+    if let Some(arrival) = &plan.arrival {
+        run::arrival::attach(&mut result, arrival, &counters, &lag);
+    }
+    Ok(result)
 }
 
 mod progress {

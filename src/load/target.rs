@@ -90,6 +90,10 @@ impl EmbeddedServer {
                 args.push(value);
             }
         }
+        if let Some(s) = &faults.stall {
+            args.push("--inject-stall".into());
+            args.push(format!("{}ms/{}ms", s.pause_ms, s.every_ms));
+        }
         Self::spawn(exe, &args, &[])
     }
 

@@ -8,6 +8,7 @@
 //! `password`, a random pick from a journey's `pools`, or a capture. `profiles.yaml` holds the
 //! user mix and the profiles (users, ramp-up, duration, think-time scale, hard caps, SLA).
 
+pub mod arrival;
 pub mod template;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -18,6 +19,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::yaml;
+use arrival::{ArrivalPlan, ArrivalSpec};
 
 const BUILTINS: [&str; 3] = ["n", "username", "password"];
 /// Upper bounds every profile must respect, so no load can run away.
@@ -122,6 +124,9 @@ pub struct Profile {
     #[serde(default)]
     pub throttle_rps: Option<u32>,
     pub sla: ProfileSla,
+    /// The open model's arrivals for this profile (`load --executor arrival-rate`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arrival: Option<ArrivalSpec>,
     /// Where the figures come from.
     pub source: String,
 }
@@ -142,12 +147,34 @@ pub struct PlannedJourney {
     pub weight: u32,
 }
 
+/// Which load model drives a run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Executor {
+    /// Goose: each user waits for its answer, then thinks, then sends again.
+    #[default]
+    Closed,
+    /// Requests on a schedule fixed in advance, timed from their intended start.
+    ArrivalRate,
+}
+
+impl Executor {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Closed => "closed",
+            Self::ArrivalRate => "arrival-rate",
+        }
+    }
+}
+
 /// Everything a load run needs, validated.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
     pub profile_name: String,
     pub profile: Profile,
     pub journeys: Vec<PlannedJourney>,
+    /// `Some`: the open model, with these arrivals; `None`: the closed model.
+    pub arrival: Option<ArrivalPlan>,
 }
 
 fn read(path: &Path) -> Result<String> {
@@ -308,6 +335,17 @@ pub fn load_profiles(path: &Path) -> Result<ProfilesFile> {
                 p.sla.success_rate
             ));
         }
+        if let Some(spec) = &p.arrival {
+            let plan = match spec.to_plan("arrival.", p.duration_s) {
+                Ok(plan) => plan,
+                Err(m) => return fail(m),
+            };
+            if plan.duration().as_secs() > MAX_DURATION_S {
+                return fail(format!(
+                    "arrival.stages last longer than {MAX_DURATION_S} s"
+                ));
+            }
+        }
     }
     if file.mix.values().all(|w| *w == 0) {
         return Err(invalid_at(
@@ -326,6 +364,64 @@ pub struct Overrides {
     pub users: Option<usize>,
     pub duration_s: Option<u64>,
     pub think_scale: Option<f64>,
+    /// `None`: the closed model unless `arrival` gives a rate or stages.
+    pub executor: Option<Executor>,
+    /// `--rate`, `--stages`, `--spacing`, `--seed`, `--max-in-flight`: each replaces the
+    /// profile's `arrival:` field of the same name.
+    pub arrival: ArrivalSpec,
+}
+
+impl Overrides {
+    /// The arrival plan these overrides make of `profile` (after `--duration`), if open.
+    fn arrival_plan(&self, name: &str, profile: &Profile) -> Result<Option<ArrivalPlan>> {
+        let flags = &self.arrival;
+        let paced = flags.rate.is_some() || flags.stages.is_some();
+        let executor = match self.executor {
+            Some(Executor::Closed) if paced => {
+                return Err(Error::Usage(
+                    "--rate and --stages are for --executor arrival-rate".into(),
+                ));
+            }
+            Some(e) => e,
+            None if paced => Executor::ArrivalRate,
+            None => Executor::Closed,
+        };
+        if executor == Executor::Closed {
+            return Ok(None);
+        }
+        let mut spec = profile.arrival.clone().unwrap_or_default();
+        if paced {
+            spec.rate = flags.rate.clone();
+            spec.stages = flags.stages.clone();
+        }
+        if spec.stages.is_some() && self.duration_s.is_some() {
+            return Err(Error::Usage(if flags.stages.is_some() {
+                "--duration and --stages exclude each other: the stages set the duration".into()
+            } else {
+                format!(
+                    "--duration does not apply: profile {name}'s arrival stages set the duration (give --rate)"
+                )
+            }));
+        }
+        if spec.rate.is_none() && spec.stages.is_none() {
+            return Err(Error::Usage(format!(
+                "--executor arrival-rate needs --rate or --stages: profile {name} has no arrival: block"
+            )));
+        }
+        spec.spacing = flags.spacing.or(spec.spacing);
+        spec.seed = flags.seed.or(spec.seed);
+        spec.max_in_flight = flags.max_in_flight.or(spec.max_in_flight);
+        let prefix = if paced { "--" } else { "arrival." };
+        let plan = spec
+            .to_plan(prefix, profile.duration_s)
+            .map_err(|m| Error::Usage(format!("profile {name}: {m}")))?;
+        if plan.duration().as_secs() > MAX_DURATION_S {
+            return Err(Error::Usage(format!(
+                "--stages last longer than {MAX_DURATION_S} s"
+            )));
+        }
+        Ok(Some(plan))
+    }
 }
 
 /// Builds the plan of `profile` from the scenario directory (or explicit journey files).
@@ -399,10 +495,18 @@ pub fn plan(
             planned.push(PlannedJourney { journey, weight });
         }
     }
+    let arrival = overrides.arrival_plan(profile, &p)?;
+    if let Some(a) = &arrival {
+        // The run lasts as long as its schedule; think times do not apply.
+        p.duration_s = a.duration().as_secs_f64().ceil() as u64;
+        p.ramp_up_s = 0;
+        p.throttle_rps = None;
+    }
     Ok(Plan {
         profile_name: profile.to_string(),
         profile: p,
         journeys: planned,
+        arrival,
     })
 }
 

@@ -32,6 +32,7 @@ fn overrides_apply_and_are_checked() {
         users: Some(2),
         duration_s: Some(3),
         think_scale: Some(0.0),
+        ..Overrides::default()
     };
     let p = plan(&shipped(), &[], "light", &o).unwrap();
     assert_eq!(
@@ -194,4 +195,80 @@ fn bad_profiles_are_refused() {
         assert!(err.contains(expected), "expected {expected:?} in {err:?}");
         assert!(err.starts_with(&format!("{}:", path.display())), "{err}");
     }
+}
+
+#[test]
+fn the_open_model_takes_the_profile_arrivals_or_the_flags() {
+    use super::arrival::{ArrivalSpec, Spacing};
+    let open = |arrival: ArrivalSpec, duration_s: Option<u64>| Overrides {
+        executor: Some(Executor::ArrivalRate),
+        duration_s,
+        arrival,
+        ..Overrides::default()
+    };
+    // light's own block: a 10 s ramp to 50/s held to 60 s.
+    let p = plan(
+        &shipped(),
+        &[],
+        "light",
+        &open(ArrivalSpec::default(), None),
+    )
+    .unwrap();
+    let a = p.arrival.as_ref().unwrap();
+    assert_eq!(
+        (a.expected_arrivals(), a.spacing, a.max_in_flight),
+        (2750.0, Spacing::Uniform, 500)
+    );
+    assert_eq!(
+        (
+            p.profile.duration_s,
+            p.profile.ramp_up_s,
+            p.profile.throttle_rps
+        ),
+        (60, 0, None)
+    );
+    // A flag's rate replaces the block; options apply on top of it.
+    let flags = ArrivalSpec {
+        rate: Some("20/s".into()),
+        spacing: Some(Spacing::Poisson),
+        max_in_flight: Some(7),
+        ..ArrivalSpec::default()
+    };
+    let p = plan(&shipped(), &[], "light", &open(flags, Some(5))).unwrap();
+    let a = p.arrival.unwrap();
+    assert_eq!(
+        (a.expected_arrivals(), a.spacing, a.max_in_flight),
+        (100.0, Spacing::Poisson, 7)
+    );
+    assert_eq!(p.profile.duration_s, 5);
+    let err = plan(
+        &shipped(),
+        &[],
+        "light",
+        &open(ArrivalSpec::default(), Some(5)),
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("arrival stages set the duration"),
+        "{err}"
+    );
+    // Closed unless asked, and then the profile block is not used.
+    let p = plan(&shipped(), &[], "light", &Overrides::default()).unwrap();
+    assert_eq!(p.arrival, None);
+    // A broken block is an error at its profile.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(shipped().join("profiles.yaml"))
+        .unwrap()
+        .replace(
+            "arrival: { stages: \"10s:50/s,50s:50/s\" }",
+            "arrival: { stages: \"10s:fast\" }",
+        );
+    std::fs::write(dir.path().join("profiles.yaml"), text).unwrap();
+    let err = load_profiles(&dir.path().join("profiles.yaml"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("profile light: arrival.stages \"fast\": expected a rate"),
+        "{err}"
+    );
 }

@@ -62,7 +62,7 @@ fn every_route_of_the_journeys_has_a_level() {
     for j in ["patient.yaml", "clinician.yaml"] {
         let journey = crate::scenario::load_journey(&dir.join(j)).unwrap();
         for step in journey.on_start.iter().chain(&journey.steps) {
-            let route = crate::driver::goose::route_key(step);
+            let route = crate::driver::journey::route_key(step);
             let acknowledge = route.ends_with("/acknowledge");
             assert!(
                 t.api.routes.contains_key(&route) || acknowledge,

@@ -1,7 +1,9 @@
 //! Fault injection, so the gate's detection rate can be measured honestly: per route template
 //! (e.g. `/api/patient/sessions/{id}/choices`) an added delay, a CPU multiplier (the handler's
 //! own time is burnt again FACTOR − 1 times on the worker thread), and an error rate (answered
-//! 500 before the handler runs). Off by default, changeable at run time by an admin, shown in
+//! 500 before the handler runs); and for the whole service a periodic stall (every request
+//! arriving in the first PAUSE of each EVERY waits until it ends, as behind a stop-the-world
+//! pause or a held lock). Off by default, changeable at run time by an admin, shown in
 //! `/health`.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -19,15 +21,75 @@ pub struct FaultConfig {
     pub cpu_factor: BTreeMap<String, f64>,
     /// Route template → share of requests answered 500 (0–1).
     pub error_rate: BTreeMap<String, f64>,
+    /// The whole service stops answering for a while, periodically.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stall: Option<Stall>,
+}
+
+/// Every `every_ms`, counted from the service's start, nothing is answered for `pause_ms`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Stall {
+    pub pause_ms: u64,
+    pub every_ms: u64,
+}
+
+impl Stall {
+    /// Parses `PAUSE/EVERY` as given to `--inject-stall`, e.g. `200ms/2s`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let bad = || format!("--inject-stall {text:?}: expected PAUSE/EVERY, e.g. 200ms/2s");
+        let ms = |t: &str| -> Option<u64> {
+            let t = t.trim();
+            if let Some(n) = t.strip_suffix("ms") {
+                n.trim().parse().ok()
+            } else {
+                t.strip_suffix('s')?
+                    .trim()
+                    .parse::<u64>()
+                    .ok()?
+                    .checked_mul(1000)
+            }
+        };
+        let (pause, every) = text.split_once('/').ok_or_else(bad)?;
+        let stall = Self {
+            pause_ms: ms(pause).ok_or_else(bad)?,
+            every_ms: ms(every).ok_or_else(bad)?,
+        };
+        stall.validate()?;
+        Ok(stall)
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        if self.pause_ms == 0 || self.pause_ms >= self.every_ms || self.every_ms > 3_600_000 {
+            return Err(format!(
+                "stall {} ms every {} ms: the pause must be above 0 and shorter than the period (at most 1 h)",
+                self.pause_ms, self.every_ms
+            ));
+        }
+        Ok(())
+    }
+
+    /// How long a request arriving `since_start` into the service's life waits.
+    pub fn wait(&self, since_start: std::time::Duration) -> std::time::Duration {
+        let phase = since_start.as_micros() % (u128::from(self.every_ms) * 1000);
+        let pause = u128::from(self.pause_ms) * 1000;
+        std::time::Duration::from_micros(pause.saturating_sub(phase) as u64)
+    }
 }
 
 impl FaultConfig {
     pub fn is_empty(&self) -> bool {
-        self.delay_ms.is_empty() && self.cpu_factor.is_empty() && self.error_rate.is_empty()
+        self.delay_ms.is_empty()
+            && self.cpu_factor.is_empty()
+            && self.error_rate.is_empty()
+            && self.stall.is_none()
     }
 
     /// Checks ranges; the message names the offending entry.
     pub fn validate(&self, known: &BTreeSet<String>) -> Result<(), String> {
+        if let Some(stall) = &self.stall {
+            stall.validate()?;
+        }
         for (route, f) in &self.cpu_factor {
             if !(f.is_finite() && (1.0..=100.0).contains(f)) {
                 return Err(format!(
@@ -95,9 +157,11 @@ impl FaultConfig {
 }
 
 /// Faults in force, readable by every request.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Faults {
     config: RwLock<FaultConfig>,
+    /// Where stall periods are counted from.
+    epoch: std::time::Instant,
 }
 
 /// What to do to one request.
@@ -112,7 +176,15 @@ impl Faults {
     pub fn new(config: FaultConfig) -> Self {
         Self {
             config: RwLock::new(config),
+            epoch: std::time::Instant::now(),
         }
+    }
+
+    /// How long a request arriving now must wait for a stall to end (zero when none).
+    pub fn stall_wait(&self) -> std::time::Duration {
+        let c = self.config.read().unwrap_or_else(|p| p.into_inner());
+        c.stall
+            .map_or(std::time::Duration::ZERO, |s| s.wait(self.epoch.elapsed()))
     }
 
     pub fn get(&self) -> FaultConfig {
@@ -258,6 +330,27 @@ mod tests {
             delay(d).await;
             assert!(start.elapsed() >= d, "{us} µs");
         }
+    }
+
+    #[test]
+    fn a_stall_holds_requests_arriving_in_its_pause_until_it_ends() {
+        let s = Stall::parse("200ms/2s").unwrap();
+        assert_eq!((s.pause_ms, s.every_ms), (200, 2000));
+        let ms = std::time::Duration::from_millis;
+        assert_eq!(s.wait(ms(0)), ms(200));
+        assert_eq!(s.wait(ms(150)), ms(50));
+        assert_eq!(s.wait(ms(200)), ms(0));
+        assert_eq!(s.wait(ms(1999)), ms(0));
+        assert_eq!(s.wait(ms(4050)), ms(150));
+        for bad in ["200ms", "2s/200ms", "0ms/1s", "fast/2s", "1s/1s"] {
+            assert!(Stall::parse(bad).is_err(), "{bad}");
+        }
+        let f = Faults::new(FaultConfig {
+            stall: Some(s),
+            ..FaultConfig::default()
+        });
+        assert!(f.stall_wait() > ms(150), "the service starts in a pause");
+        assert_eq!(Faults::new(FaultConfig::default()).stall_wait(), ms(0));
     }
 
     #[test]

@@ -15,7 +15,7 @@ mod routes;
 mod state;
 mod store;
 
-pub use faults::FaultConfig;
+pub use faults::{FaultConfig, Stall};
 pub use limits::RateLimit;
 pub use routes::templates as route_templates;
 

@@ -34,6 +34,10 @@ pub async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Nex
             .observe(&route, &method, 503, start.elapsed().as_secs_f64());
         return response;
     };
+    let stalled = state.faults.stall_wait();
+    if !stalled.is_zero() {
+        tokio::time::sleep(stalled).await;
+    }
     let injection = state.faults.for_route(&route);
     let response = match injection {
         Some(i) if i.error_rate > 0.0 && rand::random::<f64>() < i.error_rate => {

@@ -84,8 +84,43 @@ impl RequestOutcome {
 /// Latencies and errors of one route or step.
 #[derive(Debug, Clone)]
 pub struct Series {
+    /// What the user saw: in the open model, from each request's intended start.
     pub histogram: Histogram<u64>,
     pub errors: BTreeMap<String, u64>,
+    /// Open model only: from the actual send, and the send's lag behind its intended start.
+    pub open: Option<OpenSeries>,
+}
+
+/// What the open model records beside each request's latency from its intended start.
+#[derive(Debug, Clone)]
+pub struct OpenSeries {
+    /// From the actual send to the answer read.
+    pub service: Histogram<u64>,
+    /// Actual send − intended start (0 when on time).
+    pub lag: Histogram<u64>,
+    /// Arrivals not sent because the in-flight cap was reached.
+    pub dropped: u64,
+}
+
+impl Default for OpenSeries {
+    fn default() -> Self {
+        Self {
+            service: new_histogram(),
+            lag: new_histogram(),
+            dropped: 0,
+        }
+    }
+}
+
+/// One open-model request's times.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OpenTimes {
+    /// From the intended start to the answer read.
+    pub latency: Duration,
+    /// From the actual send to the answer read.
+    pub service: Duration,
+    /// Actual send − intended start.
+    pub lag: Duration,
 }
 
 impl Default for Series {
@@ -93,17 +128,42 @@ impl Default for Series {
         Self {
             histogram: new_histogram(),
             errors: BTreeMap::new(),
+            open: None,
         }
     }
 }
 
+fn micros(d: Duration) -> u64 {
+    d.as_micros().min(u128::from(MAX_LATENCY_US)) as u64
+}
+
+fn record_us(h: &mut Histogram<u64>, us: u64) {
+    h.saturating_record(us.clamp(1, MAX_LATENCY_US));
+}
+
 impl Series {
     fn record(&mut self, latency_us: u64, outcome: &RequestOutcome) {
-        self.histogram
-            .saturating_record(latency_us.clamp(1, MAX_LATENCY_US));
+        record_us(&mut self.histogram, latency_us);
         if let Some(kind) = outcome.error_kind() {
             *self.errors.entry(kind).or_default() += 1;
         }
+    }
+
+    fn record_open(&mut self, t: &OpenTimes, outcome: &RequestOutcome) {
+        self.record(micros(t.latency), outcome);
+        let open = self.open.get_or_insert_with(OpenSeries::default);
+        record_us(&mut open.service, micros(t.service));
+        // A lag of 0 is recorded as 1 µs, the histogram's lowest value.
+        record_us(&mut open.lag, micros(t.lag));
+    }
+
+    fn record_dropped(&mut self) {
+        self.open.get_or_insert_with(OpenSeries::default).dropped += 1;
+    }
+
+    /// Arrivals dropped (open model; 0 otherwise).
+    pub fn dropped(&self) -> u64 {
+        self.open.as_ref().map_or(0, |o| o.dropped)
     }
 
     pub fn error_count(&self) -> u64 {
@@ -116,6 +176,13 @@ impl Series {
 pub struct Second {
     pub requests: u64,
     pub errors: u64,
+    /// Open model: arrivals dropped in this second (absent when none).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub dropped: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Default)]
@@ -138,6 +205,8 @@ pub struct Recorder {
 pub struct Progress {
     pub requests: u64,
     pub errors: u64,
+    /// Open model: arrivals dropped so far.
+    pub dropped: u64,
     pub p95_ms: f64,
     /// Requests in the last complete second.
     pub current_rps: u64,
@@ -164,27 +233,64 @@ impl Recorder {
     /// Records one request under its route (e.g. `POST /api/patient/sessions/{session_id}/choices`)
     /// and its journey step (e.g. `patient/choice`).
     pub fn record(&self, route: &str, step: &str, latency: Duration, outcome: &RequestOutcome) {
-        let us = latency.as_micros().min(u128::from(MAX_LATENCY_US)) as u64;
-        let second = self.started.elapsed().as_secs() as usize;
+        let us = micros(latency);
+        self.apply(
+            route,
+            step,
+            |s| s.record(us, outcome),
+            |sec| {
+                sec.requests += 1;
+                if *outcome != RequestOutcome::Ok {
+                    sec.errors += 1;
+                }
+            },
+        );
+    }
+
+    /// Records one open-model request: its latency from the intended start (what
+    /// [`Series::histogram`] holds), its service time and its lag.
+    pub fn record_open(&self, route: &str, step: &str, times: OpenTimes, outcome: &RequestOutcome) {
+        self.apply(
+            route,
+            step,
+            |s| s.record_open(&times, outcome),
+            |sec| {
+                sec.requests += 1;
+                if *outcome != RequestOutcome::Ok {
+                    sec.errors += 1;
+                }
+            },
+        );
+    }
+
+    /// Counts an arrival of the open model that was not sent (the in-flight cap was reached)
+    /// under the route and step it would have requested.
+    pub fn record_dropped(&self, route: &str, step: &str) {
+        self.apply(route, step, Series::record_dropped, |sec| sec.dropped += 1);
+    }
+
+    fn apply(
+        &self,
+        route: &str,
+        step: &str,
+        series: impl Fn(&mut Series),
+        second: impl FnOnce(&mut Second),
+    ) {
+        let now = self.started.elapsed().as_secs() as usize;
         let mut inner = self.lock();
-        inner
-            .routes
-            .entry(route.to_string())
-            .or_default()
-            .record(us, outcome);
-        inner
-            .steps
-            .entry(step.to_string())
-            .or_default()
-            .record(us, outcome);
-        inner.all.record(us, outcome);
-        if inner.timeline.len() <= second {
-            inner.timeline.resize(second + 1, Second::default());
+        match inner.routes.get_mut(route) {
+            Some(s) => series(s),
+            None => series(inner.routes.entry(route.to_string()).or_default()),
         }
-        inner.timeline[second].requests += 1;
-        if *outcome != RequestOutcome::Ok {
-            inner.timeline[second].errors += 1;
+        match inner.steps.get_mut(step) {
+            Some(s) => series(s),
+            None => series(inner.steps.entry(step.to_string()).or_default()),
         }
+        series(&mut inner.all);
+        if inner.timeline.len() <= now {
+            inner.timeline.resize(now + 1, Second::default());
+        }
+        second(&mut inner.timeline[now]);
     }
 
     pub fn progress(&self) -> Progress {
@@ -193,6 +299,7 @@ impl Recorder {
         Progress {
             requests: inner.all.histogram.len(),
             errors: inner.all.error_count(),
+            dropped: inner.all.dropped(),
             p95_ms: inner.all.histogram.value_at_quantile(0.95) as f64 / 1000.0,
             current_rps: now
                 .checked_sub(1)
@@ -352,6 +459,38 @@ mod tests {
         assert_eq!(routes["GET /b"].errors["transport: connect"], 1);
         assert_eq!(steps.len(), 3);
         assert_eq!(timeline.iter().map(|s| s.requests).sum::<u64>(), 3);
+    }
+
+    #[test]
+    fn open_model_requests_keep_three_times_and_drops() {
+        let r = Recorder::new();
+        let ms = Duration::from_millis;
+        let times = OpenTimes {
+            latency: ms(250),
+            service: ms(50),
+            lag: ms(200),
+        };
+        r.record_open("GET /a", "j/a", times, &RequestOutcome::Ok);
+        r.record_dropped("GET /a", "j/a");
+        r.record_dropped("GET /b", "j/b");
+        assert_eq!(r.progress().dropped, 2);
+        let (routes, _, timeline) = r.finish();
+        let a = &routes["GET /a"];
+        let open = a.open.as_ref().unwrap();
+        assert_eq!((a.histogram.len(), a.dropped()), (1, 1));
+        let near = |h: &Histogram<u64>, us: u64| h.equivalent(h.max(), us);
+        assert!(near(&a.histogram, 250_000) && near(&open.service, 50_000));
+        assert!(near(&open.lag, 200_000));
+        assert_eq!(
+            (routes["GET /b"].histogram.len(), routes["GET /b"].dropped()),
+            (0, 1)
+        );
+        assert_eq!(timeline.iter().map(|s| s.dropped).sum::<u64>(), 2);
+        let json = serde_json::to_string(&Second::default()).unwrap();
+        assert_eq!(
+            json, r#"{"requests":0,"errors":0}"#,
+            "no dropped field when none"
+        );
     }
 }
 

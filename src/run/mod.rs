@@ -2,16 +2,23 @@
 //! per-step summaries with their histograms kept whole, the per-second timeline, resources,
 //! errors by kind, and the profile's own SLA checks.
 
+pub mod arrival;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::environment::Environment;
-use crate::scenario::Profile;
+use crate::scenario::{Executor, Profile};
 use crate::sysmon::Resources;
+use arrival::{ArrivalReport, OpenSeriesResult};
 use tta_stats::{Second, Series, Summary};
 
-pub const SCHEMA_VERSION: u32 = 1;
+/// Version 2 added the open model (`executor`, `arrival`, each series' `open`, each second's
+/// `dropped`); a version 1 run reads as a closed-model run.
+pub const SCHEMA_VERSION: u32 = 2;
+/// The oldest version this tool reads.
+pub const OLDEST_SCHEMA_VERSION: u32 = 1;
 
 /// One route's or step's figures.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -19,8 +26,11 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub struct SeriesResult {
     pub summary: Summary,
     pub errors: BTreeMap<String, u64>,
-    /// HdrHistogram V2, base64; latencies in µs.
+    /// HdrHistogram V2, base64; latencies in µs (open model: from the intended start).
     pub histogram: String,
+    /// Open model only: service time, lag and dropped arrivals.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open: Option<OpenSeriesResult>,
 }
 
 impl SeriesResult {
@@ -29,6 +39,7 @@ impl SeriesResult {
             summary: tta_stats::summarize(&s.histogram, s.error_count(), seconds),
             errors: s.errors.clone(),
             histogram: tta_stats::encode(&s.histogram),
+            open: OpenSeriesResult::from_series(s, seconds),
         }
     }
 }
@@ -62,6 +73,12 @@ pub struct RunResult {
     pub kind: String,
     pub created_unix_s: u64,
     pub environment: Environment,
+    /// The load model (absent before schema version 2: closed).
+    #[serde(default)]
+    pub executor: Executor,
+    /// The open model's plan and arrivals.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arrival: Option<ArrivalReport>,
     pub target: TargetInfo,
     pub profile_name: String,
     pub profile: Profile,
@@ -112,8 +129,10 @@ pub fn assemble(
         .map(|(k, s)| (k.clone(), SeriesResult::from_series(s, seconds)))
         .collect();
 
+    // A route whose every arrival was dropped has no latency to judge (its drops are).
     let mut checks: Vec<ProfileCheck> = routes
         .iter()
+        .filter(|(_, r)| r.summary.count > 0)
         .map(|(route, r)| ProfileCheck {
             name: format!("p95 {route}"),
             comparison: "<=".into(),
@@ -148,6 +167,8 @@ pub fn assemble(
         kind: "load".into(),
         created_unix_s: crate::timefmt::now_unix_s(),
         environment: Environment::detect(),
+        executor: Executor::Closed,
+        arrival: None,
         target,
         profile_name: profile_name.to_string(),
         profile: profile.clone(),

@@ -5,11 +5,13 @@ use tabled::settings::peaker::PriorityMax;
 use tabled::settings::{Alignment, Style, Width};
 use tabled::{Table, Tabled};
 
-use super::units::{duration_ns, figure, ms, ratio};
+use super::units::{duration_ns, figure, ratio};
 use super::{Document, Exporter};
 use crate::error::Result;
 use crate::micro::MicroRun;
-use crate::run::RunResult;
+
+mod load;
+use load::load;
 
 /// Terminal output. A verdict's table is fitted to `width` columns, when given, by wrapping
 /// its widest columns (the detail first) at word boundaries: nothing is cut, only wrapped.
@@ -137,111 +139,6 @@ fn instructions(run: &MicroRun) -> String {
             format!("{table}\ncounted under {tool}, {iterations} calls each\n")
         }
     }
-}
-
-#[derive(Tabled)]
-struct LoadRow {
-    route: String,
-    count: u64,
-    errors: u64,
-    #[tabled(rename = "req/s")]
-    rps: String,
-    p50: String,
-    p90: String,
-    p95: String,
-    p99: String,
-    max: String,
-    #[tabled(rename = "SLA p95")]
-    sla: String,
-}
-
-fn load(run: &RunResult) -> String {
-    let row = |route: &str, s: &tta_stats::Summary, sla: String| LoadRow {
-        route: route.to_string(),
-        count: s.count,
-        errors: s.errors,
-        rps: format!("{:.1}", s.throughput_rps),
-        p50: ms(s.p50_ms),
-        p90: ms(s.p90_ms),
-        p95: ms(s.p95_ms),
-        p99: ms(s.p99_ms),
-        max: ms(s.max_ms),
-        sla,
-    };
-    let mut rows: Vec<LoadRow> = run
-        .routes
-        .iter()
-        .map(|(route, r)| {
-            let ok = r.summary.p95_ms <= run.profile.sla.p95_ms;
-            row(
-                route,
-                &r.summary,
-                format!(
-                    "{} {}",
-                    ms(run.profile.sla.p95_ms),
-                    if ok { "ok" } else { "MISSED" }
-                ),
-            )
-        })
-        .collect();
-    rows.push(row("all routes", &run.totals, String::new()));
-    let mut table = Table::new(rows);
-    table
-        .with(Style::sharp())
-        .modify(Columns::new(1..10), Alignment::right());
-    let mut out = format!("{table}\n");
-    if !run.errors_by_kind.is_empty() {
-        out.push_str("errors: ");
-        out.push_str(
-            &run.errors_by_kind
-                .iter()
-                .map(|(k, n)| format!("{n} × {k}"))
-                .collect::<Vec<_>>()
-                .join("; "),
-        );
-        out.push('\n');
-    }
-    if run.skipped_steps > 0 {
-        out.push_str(&format!(
-            "skipped: {} steps not sent, as a value they need was never captured (an earlier step of the user failed)\n",
-            run.skipped_steps
-        ));
-    }
-    for (label, s) in &run.resources.summaries {
-        out.push_str(&format!(
-            "{label}: CPU mean {:.0} % peak {:.0} % (of one core), RSS mean {:.1} MiB peak {:.1} MiB, {} samples\n",
-            s.cpu_mean_percent,
-            s.cpu_peak_percent,
-            s.rss_mean_bytes / 1048576.0,
-            s.rss_peak_bytes as f64 / 1048576.0,
-            s.samples
-        ));
-    }
-    let failed: Vec<String> = run
-        .checks
-        .iter()
-        .filter(|c| !c.passed)
-        .map(|c| {
-            format!(
-                "{} {:.3} {} {} {}",
-                c.name, c.actual, c.unit, c.comparison, c.target
-            )
-        })
-        .collect();
-    let verdict = if failed.is_empty() {
-        format!(
-            "PASS: profile {} met its SLA ({} checks) over {:.1} s, {:.1} req/s",
-            run.profile_name,
-            run.checks.len(),
-            run.duration_s,
-            run.totals.throughput_rps
-        )
-    } else {
-        format!("FAIL: profile {}: {}", run.profile_name, failed.join("; "))
-    };
-    out.push_str(&verdict);
-    out.push('\n');
-    out
 }
 
 #[derive(Tabled)]

@@ -1,0 +1,344 @@
+//! The open-model executor: requests start on a schedule fixed in advance ([`schedule`]),
+//! whatever the target does, and each is timed from its **intended** start, so a stall of the
+//! target shows in the latencies instead of pausing the generator (coordinated omission).
+//!
+//! One arrival is one request: the next step of a simulated user. Each arrival goes to a
+//! journey by the mix (smooth weighted round-robin: exactly the mix's shares, in a fixed
+//! order), then to that journey's longest-idle user; a journey with no idle user gets a new one
+//! (numbered 1, 2, … as in the closed model, so it logs in as its own account). A user's first
+//! arrivals are its `on_start` steps in order (one retried until it succeeds), later ones a loop
+//! step drawn by weight from the run's seed. Think times do not apply: the schedule sets the
+//! pace. An arrival that finds `max_in_flight` requests in flight is **dropped**, counted under
+//! the loop step it would have drawn. Requests still unanswered 10 s after the schedule ends
+//! are recorded as errors with their latency so far, a lower bound.
+
+pub mod schedule;
+
+use std::collections::VecDeque;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use rand::SeedableRng;
+use rand::distr::Distribution;
+use rand::distr::weighted::WeightedIndex;
+use rand_chacha::ChaCha8Rng;
+use tokio::task::JoinSet;
+
+use super::Counters;
+use super::journey::{self, Rendered, UserVars, render_step, route_key};
+use crate::error::{Error, Result};
+use crate::scenario::arrival::ArrivalPlan;
+use crate::scenario::{Journey, Method, Plan, Step};
+use schedule::Schedule;
+use tta_stats::{OpenTimes, Recorder, RequestOutcome};
+
+/// How long requests in flight when the schedule ends are waited for.
+pub const DRAIN: Duration = Duration::from_secs(10);
+
+/// A step with its keys.
+struct StepRun {
+    step: Step,
+    route: String,
+    key: String,
+    on_start: bool,
+}
+
+/// A journey with its steps' keys and its loop's weights.
+struct JourneyRun {
+    journey: Journey,
+    on_start: Vec<Arc<StepRun>>,
+    steps: Vec<Arc<StepRun>>,
+    weights: WeightedIndex<u32>,
+}
+
+impl JourneyRun {
+    fn new(journey: &Journey) -> Result<Self> {
+        let keyed = |on_start: bool| {
+            move |s: &Step| {
+                Arc::new(StepRun {
+                    step: s.clone(),
+                    route: route_key(s),
+                    key: format!("{}/{}", journey.journey, s.name),
+                    on_start,
+                })
+            }
+        };
+        let weights = WeightedIndex::new(journey.steps.iter().map(|s| s.weight)).map_err(|e| {
+            Error::Process(format!("journey {}: step weights: {e}", journey.journey))
+        })?;
+        Ok(Self {
+            journey: journey.clone(),
+            on_start: journey.on_start.iter().map(keyed(true)).collect(),
+            steps: journey.steps.iter().map(keyed(false)).collect(),
+            weights,
+        })
+    }
+}
+
+/// Smooth weighted round-robin (as nginx balances upstreams): over any run of Σw picks each
+/// journey gets exactly its weight, spread out rather than in blocks.
+struct Mix {
+    weights: Vec<i64>,
+    current: Vec<i64>,
+}
+
+impl Mix {
+    fn new(weights: impl IntoIterator<Item = u32>) -> Self {
+        let weights: Vec<i64> = weights.into_iter().map(i64::from).collect();
+        Self {
+            current: vec![0; weights.len()],
+            weights,
+        }
+    }
+
+    fn next(&mut self) -> usize {
+        let total: i64 = self.weights.iter().sum();
+        for (c, w) in self.current.iter_mut().zip(&self.weights) {
+            *c += w;
+        }
+        let (best, _) = self
+            .current
+            .iter()
+            .enumerate()
+            .max_by_key(|(i, c)| (**c, std::cmp::Reverse(*i)))
+            .expect("a plan has a journey");
+        self.current[best] -= total;
+        best
+    }
+}
+
+/// A simulated user of one journey.
+struct User {
+    vars: UserVars,
+    /// `on_start` steps done.
+    started: usize,
+}
+
+/// The users of every journey and the requests in flight.
+struct Pool {
+    idle: Vec<VecDeque<User>>,
+    made: Vec<usize>,
+    in_flight: usize,
+}
+
+/// Records a request that was never answered when its task is dropped unfinished (the run
+/// stopped waiting): an error, with the latency it had reached, a lower bound.
+struct Unanswered {
+    recorder: Arc<Recorder>,
+    counters: Arc<Counters>,
+    step: Arc<StepRun>,
+    intended: Instant,
+    sent: Option<Instant>,
+    armed: bool,
+}
+
+impl Drop for Unanswered {
+    fn drop(&mut self) {
+        if !self.armed {
+            return;
+        }
+        let now = Instant::now();
+        let sent = self.sent.unwrap_or(now);
+        self.counters.unanswered.fetch_add(1, Ordering::Relaxed);
+        self.recorder.record_open(
+            &self.step.route,
+            &self.step.key,
+            OpenTimes {
+                latency: now - self.intended,
+                service: now - sent,
+                lag: sent.saturating_duration_since(self.intended),
+            },
+            &RequestOutcome::Transport("unanswered when the run ended".into()),
+        );
+    }
+}
+
+fn method(m: Method) -> reqwest::Method {
+    match m {
+        Method::Get => reqwest::Method::GET,
+        Method::Post => reqwest::Method::POST,
+        Method::Put => reqwest::Method::PUT,
+        Method::Patch => reqwest::Method::PATCH,
+        Method::Delete => reqwest::Method::DELETE,
+    }
+}
+
+/// Everything a request's task shares.
+struct Shared {
+    client: reqwest::Client,
+    base: String,
+    recorder: Arc<Recorder>,
+    counters: Arc<Counters>,
+    pool: Mutex<Pool>,
+}
+
+impl Shared {
+    fn pool(&self) -> std::sync::MutexGuard<'_, Pool> {
+        self.pool.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// Sends one rendered step for `user` and gives the user back to the pool.
+async fn send(
+    shared: Arc<Shared>,
+    journey: usize,
+    mut user: User,
+    step: Arc<StepRun>,
+    request: Rendered,
+    intended: Instant,
+) {
+    let mut guard = Unanswered {
+        recorder: shared.recorder.clone(),
+        counters: shared.counters.clone(),
+        step: step.clone(),
+        intended,
+        sent: None,
+        armed: true,
+    };
+    let sent = Instant::now();
+    guard.sent = Some(sent);
+    let url = format!("{}{}", shared.base, request.path);
+    let mut builder = shared.client.request(method(step.step.method), url);
+    if let Some(token) = &request.bearer {
+        builder = builder.bearer_auth(token);
+    }
+    if let Some(body) = &request.body {
+        builder = builder.json(body);
+    }
+    let (outcome, captured) = journey::answer(builder.send().await, &step.step).await;
+    let done = Instant::now();
+    guard.armed = false;
+    shared.recorder.record_open(
+        &step.route,
+        &step.key,
+        OpenTimes {
+            latency: done - intended,
+            service: done - sent,
+            lag: sent.saturating_duration_since(intended),
+        },
+        &outcome,
+    );
+    if let Some(json) = captured {
+        user.vars.capture(&step.step, &json);
+    }
+    if step.on_start && outcome == RequestOutcome::Ok {
+        user.started += 1;
+    }
+    let mut pool = shared.pool();
+    pool.in_flight -= 1;
+    pool.idle[journey].push_back(user);
+}
+
+/// Runs the arrivals of `arrival` for the journeys of `plan` against `target` (a base URL) and
+/// fills `recorder`. Returns when the schedule is over and its requests answered (or given up
+/// after [`DRAIN`]); the profile's request cap cuts the schedule.
+pub async fn run(
+    plan: &Plan,
+    arrival: &ArrivalPlan,
+    target: &str,
+    recorder: Arc<Recorder>,
+    counters: Arc<Counters>,
+) -> Result<()> {
+    let journeys = plan
+        .journeys
+        .iter()
+        .map(|j| JourneyRun::new(&j.journey))
+        .collect::<Result<Vec<_>>>()?;
+    let mut mix = Mix::new(plan.journeys.iter().map(|j| j.weight));
+    // No redirect is followed: load goes only to the loopback target that was checked.
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(super::REQUEST_TIMEOUT)
+        .pool_max_idle_per_host(arrival.max_in_flight)
+        .build()
+        .map_err(|e| Error::Process(format!("http client: {e}")))?;
+    let shared = Arc::new(Shared {
+        client,
+        base: target.trim_end_matches('/').to_string(),
+        recorder,
+        counters: counters.clone(),
+        pool: Mutex::new(Pool {
+            idle: journeys.iter().map(|_| VecDeque::new()).collect(),
+            made: vec![0; journeys.len()],
+            in_flight: 0,
+        }),
+    });
+    let mut rng = ChaCha8Rng::seed_from_u64(arrival.seed);
+    let mut tasks = JoinSet::new();
+    let start = Instant::now();
+    for offset in Schedule::new(arrival, plan.profile.max_requests) {
+        let intended = start + offset;
+        if intended > Instant::now() {
+            tokio::time::sleep_until(intended.into()).await;
+        }
+        while tasks.try_join_next().is_some() {}
+        counters.scheduled.fetch_add(1, Ordering::Relaxed);
+        let j = mix.next();
+        let jr = &journeys[j];
+        let user = {
+            let mut pool = shared.pool();
+            if pool.in_flight >= arrival.max_in_flight {
+                None
+            } else {
+                let user = pool.idle[j].pop_front().unwrap_or_else(|| {
+                    pool.made[j] += 1;
+                    User {
+                        vars: UserVars::new(&jr.journey, pool.made[j]),
+                        started: 0,
+                    }
+                });
+                pool.in_flight += 1;
+                Some(user)
+            }
+        };
+        let Some(user) = user else {
+            let step = &jr.steps[jr.weights.sample(&mut rng)];
+            counters.dropped.fetch_add(1, Ordering::Relaxed);
+            shared.recorder.record_dropped(&step.route, &step.key);
+            continue;
+        };
+        let step = match jr.on_start.get(user.started) {
+            Some(s) => s.clone(),
+            None => jr.steps[jr.weights.sample(&mut rng)].clone(),
+        };
+        match render_step(&jr.journey, &step.step, &user.vars, &mut rng) {
+            None => {
+                counters.skipped.fetch_add(1, Ordering::Relaxed);
+                let mut pool = shared.pool();
+                pool.in_flight -= 1;
+                pool.idle[j].push_back(user);
+            }
+            Some(request) => {
+                counters.sent.fetch_add(1, Ordering::Relaxed);
+                tasks.spawn(send(shared.clone(), j, user, step, request, intended));
+            }
+        }
+    }
+    let drained =
+        tokio::time::timeout(DRAIN, async { while tasks.join_next().await.is_some() {} }).await;
+    if drained.is_err() {
+        // Dropping the tasks records each as unanswered.
+        tasks.abort_all();
+        while tasks.join_next().await.is_some() {}
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_mix_gives_each_journey_exactly_its_share_spread_out() {
+        let mut mix = Mix::new([3, 1]);
+        let picks: Vec<usize> = (0..8).map(|_| mix.next()).collect();
+        assert_eq!(picks, [0, 0, 1, 0, 0, 0, 1, 0]);
+        let mut mix = Mix::new([5, 0, 2]);
+        let mut counts = [0; 3];
+        for _ in 0..700 {
+            counts[mix.next()] += 1;
+        }
+        assert_eq!(counts, [500, 0, 200]);
+    }
+}

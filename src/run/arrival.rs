@@ -1,0 +1,150 @@
+//! What an open-model run adds to its result: the arrival plan it ran, what became of its
+//! arrivals (sent, skipped, dropped, unanswered), the schedule's lag, and whether the generator
+//! kept up: when it did not, latencies from the intended start describe the generator, not the
+//! target, and the run says so.
+
+use std::sync::atomic::Ordering;
+
+use hdrhistogram::Histogram;
+use serde::{Deserialize, Serialize};
+
+use super::{RunResult, SeriesResult};
+use crate::driver::Counters;
+use crate::scenario::arrival::ArrivalPlan;
+use crate::sysmon::Resources;
+use tta_stats::{Series, Summary};
+
+/// The lag p99 above which the generator is behind its schedule, in ms. Tokio's timer counts
+/// whole milliseconds, so a punctual generator lags up to about 1 ms; ten times that is no
+/// longer the timer but a generator short of CPU.
+pub const LAG_BOUND_MS: f64 = 10.0;
+/// The harness's mean CPU, as a share of the machine's cores, at which it is saturated.
+pub const SATURATED_CPU_SHARE: f64 = 0.9;
+
+/// A histogram and its summary (service time or lag of one route).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Timing {
+    pub summary: Summary,
+    /// HdrHistogram V2, base64; µs.
+    pub histogram: String,
+}
+
+/// A route's or step's open-model figures beside its latency from the intended start.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenSeriesResult {
+    /// From the actual send to the answer: what a closed-model tool would report.
+    pub service: Timing,
+    /// Actual send − intended start.
+    pub lag: Timing,
+    /// Arrivals not sent because the in-flight cap was reached.
+    pub dropped: u64,
+}
+
+impl OpenSeriesResult {
+    pub(super) fn from_series(s: &Series, seconds: f64) -> Option<Self> {
+        let open = s.open.as_ref()?;
+        let timing = |h| Timing {
+            summary: tta_stats::summarize(h, 0, seconds),
+            histogram: tta_stats::encode(h),
+        };
+        Some(Self {
+            service: timing(&open.service),
+            lag: timing(&open.lag),
+            dropped: open.dropped,
+        })
+    }
+}
+
+/// The open model's account of a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArrivalReport {
+    pub plan: ArrivalPlan,
+    /// Arrivals the schedule held (after the profile's request cap).
+    pub scheduled: u64,
+    pub sent: u64,
+    /// Not sent: a variable the step uses was not captured yet.
+    pub skipped: u64,
+    /// Not sent: `max_in_flight` requests were in flight.
+    pub dropped: u64,
+    /// dropped / scheduled.
+    pub dropped_share: f64,
+    /// Sent but unanswered when the run stopped waiting (recorded as errors).
+    pub unanswered: u64,
+    /// Lag of every request sent.
+    pub lag: Summary,
+    /// Why the generator fell behind its schedule, when it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generator_behind: Option<String>,
+}
+
+/// Why a generator with this lag and these resources fell behind, if it did.
+pub fn behind(lag_p99_ms: f64, resources: &Resources, cores: usize) -> Option<String> {
+    let cpu = resources
+        .summaries
+        .get("harness")
+        .map(|h| h.cpu_mean_percent / (100.0 * cores.max(1) as f64));
+    let mut why = Vec::new();
+    if lag_p99_ms > LAG_BOUND_MS {
+        why.push(format!(
+            "its lag p99 {lag_p99_ms:.1} ms is above {LAG_BOUND_MS:.0} ms"
+        ));
+    }
+    if let Some(share) = cpu.filter(|s| *s >= SATURATED_CPU_SHARE) {
+        why.push(format!(
+            "it used {:.0} % of the machine's CPU (saturated from {:.0} %)",
+            share * 100.0,
+            SATURATED_CPU_SHARE * 100.0
+        ));
+    }
+    (!why.is_empty()).then(|| {
+        format!(
+            "the generator fell behind its schedule ({}): latencies from the intended start describe the generator, not the target",
+            why.join("; ")
+        )
+    })
+}
+
+/// The lag of every request of `routes`, merged.
+pub fn merged_lag<'a>(routes: impl IntoIterator<Item = &'a Series>) -> Histogram<u64> {
+    let mut all = tta_stats::new_histogram();
+    for open in routes.into_iter().filter_map(|s| s.open.as_ref()) {
+        all.add(&open.lag).expect("same bounds");
+    }
+    all
+}
+
+/// Marks `run` as an open-model run of `plan`, from the executor's counters and the lag of
+/// every request ([`merged_lag`]).
+pub fn attach(run: &mut RunResult, plan: &ArrivalPlan, counters: &Counters, lag: &Histogram<u64>) {
+    let n = |c: &std::sync::atomic::AtomicU64| c.load(Ordering::Relaxed);
+    let scheduled = n(&counters.scheduled);
+    let dropped = n(&counters.dropped);
+    let lag = tta_stats::summarize(lag, 0, run.duration_s);
+    let generator_behind = behind(lag.p99_ms, &run.resources, run.environment.logical_cpus);
+    run.executor = crate::scenario::Executor::ArrivalRate;
+    run.arrival = Some(ArrivalReport {
+        plan: plan.clone(),
+        scheduled,
+        sent: n(&counters.sent),
+        skipped: n(&counters.skipped),
+        dropped,
+        dropped_share: if scheduled == 0 {
+            0.0
+        } else {
+            dropped as f64 / scheduled as f64
+        },
+        unanswered: n(&counters.unanswered),
+        lag,
+        generator_behind,
+    });
+}
+
+impl SeriesResult {
+    /// Arrivals dropped under this route or step.
+    pub fn dropped(&self) -> u64 {
+        self.open.as_ref().map_or(0, |o| o.dropped)
+    }
+}

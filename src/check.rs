@@ -61,6 +61,8 @@ pub enum Subject {
     /// How many of the routes with an SLA and the budgeted micro operations a verdict's
     /// regression checks judged (its completeness).
     Guarded,
+    /// Open model: the share of arrivals not sent because the in-flight cap was reached.
+    DroppedArrivals,
 }
 
 /// A check's identity: its kind and what it judges.
@@ -118,6 +120,8 @@ impl CheckId {
             (CheckKind::Sla, MicroInstructions(_)) => ("instructions ", ""),
             (CheckKind::Regression, MicroInstructions(_)) => ("instructions ", " vs baseline"),
             (_, Guarded) => ("routes and micro operations guarded against regression", ""),
+            (CheckKind::Sla, DroppedArrivals) => ("dropped arrivals", ""),
+            (CheckKind::Regression, DroppedArrivals) => ("dropped arrivals vs baseline", ""),
         }
     }
 
@@ -131,7 +135,8 @@ impl CheckId {
             | Subject::Throughput
             | Subject::ServerRss
             | Subject::ServerCpu
-            | Subject::Guarded => "",
+            | Subject::Guarded
+            | Subject::DroppedArrivals => "",
         }
     }
 
@@ -140,8 +145,9 @@ impl CheckId {
         use Subject::*;
         // Most specific spelling first, where two read alike: "p95 all routes" is AllRoutes,
         // not a route of that name, and "…, relative to other routes" a relative route.
-        let makers: [fn(String) -> Subject; 9] = [
+        let makers: [fn(String) -> Subject; 10] = [
             |_| Guarded,
+            |_| DroppedArrivals,
             |_| AllRoutes,
             |_| Throughput,
             |_| ServerRss,

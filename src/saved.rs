@@ -136,12 +136,25 @@ impl SavedRun {
 /// histograms that do not merge into tta-bench's bounds, counts that disagree with their
 /// histogram.
 pub(crate) fn validate_load(r: &RunResult) -> std::result::Result<(), String> {
-    // Pooling repetitions merges every route's and step's histogram: each must merge.
+    // Pooling repetitions merges every route's and step's histograms: each must merge.
     for (what, series) in [("routes", &r.routes), ("steps", &r.steps)] {
         for (key, s) in series {
             tta_stats::add_encoded(&mut tta_stats::new_histogram(), &s.histogram)
                 .map_err(|e| format!("{what}.{key}.histogram: {e}"))?;
+            if let Some(o) = &s.open {
+                for (name, h) in [("service", &o.service.histogram), ("lag", &o.lag.histogram)] {
+                    tta_stats::add_encoded(&mut tta_stats::new_histogram(), h)
+                        .map_err(|e| format!("{what}.{key}.open.{name}.histogram: {e}"))?;
+                }
+            }
         }
+    }
+    if (r.executor == crate::scenario::Executor::ArrivalRate) != r.arrival.is_some() {
+        return Err(format!(
+            "executor is {} but the run {} an arrival report",
+            r.executor.as_str(),
+            if r.arrival.is_some() { "has" } else { "lacks" }
+        ));
     }
     for (route, s) in &r.routes {
         let h = tta_stats::decode(&s.histogram)
@@ -212,6 +225,22 @@ pub(crate) fn split(runs: Vec<SavedRun>, origin: &str) -> Result<(Vec<RunResult>
         return Err(Error::Usage(format!(
             "{origin}: load runs of profiles {} and {} cannot be repetitions of one another",
             first.profile_name, other.profile_name
+        )));
+    }
+    if let Some(first) = load.first()
+        && let Some(other) = load.iter().find(|r| {
+            (r.executor, r.arrival.as_ref().map(|a| &a.plan))
+                != (first.executor, first.arrival.as_ref().map(|a| &a.plan))
+        })
+    {
+        let model = |r: &RunResult| match &r.arrival {
+            Some(a) => format!("the open model at {}", a.plan.describe()),
+            None => "the closed model".to_string(),
+        };
+        return Err(Error::Usage(format!(
+            "{origin}: load runs of {} and of {} cannot be repetitions of one another",
+            model(first),
+            model(other)
         )));
     }
     Ok((load, micro))

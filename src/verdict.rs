@@ -121,6 +121,8 @@ pub enum NoteKind {
     SingleRun,
     /// Read from a verdict file: shown as written, never acted on.
     Recorded,
+    /// An open-model run's generator fell behind its schedule.
+    GeneratorBehind,
 }
 
 /// A note of the verdict. In files it is its text alone (`notes` in the verdict schema).

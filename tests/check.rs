@@ -91,7 +91,7 @@ fn thresholds_check_validates() {
         .unwrap();
     assert_one_line_error(
         &out,
-        "t.yaml:69:3: regression: \"50 percent\": unit \"percent\" is not one of %",
+        "t.yaml:77:3: regression: \"50 percent\": unit \"percent\" is not one of %",
     );
 }
 

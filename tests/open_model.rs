@@ -143,3 +143,77 @@ fn bad_arrival_flags_exit_2_naming_the_flag() {
     }
     assert!(!out.path().join("never.json").exists());
 }
+
+/// Arrivals that find the in-flight cap reached are dropped, counted per route and per second,
+/// and `check` fails the run on them (thresholds.yaml: dropped_arrivals, critical above 1 %).
+/// Pooled with a second run of the same plan, the drops add up.
+#[test]
+fn dropped_arrivals_are_counted_and_fail_the_check() {
+    let tmp = tempfile::tempdir().unwrap();
+    let runs: Vec<std::path::PathBuf> = (1..=2)
+        .map(|i| {
+            let out = tmp.path().join(format!("run-{i}.json"));
+            let flags = [
+                "--rate",
+                "60/s",
+                "--duration",
+                "2",
+                "--max-in-flight",
+                "2",
+                "--inject-stall",
+                "300ms/1s",
+            ];
+            let o = load(&scenarios(), &flags, &out);
+            assert!(
+                matches!(o.status.code(), Some(0 | 1)),
+                "{}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+            out
+        })
+        .collect();
+    let mut dropped = 0;
+    for path in &runs {
+        let run = read(path);
+        held_to_schema(&run);
+        let a = &run["arrival"];
+        let n = a["dropped"].as_u64().unwrap();
+        assert!(n > 0, "a 300 ms stall at 60/s fills 2 slots: {a}");
+        let per_route: u64 = run["routes"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|r| r["open"]["dropped"].as_u64().unwrap())
+            .sum();
+        let per_second: u64 = run["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["dropped"].as_u64().unwrap_or(0))
+            .sum();
+        assert_eq!((per_route, per_second), (n, n));
+        dropped += n;
+    }
+    let o = crate::support::tta()
+        .arg("check")
+        .args(&runs)
+        .args(["--baseline", "none", "--json"])
+        .arg(tmp.path().join("verdict.json"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{stdout}");
+    let verdict = read(&tmp.path().join("verdict.json"));
+    let check = verdict["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "dropped arrivals")
+        .unwrap_or_else(|| panic!("no dropped arrivals check: {stdout}"));
+    assert_eq!(check["status"], "fail", "{check}");
+    let detail = check["detail"].as_str().unwrap();
+    assert!(
+        detail.starts_with(&format!("{dropped} of 240 arrivals")),
+        "{detail}"
+    );
+}

@@ -16,7 +16,6 @@ use crate::load::{LoadConfig, Target};
 use crate::micro::count::{ExtraWork, parse_extra_work};
 use crate::micro::{self, Budgets, MicroConfig, MicroRun, Mode, Source};
 use crate::run::RunResult;
-use crate::scenario::{self, Overrides};
 use tta_service::FaultConfig;
 
 /// Where `--keep-runs` saves each load repetition as it is measured: `DIR/<side>-<n>.json`.
@@ -71,7 +70,7 @@ fn load_runs(
     keep: Option<&KeepRuns>,
     side: &str,
 ) -> Result<Vec<RunResult>> {
-    let plan = scenario::plan(&m.scenario_dir, &[], &m.profile, &Overrides::default())?;
+    let plan = m.plan()?;
     let mut runs = Vec::new();
     for i in 1..=m.repeat() {
         let config = LoadConfig::new(plan.clone(), target.clone());
@@ -225,7 +224,7 @@ pub(super) fn check_reference(exe: &Path) -> Result<()> {
 /// load per build as `--repeat` runs of the profile.
 pub(super) fn interleaved_rounds(m: &MeasureArgs, block_s: u64) -> Result<Rounds> {
     parts(m)?;
-    let plan = scenario::plan(&m.scenario_dir, &[], &m.profile, &Overrides::default())?;
+    let plan = m.plan()?;
     Rounds::covering(&plan, m.repeat(), block_s)
 }
 
@@ -257,7 +256,7 @@ pub(super) fn measure_against(
     }
     check_reference(exe)?;
     let shape = interleaved_rounds(m, block_s)?;
-    let plan = scenario::plan(&m.scenario_dir, &[], &m.profile, &Overrides::default())?;
+    let plan = m.plan()?;
     // This build's service runs from a copy of its binary too. Started from the harness's own
     // file, it shares the harness's code pages (and so their cache lines), which makes it
     // faster than the same build started from another file (docs/studies/gate-accuracy.md).

@@ -2,7 +2,7 @@
 
 use regex::Regex;
 
-use super::{ArrivalArgs, CoreArgs, FaultArgs, LoadArgs, MicroArgs, ServeArgs};
+use super::{ArrivalArgs, CoreArgs, FaultArgs, LoadArgs, MeasureArgs, MicroArgs, ServeArgs};
 use crate::error::{Error, Result};
 use crate::load::{LoadConfig, Target};
 use crate::micro::{MicroConfig, Mode, Source};
@@ -220,6 +220,18 @@ pub fn duration_s(flag: &str, text: &str) -> Result<u64> {
                 "{flag} {text:?}: expected a duration such as 30, 90s, 2m or 1h"
             ))
         })
+}
+
+impl MeasureArgs {
+    /// The load plan these arguments measure (the profile, closed or open).
+    pub fn plan(&self) -> Result<scenario::Plan> {
+        let overrides = Overrides {
+            executor: executor(self.arrival.executor.as_deref())?,
+            arrival: ArrivalSpec::try_from(&self.arrival)?,
+            ..Overrides::default()
+        };
+        scenario::plan(&self.scenario_dir, &[], &self.profile, &overrides)
+    }
 }
 
 /// Parses `--executor`.

@@ -327,6 +327,8 @@ pub struct MeasureArgs {
     #[arg(long, value_name = "OP=FRACTION,…")]
     pub inject_micro_work: Option<String>,
     #[command(flatten)]
+    pub arrival: ArrivalArgs,
+    #[command(flatten)]
     pub faults: FaultArgs,
 }
 

@@ -20,6 +20,22 @@ pub fn ms(v: f64) -> String {
     duration_ns(v * 1e6)
 }
 
+/// What became of an open-model run's arrivals, in one line for every output.
+pub fn arrivals_account(a: &crate::run::arrival::ArrivalReport) -> String {
+    format!(
+        "{} arrivals scheduled: {} sent, {} skipped (a value not captured yet), {} dropped ({:.2} %), {} unanswered at the end; lag behind the schedule p50 {}, p99 {}, max {}",
+        a.scheduled,
+        a.sent,
+        a.skipped,
+        a.dropped,
+        a.dropped_share * 100.0,
+        a.unanswered,
+        ms(a.lag.p50_ms),
+        ms(a.lag.p99_ms),
+        ms(a.lag.max_ms),
+    )
+}
+
 /// A check's figure in its unit, as every output shows it: durations by [`duration_ns`],
 /// shares, sizes and rates to one decimal, anything else to three.
 pub fn figure(v: f64, unit: &str) -> String {

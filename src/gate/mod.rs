@@ -32,60 +32,12 @@ mod candidates;
 pub mod confirm;
 mod coverage;
 mod instructions;
+mod pool;
 mod skip;
 
-use candidates::Candidate;
+pub use pool::pool;
 
-/// Merges repetitions into one run: histograms added exactly, resources by peak and mean.
-pub fn pool(runs: &[RunResult]) -> Option<RunResult> {
-    let first = runs.first()?;
-    let mut routes = std::collections::BTreeMap::new();
-    let mut steps = std::collections::BTreeMap::new();
-    let mut timeline = Vec::new();
-    let mut seconds = 0.0;
-    let mut skipped = 0;
-    for r in runs {
-        for (target, source) in [(&mut routes, &r.routes), (&mut steps, &r.steps)] {
-            for (k, s) in source {
-                let series: &mut tta_stats::Series = target.entry(k.clone()).or_default();
-                // Saved runs' histograms are checked to merge when read (saved::validate_load)
-                // and measured runs are recorded with these bounds: a failure is a bug.
-                tta_stats::add_encoded(&mut series.histogram, &s.histogram)
-                    .unwrap_or_else(|e| panic!("pooling {k}: {e}"));
-                for (kind, n) in &s.errors {
-                    *series.errors.entry(kind.clone()).or_default() += n;
-                }
-            }
-        }
-        timeline.extend(r.timeline.iter().copied());
-        seconds += r.duration_s;
-        skipped += r.skipped_steps;
-    }
-    let mut resources = first.resources.clone();
-    for (label, s) in resources.summaries.iter_mut() {
-        let all: Vec<_> = runs
-            .iter()
-            .filter_map(|r| r.resources.summaries.get(label))
-            .collect();
-        s.rss_peak_bytes = all.iter().map(|x| x.rss_peak_bytes).max().unwrap_or(0);
-        s.cpu_mean_percent =
-            all.iter().map(|x| x.cpu_mean_percent).sum::<f64>() / all.len().max(1) as f64;
-        s.cpu_peak_percent = all.iter().map(|x| x.cpu_peak_percent).fold(0.0, f64::max);
-    }
-    let mut pooled = crate::run::assemble(
-        first.target.clone(),
-        &first.profile_name,
-        &first.profile,
-        seconds,
-        routes,
-        steps,
-        timeline,
-        skipped,
-        resources,
-    );
-    pooled.environment = first.environment.clone();
-    Some(pooled)
-}
+use candidates::Candidate;
 
 /// Appended to a timing that regressed against a stored baseline under
 /// `regression.stored_timings: warn`.
@@ -289,6 +241,21 @@ pub fn judge_in_environment(
     let pooled = pool(load);
     if let Some(p) = &pooled {
         checks.extend(sla::evaluate_load(p, t));
+        checks.extend(sla::open::evaluate(p, t));
+    }
+    // Figures of a generator that fell behind describe the generator: say so, run by run.
+    for (i, r) in load.iter().enumerate() {
+        if let Some(why) = r.arrival.as_ref().and_then(|a| a.generator_behind.as_ref()) {
+            let which = if load.len() > 1 {
+                format!("run {}: ", i + 1)
+            } else {
+                String::new()
+            };
+            notes.push(Note::new(
+                NoteKind::GeneratorBehind,
+                format!("{which}{why}"),
+            ));
+        }
     }
     if let Some(m) = micro.first() {
         checks.extend(sla::evaluate_micro(m, t));
@@ -301,6 +268,10 @@ pub fn judge_in_environment(
         Some((b, path)) => {
             if !load.is_empty() {
                 match b.load_runs.first() {
+                    Some(first) if first.executor != load[0].executor => notes.push(Note::new(NoteKind::BaselineMismatch, format!(
+                        "baseline load runs used the {} model, this run the {}: load regressions not judged",
+                        first.executor.as_str(), load[0].executor.as_str()
+                    ))),
                     Some(first) if first.profile_name == load[0].profile_name => candidates.extend(candidates::load(&b.load_runs, load, t, pairing)),
                     Some(first) => notes.push(Note::new(NoteKind::BaselineMismatch, format!(
                         "baseline load runs used profile {}, this run {}: load regressions not judged",

@@ -62,10 +62,19 @@ pub struct Block<'a> {
 
 /// The plan of one block: the profile's users, think time and caps, for `block_s` seconds,
 /// every user started at once (a ramp would leave most of a short block under-loaded).
+/// An open-model block holds the plan's peak rate: a ramp would make blocks of one round
+/// unlike each other.
 fn block_plan(plan: &Plan, block_s: u64) -> Plan {
     let mut p = plan.clone();
     p.profile.duration_s = block_s;
     p.profile.ramp_up_s = 0;
+    if let Some(a) = &mut p.arrival {
+        a.start_rps = a.peak_rps();
+        a.stages = vec![crate::scenario::arrival::Stage {
+            duration_ms: block_s * 1000,
+            target_rps: a.start_rps,
+        }];
+    }
     p
 }
 

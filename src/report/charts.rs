@@ -175,6 +175,18 @@ pub fn percentile_curve(
     current: &[(f64, f64)],
     baseline: Option<&[(f64, f64)]>,
 ) -> Result<String, Failure> {
+    percentile_curves(
+        ("this run", current),
+        baseline.map(|b| ("baseline (dashed)", b)),
+    )
+}
+
+/// Two percentile curves, the second dashed, each with its label.
+pub fn percentile_curves(
+    (label, current): (&str, &[(f64, f64)]),
+    other: Option<(&str, &[(f64, f64)])>,
+) -> Result<String, Failure> {
+    let (other_label, baseline) = other.map_or((None, None), |(l, b)| (Some(l), Some(b)));
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, 380)).into_drawing_area();
@@ -209,9 +221,9 @@ pub fn percentile_curve(
                 BLUE.stroke_width(2),
             ))
             .map_err(fail)?
-            .label("this run")
+            .label(label)
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], BLUE.stroke_width(2)));
-        if let Some(b) = baseline {
+        if let (Some(b), Some(other_label)) = (baseline, other_label) {
             chart
                 .draw_series(DashedLineSeries::new(
                     b.iter().map(|(q, ms)| (x(*q), *ms)),
@@ -220,7 +232,7 @@ pub fn percentile_curve(
                     ORANGE.stroke_width(2),
                 ))
                 .map_err(fail)?
-                .label("baseline (dashed)")
+                .label(other_label)
                 .legend(|(x, y)| {
                     PathElement::new(vec![(x, y), (x + 18, y)], ORANGE.stroke_width(2))
                 });

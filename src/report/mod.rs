@@ -6,6 +6,8 @@
 //! [`charts`] draws the SVG.
 
 pub mod charts;
+mod curve;
+mod open_model;
 mod page;
 
 use std::path::{Path, PathBuf};

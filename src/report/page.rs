@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use super::charts::{self, BLUE, PURPLE, RouteRow, TimeSeries, VERMILLION};
+use super::curve::quantiles;
 use super::{Report, TrendPoint};
 use crate::check::{Check, Status};
 use crate::export::units::{duration_ns, ratio};
@@ -123,7 +124,12 @@ fn verdict_section(r: &Report<'_>) -> String {
     s
 }
 
-fn chart_block(id: &str, title: &str, intro: &str, svg: Result<String, String>) -> String {
+pub(super) fn chart_block(
+    id: &str,
+    title: &str,
+    intro: &str,
+    svg: Result<String, String>,
+) -> String {
     match svg {
         Ok(svg) => format!(
             "<section id=\"{id}\"><h2>{title}</h2><p>{intro}</p><figure class=\"chart\" data-chart=\"{id}\">{svg}</figure>"
@@ -179,31 +185,6 @@ fn routes_section(r: &Report<'_>, pooled: &RunResult, base: Option<&RunResult>) 
     }
     s.push_str("</tbody></table></section>");
     s
-}
-
-/// `(quantile, ms)` points of the pooled histogram of every route.
-fn quantiles(run: &RunResult) -> Vec<(f64, f64)> {
-    let mut all = tta_stats::new_histogram();
-    for s in run.routes.values() {
-        // As in gate::pool: every histogram was checked to merge when its run was read.
-        tta_stats::add_encoded(&mut all, &s.histogram).unwrap_or_else(|e| panic!("{e}"));
-    }
-    let mut points: Vec<(f64, f64)> = all
-        .iter_quantiles(4)
-        .map(|v| {
-            (
-                v.quantile_iterated_to(),
-                v.value_iterated_to() as f64 / 1000.0,
-            )
-        })
-        .filter(|(q, _)| *q < 1.0)
-        .collect();
-    if !all.is_empty() {
-        // The maximum sits at the last request's rank.
-        let n = all.len() as f64;
-        points.push((1.0 - 1.0 / n, all.max() as f64 / 1000.0));
-    }
-    points
 }
 
 /// Each repetition's per-second figures, placed back to back.
@@ -393,6 +374,7 @@ pub fn render(r: &Report<'_>) -> Result<String, String> {
                 charts::percentile_curve(&quantiles(&pooled), base.as_ref().map(quantiles).as_deref()),
             ));
             body.push_str("</section>");
+            body.push_str(&super::open_model::section(&pooled).unwrap_or_default());
             body.push_str(&timeline_section(r.load));
             body.push_str(&resources_section(r.load));
         }

@@ -80,6 +80,35 @@ pub struct ArrivalReport {
     pub generator_behind: Option<String>,
 }
 
+impl ArrivalReport {
+    /// The account of several runs of one plan (repetitions) as one: counts summed, the
+    /// pooled lag, and the first reason any of them fell behind. `None` without reports.
+    pub fn pooled(reports: &[&ArrivalReport], lag: Summary) -> Option<Self> {
+        let first = reports.first()?;
+        let sum = |f: fn(&ArrivalReport) -> u64| reports.iter().map(|r| f(r)).sum::<u64>();
+        let (scheduled, dropped) = (sum(|r| r.scheduled), sum(|r| r.dropped));
+        Some(Self {
+            plan: first.plan.clone(),
+            scheduled,
+            sent: sum(|r| r.sent),
+            skipped: sum(|r| r.skipped),
+            dropped,
+            dropped_share: share(dropped, scheduled),
+            unanswered: sum(|r| r.unanswered),
+            lag,
+            generator_behind: reports.iter().find_map(|r| r.generator_behind.clone()),
+        })
+    }
+}
+
+fn share(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
 /// Why a generator with this lag and these resources fell behind, if it did.
 pub fn behind(lag_p99_ms: f64, resources: &Resources, cores: usize) -> Option<String> {
     let cpu = resources
@@ -131,11 +160,7 @@ pub fn attach(run: &mut RunResult, plan: &ArrivalPlan, counters: &Counters, lag:
         sent: n(&counters.sent),
         skipped: n(&counters.skipped),
         dropped,
-        dropped_share: if scheduled == 0 {
-            0.0
-        } else {
-            dropped as f64 / scheduled as f64
-        },
+        dropped_share: share(dropped, scheduled),
         unanswered: n(&counters.unanswered),
         lag,
         generator_behind,

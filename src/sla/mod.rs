@@ -5,6 +5,7 @@
 //! reported but does not fail the gate. Where a seed gives one figure only, it is the critical one.
 
 pub mod alerts;
+pub mod open;
 pub mod units;
 
 use std::collections::BTreeMap;
@@ -130,6 +131,9 @@ pub struct Thresholds {
     /// Profile name → throughput expectations.
     pub profiles: BTreeMap<String, Throughput>,
     pub regression: Regression,
+    /// Share of an open-model run's arrivals dropped (not sent: the in-flight cap was reached).
+    #[serde(default)]
+    pub dropped_arrivals: Option<PercentLevel>,
     /// Seed 002's production alerts, for `export-alerts`; optional.
     #[serde(default)]
     pub alerts: Option<alerts::Alerts>,

@@ -90,7 +90,7 @@ fn bad(from: &str, to: &str) -> String {
 fn bad_thresholds_name_the_place() {
     let e = bad("response_time: 10%", "response_time: 10");
     assert!(
-        e.starts_with("69:3: regression: \"10\" has no unit (expected %)"),
+        e.starts_with("77:3: regression: \"10\" has no unit (expected %)"),
         "{e}"
     );
     let e = bad("init/: { max: 5ms,", "init/: { max: 5MB,");

@@ -5,7 +5,7 @@ use tabled::settings::object::Columns;
 use tabled::settings::{Alignment, Style};
 use tabled::{Table, Tabled};
 
-use crate::export::units::ms;
+use crate::export::units::{arrivals_account, ms};
 use crate::run::RunResult;
 use crate::run::arrival::ArrivalReport;
 
@@ -162,18 +162,8 @@ fn open_model(run: &RunResult, a: &ArrivalReport) -> String {
         a.plan.seed,
         a.plan.max_in_flight,
     );
-    out.push_str(&format!(
-        "arrivals: {} scheduled, {} sent, {} skipped, {} dropped ({:.2} %), {} unanswered; lag p50 {} p99 {} max {}\n",
-        a.scheduled,
-        a.sent,
-        a.skipped,
-        a.dropped,
-        a.dropped_share * 100.0,
-        a.unanswered,
-        ms(a.lag.p50_ms),
-        ms(a.lag.p99_ms),
-        ms(a.lag.max_ms),
-    ));
+    out.push_str(&arrivals_account(a));
+    out.push('\n');
     if let Some(why) = &a.generator_behind {
         out.push_str(&format!("WARNING: {why}\n"));
     }

@@ -7,6 +7,7 @@
 mod alerts;
 mod app;
 mod baseline;
+mod capacity;
 mod check;
 mod cli;
 mod driver;

@@ -1,6 +1,7 @@
 //! Integration tests: each module runs the real `tta-bench` binary.
 
 mod alerts;
+mod capacity;
 mod check;
 mod ci_kit;
 mod core_probe;

@@ -4,6 +4,7 @@ use std::io::Write;
 
 use crate::cli::convert::{CoreRequest, filter};
 mod baselines;
+mod capacity;
 mod delivery;
 mod html_report;
 mod judging;
@@ -34,6 +35,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Core(a) => run_core(a),
         Command::Serve(a) => run_serve(a),
         Command::Load(a) => run_load(a),
+        Command::Capacity(a) => capacity::run(a),
         Command::Check(a) => judging::check(a),
         Command::Gate(a) => judging::gate(a),
         Command::Baseline(c) => baselines::run(c),

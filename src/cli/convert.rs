@@ -2,7 +2,9 @@
 
 use regex::Regex;
 
-use super::{ArrivalArgs, CoreArgs, FaultArgs, LoadArgs, MeasureArgs, MicroArgs, ServeArgs};
+use super::{
+    ArrivalArgs, ArrivalOptions, CoreArgs, FaultArgs, LoadArgs, MeasureArgs, MicroArgs, ServeArgs,
+};
 use crate::error::{Error, Result};
 use crate::load::{LoadConfig, Target};
 use crate::micro::{MicroConfig, Mode, Source};
@@ -246,25 +248,54 @@ pub fn executor(text: Option<&str>) -> Result<Option<Executor>> {
     .transpose()
 }
 
+/// Parses `--spacing`.
+pub fn spacing(text: Option<&str>) -> Result<Option<Spacing>> {
+    match text {
+        None => Ok(None),
+        Some("uniform") => Ok(Some(Spacing::Uniform)),
+        Some("poisson") => Ok(Some(Spacing::Poisson)),
+        Some(other) => Err(Error::Usage(format!(
+            "--spacing {other:?}: expected uniform or poisson"
+        ))),
+    }
+}
+
+/// The target of a load: `--target` (loopback only, no faults: they are the embedded
+/// service's) or the embedded service with `faults`.
+pub fn target(url: Option<&String>, faults: FaultConfig) -> Result<Target> {
+    match url {
+        Some(url) if !faults.is_empty() => Err(Error::Usage(format!(
+            "--inject-* apply to the embedded service; set faults on {url} with PUT /api/admin/faults"
+        ))),
+        Some(url) => {
+            crate::load::target::check_loopback(url)?;
+            Ok(Target::Url(url.clone()))
+        }
+        None => Ok(Target::Embedded { exe: None, faults }),
+    }
+}
+
 impl TryFrom<&ArrivalArgs> for ArrivalSpec {
     type Error = Error;
 
     /// The flags as a spec; rates and stages are parsed when the plan is made.
     fn try_from(a: &ArrivalArgs) -> Result<Self> {
-        let spacing = match a.spacing.as_deref() {
-            None => None,
-            Some("uniform") => Some(Spacing::Uniform),
-            Some("poisson") => Some(Spacing::Poisson),
-            Some(other) => {
-                return Err(Error::Usage(format!(
-                    "--spacing {other:?}: expected uniform or poisson"
-                )));
-            }
-        };
         Ok(Self {
             rate: a.rate.clone(),
             stages: a.stages.clone(),
-            spacing,
+            ..Self::try_from(&a.options)?
+        })
+    }
+}
+
+impl TryFrom<&ArrivalOptions> for ArrivalSpec {
+    type Error = Error;
+
+    fn try_from(a: &ArrivalOptions) -> Result<Self> {
+        Ok(Self {
+            rate: None,
+            stages: None,
+            spacing: spacing(a.spacing.as_deref())?,
             seed: a.seed,
             max_in_flight: a.max_in_flight,
         })
@@ -286,19 +317,7 @@ impl TryFrom<&LoadArgs> for LoadConfig {
             executor: executor(a.arrival.executor.as_deref())?,
             arrival: ArrivalSpec::try_from(&a.arrival)?,
         };
-        let faults = FaultConfig::try_from(&a.faults)?;
-        let target = match &a.target {
-            Some(url) if !faults.is_empty() => {
-                return Err(Error::Usage(format!(
-                    "--inject-* apply to the embedded service; set faults on {url} with PUT /api/admin/faults"
-                )));
-            }
-            Some(url) => {
-                crate::load::target::check_loopback(url)?;
-                Target::Url(url.clone())
-            }
-            None => Target::Embedded { exe: None, faults },
-        };
+        let target = target(a.target.as_ref(), FaultConfig::try_from(&a.faults)?)?;
         if !(10..=60_000).contains(&a.sample_ms) {
             return Err(Error::Usage("--sample-ms must be 10-60000".into()));
         }

@@ -2,9 +2,11 @@
 //! validated domain value with `TryFrom` (see [`convert`]), so validation happens in one place.
 
 mod baseline;
+mod capacity;
 pub mod convert;
 
 pub use baseline::{BaselineCommand, RefreshArgs};
+pub use capacity::{CapacityArgs, CapacityConfig};
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -33,6 +35,9 @@ pub enum Command {
     /// Drive the patient and clinician journeys (goose) against the embedded service or a
     /// loopback --target, and check the profile's SLA.
     Load(LoadArgs),
+    /// Find the highest arrival rate at which the target meets an SLO (open model: step the
+    /// rate up, then bisect).
+    Capacity(CapacityArgs),
     /// Judge saved runs (load or micro JSON) against thresholds.yaml and the baseline.
     Check(CheckArgs),
     /// Measure this build (load repetitions and micro-benchmarks), judge SLAs and regressions.
@@ -211,6 +216,13 @@ pub struct ArrivalArgs {
     /// (a 0s stage jumps). They set the run's duration.
     #[arg(long, value_name = "D:R/s,…")]
     pub stages: Option<String>,
+    #[command(flatten)]
+    pub options: ArrivalOptions,
+}
+
+/// How the open model sends, whatever the rate (load, gate, capacity).
+#[derive(Debug, Clone, Default, Args)]
+pub struct ArrivalOptions {
     /// Requests in flight at most; an arrival finding them all busy is dropped (default 500).
     #[arg(long, value_name = "N")]
     pub max_in_flight: Option<usize>,

@@ -25,4 +25,6 @@ pub struct Counters {
     pub dropped: AtomicU64,
     /// Open model: requests still unanswered when the run stopped waiting for them.
     pub unanswered: AtomicU64,
+    /// Open model: requests of the users logging in before the schedule started.
+    pub warm_up: AtomicU64,
 }

@@ -23,7 +23,7 @@ pub fn ms(v: f64) -> String {
 /// What became of an open-model run's arrivals, in one line for every output.
 pub fn arrivals_account(a: &crate::run::arrival::ArrivalReport) -> String {
     format!(
-        "{} arrivals scheduled: {} sent, {} skipped (a value not captured yet), {} dropped ({:.2} %), {} unanswered at the end; lag behind the schedule p50 {}, p99 {}, max {}",
+        "{} arrivals scheduled: {} sent, {} skipped (a value not captured yet), {} dropped ({:.2} %), {} unanswered at the end; lag behind the schedule p50 {}, p99 {}, max {}; and {} requests of users logging in before the schedule",
         a.scheduled,
         a.sent,
         a.skipped,
@@ -33,6 +33,7 @@ pub fn arrivals_account(a: &crate::run::arrival::ArrivalReport) -> String {
         ms(a.lag.p50_ms),
         ms(a.lag.p99_ms),
         ms(a.lag.max_ms),
+        a.warm_up,
     )
 }
 

@@ -127,13 +127,18 @@ pub(crate) fn drive(
             recorder.clone(),
             counters.clone(),
         )),
-        Some(arrival) => runtime.block_on(arrival_driver::run(
-            plan,
-            arrival,
-            url,
-            recorder.clone(),
-            counters.clone(),
-        )),
+        Some(arrival) => {
+            let (plan, arrival, url) = (plan.clone(), arrival.clone(), url.to_string());
+            let (recorder, counters) = (recorder.clone(), counters.clone());
+            let run =
+                async move { arrival_driver::run(&plan, &arrival, &url, recorder, counters).await };
+            // The executor runs on a worker, so the tasks it spawns start on its local queue.
+            runtime.block_on(async move {
+                tokio::spawn(run)
+                    .await
+                    .map_err(|e| Error::Process(format!("the open-model executor failed: {e}")))?
+            })
+        }
     };
     let seconds = started.elapsed().as_secs_f64();
     if let Some(p) = progress {

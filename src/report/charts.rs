@@ -253,6 +253,11 @@ pub struct TimeSeries {
 
 /// Lines over time on a linear scale starting at zero.
 pub fn over_time(series: &[TimeSeries], y_desc: &str) -> Result<String, Failure> {
+    lines(series, "seconds (repetitions back to back)", y_desc)
+}
+
+/// Lines on linear scales starting at zero.
+pub fn lines(series: &[TimeSeries], x_desc: &str, y_desc: &str) -> Result<String, Failure> {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, 320)).into_drawing_area();
@@ -268,7 +273,7 @@ pub fn over_time(series: &[TimeSeries], y_desc: &str) -> Result<String, Failure>
             .map_err(fail)?;
         chart
             .configure_mesh()
-            .x_desc("seconds (repetitions back to back)")
+            .x_desc(x_desc)
             .y_desc(y_desc)
             .label_style((FONT, 13))
             .draw()

@@ -5,12 +5,15 @@
 //! This module gathers the figures ([`Report`] → [`Figures`]); [`page`] writes the HTML and
 //! [`charts`] draws the SVG.
 
+mod capacity;
 pub mod charts;
 mod curve;
 mod open_model;
 mod page;
 
 use std::path::{Path, PathBuf};
+
+pub use capacity::capacity_page;
 
 use crate::baseline::{Baseline, BaselineStore};
 use crate::error::{Error, Result};

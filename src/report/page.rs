@@ -12,7 +12,7 @@ use crate::gate::pool;
 use crate::run::RunResult;
 use crate::verdict::Outcome;
 
-const CSS: &str = include_str!("report.css");
+pub(super) const CSS: &str = include_str!("report.css");
 
 pub use crate::export::units::escape_markup as escape;
 

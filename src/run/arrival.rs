@@ -73,6 +73,9 @@ pub struct ArrivalReport {
     pub dropped_share: f64,
     /// Sent but unanswered when the run stopped waiting (recorded as errors).
     pub unanswered: u64,
+    /// Requests of the profile's users logging in before the schedule started (recorded,
+    /// timed from their send: they had no intended start).
+    pub warm_up: u64,
     /// Lag of every request sent.
     pub lag: Summary,
     /// Why the generator fell behind its schedule, when it did.
@@ -95,6 +98,7 @@ impl ArrivalReport {
             dropped,
             dropped_share: share(dropped, scheduled),
             unanswered: sum(|r| r.unanswered),
+            warm_up: sum(|r| r.warm_up),
             lag,
             generator_behind: reports.iter().find_map(|r| r.generator_behind.clone()),
         })
@@ -162,6 +166,7 @@ pub fn attach(run: &mut RunResult, plan: &ArrivalPlan, counters: &Counters, lag:
         dropped,
         dropped_share: share(dropped, scheduled),
         unanswered: n(&counters.unanswered),
+        warm_up: n(&counters.warm_up),
         lag,
         generator_behind,
     });

@@ -122,6 +122,17 @@ struct Pool {
     in_flight: usize,
 }
 
+impl Pool {
+    /// A new user of journey `j`, numbered after the last.
+    fn make(&mut self, j: usize, journey: &Journey) -> User {
+        self.made[j] += 1;
+        User {
+            vars: UserVars::new(journey, self.made[j]),
+            started: 0,
+        }
+    }
+}
+
 /// Records a request that was never answered when its task is dropped unfinished (the run
 /// stopped waiting): an error, with the latency it had reached, a lower bound.
 struct Unanswered {
@@ -166,6 +177,8 @@ fn method(m: Method) -> reqwest::Method {
 
 /// Everything a request's task shares.
 struct Shared {
+    /// The plan's journeys, by index.
+    journeys: Vec<Journey>,
     client: reqwest::Client,
     base: String,
     recorder: Arc<Recorder>,
@@ -177,6 +190,20 @@ impl Shared {
     fn pool(&self) -> std::sync::MutexGuard<'_, Pool> {
         self.pool.lock().unwrap_or_else(|p| p.into_inner())
     }
+
+    /// A new user of journey `j`, counted in flight until given back.
+    fn take_new(&self, j: usize) -> User {
+        let mut pool = self.pool();
+        pool.in_flight += 1;
+        let journey = &self.journeys[j];
+        pool.make(j, journey)
+    }
+
+    fn give_back(&self, journey: usize, user: User) {
+        let mut pool = self.pool();
+        pool.in_flight -= 1;
+        pool.idle[journey].push_back(user);
+    }
 }
 
 /// Sends one rendered step for `user` and gives the user back to the pool.
@@ -185,6 +212,40 @@ async fn send(
     journey: usize,
     mut user: User,
     step: Arc<StepRun>,
+    request: Rendered,
+    intended: Instant,
+) {
+    exchange(&shared, &mut user, &step, request, intended).await;
+    shared.give_back(journey, user);
+}
+
+/// Logs `user` in before the schedule starts: its `on_start` steps in order, each timed from
+/// its send (it has no intended start), then gives it to the pool.
+async fn warm_up(shared: Arc<Shared>, journey: usize, mut user: User, steps: Vec<Arc<StepRun>>) {
+    for step in steps {
+        let rendered = render_step(
+            &shared.journeys[journey],
+            &step.step,
+            &user.vars,
+            &mut rand::rng(),
+        );
+        let Some(request) = rendered else {
+            break;
+        };
+        shared.counters.warm_up.fetch_add(1, Ordering::Relaxed);
+        exchange(&shared, &mut user, &step, request, Instant::now()).await;
+        if user.started == 0 {
+            break; // The first step failed: the schedule's arrivals will retry it.
+        }
+    }
+    shared.give_back(journey, user);
+}
+
+/// Sends one rendered step for `user`, records it, and keeps what it captured.
+async fn exchange(
+    shared: &Shared,
+    user: &mut User,
+    step: &Arc<StepRun>,
     request: Rendered,
     intended: Instant,
 ) {
@@ -225,9 +286,6 @@ async fn send(
     if step.on_start && outcome == RequestOutcome::Ok {
         user.started += 1;
     }
-    let mut pool = shared.pool();
-    pool.in_flight -= 1;
-    pool.idle[journey].push_back(user);
 }
 
 /// Runs the arrivals of `arrival` for the journeys of `plan` against `target` (a base URL) and
@@ -254,6 +312,7 @@ pub async fn run(
         .build()
         .map_err(|e| Error::Process(format!("http client: {e}")))?;
     let shared = Arc::new(Shared {
+        journeys: journeys.iter().map(|j| j.journey.clone()).collect(),
         client,
         base: target.trim_end_matches('/').to_string(),
         recorder,
@@ -266,6 +325,20 @@ pub async fn run(
     });
     let mut rng = ChaCha8Rng::seed_from_u64(arrival.seed);
     let mut tasks = JoinSet::new();
+    // The profile's users log in before the schedule starts (k6's pre-allocated users), so its
+    // first arrivals do not each make a new user, all logging in at once.
+    let mut warm_mix = Mix::new(plan.journeys.iter().map(|j| j.weight));
+    for _ in 0..plan.profile.users.min(arrival.max_in_flight) {
+        let j = warm_mix.next();
+        let user = shared.take_new(j);
+        tasks.spawn(warm_up(
+            shared.clone(),
+            j,
+            user,
+            journeys[j].on_start.clone(),
+        ));
+    }
+    while tasks.join_next().await.is_some() {}
     let start = Instant::now();
     for offset in Schedule::new(arrival, plan.profile.max_requests) {
         let intended = start + offset;
@@ -281,13 +354,9 @@ pub async fn run(
             if pool.in_flight >= arrival.max_in_flight {
                 None
             } else {
-                let user = pool.idle[j].pop_front().unwrap_or_else(|| {
-                    pool.made[j] += 1;
-                    User {
-                        vars: UserVars::new(&jr.journey, pool.made[j]),
-                        started: 0,
-                    }
-                });
+                let user = pool.idle[j]
+                    .pop_front()
+                    .unwrap_or_else(|| pool.make(j, &jr.journey));
                 pool.in_flight += 1;
                 Some(user)
             }

@@ -10,7 +10,9 @@ use super::{Document, Exporter};
 use crate::error::Result;
 use crate::micro::MicroRun;
 
+mod capacity;
 mod load;
+pub use capacity::capacity;
 use load::load;
 
 /// Terminal output. A verdict's table is fitted to `width` columns, when given, by wrapping

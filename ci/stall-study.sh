@@ -46,18 +46,14 @@ for r in $(seq "$rounds"); do
 import json, sys
 run = json.load(open(sys.argv[1]))
 t = run["totals"]
-service, lag, dropped = "-", "-", "-"
-if run.get("arrival"):
-    h = [r["open"] for r in run["routes"].values()]
-    a = run["arrival"]
-    # Service-time percentiles over all routes need the merged histogram; the worst route's
-    # p95/p99 stands in here, and the lag is over every request.
-    service = max(o["service"]["summary"]["p95_ms"] for o in h), max(o["service"]["summary"]["p99_ms"] for o in h)
-    lag, dropped = a["lag"]["p99_ms"], a["dropped"]
-    service = f"{service[0]:.1f}\t{service[1]:.1f}"
+lag, dropped = "-", "-"
+a = run.get("arrival")
+if a:
+    service = f"{a['service']['p95_ms']:.1f}\t{a['service']['p99_ms']:.1f}"
+    lag, dropped = f"{a['lag']['p99_ms']:.2f}", a["dropped"]
 else:
     service = "-\t-"
-print(f"{sys.argv[2]}\t{sys.argv[3]}\t{sys.argv[4]}\t{t['throughput_rps']:.1f}\t{t['p50_ms']:.2f}\t{t['p95_ms']:.1f}\t{t['p99_ms']:.1f}\t{t['max_ms']:.1f}\t{service}\t{lag if lag == '-' else f'{lag:.2f}'}\t{dropped}")
+print(f"{sys.argv[2]}\t{sys.argv[3]}\t{sys.argv[4]}\t{t['throughput_rps']:.1f}\t{t['p50_ms']:.2f}\t{t['p95_ms']:.1f}\t{t['p99_ms']:.1f}\t{t['max_ms']:.1f}\t{service}\t{lag}\t{dropped}")
 PY
     tail -1 "$out"
   done

@@ -50,7 +50,7 @@ pub fn pool(runs: &[RunResult]) -> Option<RunResult> {
             all.iter().map(|x| x.cpu_mean_percent).sum::<f64>() / all.len().max(1) as f64;
         s.cpu_peak_percent = all.iter().map(|x| x.cpu_peak_percent).fold(0.0, f64::max);
     }
-    let lag = arrival::merged_lag(routes.values());
+    let all = arrival::merged(routes.values());
     let mut pooled = crate::run::assemble(
         first.target.clone(),
         &first.profile_name,
@@ -65,6 +65,7 @@ pub fn pool(runs: &[RunResult]) -> Option<RunResult> {
     pooled.environment = first.environment.clone();
     pooled.executor = first.executor;
     let reports: Vec<&ArrivalReport> = runs.iter().filter_map(|r| r.arrival.as_ref()).collect();
-    pooled.arrival = ArrivalReport::pooled(&reports, tta_stats::summarize(&lag, 0, seconds));
+    let summary = |h| tta_stats::summarize(h, 0, seconds);
+    pooled.arrival = ArrivalReport::pooled(&reports, summary(&all.service), summary(&all.lag));
     Some(pooled)
 }

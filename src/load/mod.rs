@@ -152,7 +152,7 @@ pub(crate) fn drive(
             "no request reached {url}: every step was skipped or dropped"
         )));
     }
-    let lag = run::arrival::merged_lag(routes.values());
+    let all = run::arrival::merged(routes.values());
     let mut result = run::assemble(
         TargetInfo {
             url: url.to_string(),
@@ -168,7 +168,7 @@ pub(crate) fn drive(
         resources,
     );
     if let Some(arrival) = &plan.arrival {
-        run::arrival::attach(&mut result, arrival, &counters, &lag);
+        run::arrival::attach(&mut result, arrival, &counters, &all);
     }
     Ok(result)
 }

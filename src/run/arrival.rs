@@ -5,14 +5,13 @@
 
 use std::sync::atomic::Ordering;
 
-use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
 
 use super::{RunResult, SeriesResult};
 use crate::driver::Counters;
 use crate::scenario::arrival::ArrivalPlan;
 use crate::sysmon::Resources;
-use tta_stats::{Series, Summary};
+use tta_stats::{OpenSeries, Series, Summary};
 
 /// The lag p99 above which the generator is behind its schedule, in ms. Tokio's timer counts
 /// whole milliseconds, so a punctual generator lags up to about 1 ms; ten times that is no
@@ -76,6 +75,8 @@ pub struct ArrivalReport {
     /// Requests of the profile's users logging in before the schedule started (recorded,
     /// timed from their send: they had no intended start).
     pub warm_up: u64,
+    /// Service time of every request sent, from its actual send.
+    pub service: Summary,
     /// Lag of every request sent.
     pub lag: Summary,
     /// Why the generator fell behind its schedule, when it did.
@@ -86,7 +87,7 @@ pub struct ArrivalReport {
 impl ArrivalReport {
     /// The account of several runs of one plan (repetitions) as one: counts summed, the
     /// pooled lag, and the first reason any of them fell behind. `None` without reports.
-    pub fn pooled(reports: &[&ArrivalReport], lag: Summary) -> Option<Self> {
+    pub fn pooled(reports: &[&ArrivalReport], service: Summary, lag: Summary) -> Option<Self> {
         let first = reports.first()?;
         let sum = |f: fn(&ArrivalReport) -> u64| reports.iter().map(|r| f(r)).sum::<u64>();
         let (scheduled, dropped) = (sum(|r| r.scheduled), sum(|r| r.dropped));
@@ -99,6 +100,7 @@ impl ArrivalReport {
             dropped_share: share(dropped, scheduled),
             unanswered: sum(|r| r.unanswered),
             warm_up: sum(|r| r.warm_up),
+            service,
             lag,
             generator_behind: reports.iter().find_map(|r| r.generator_behind.clone()),
         })
@@ -140,22 +142,25 @@ pub fn behind(lag_p99_ms: f64, resources: &Resources, cores: usize) -> Option<St
     })
 }
 
-/// The lag of every request of `routes`, merged.
-pub fn merged_lag<'a>(routes: impl IntoIterator<Item = &'a Series>) -> Histogram<u64> {
-    let mut all = tta_stats::new_histogram();
+/// The service times and lags of every request of `routes`, each merged.
+pub fn merged<'a>(routes: impl IntoIterator<Item = &'a Series>) -> OpenSeries {
+    let mut all = OpenSeries::default();
     for open in routes.into_iter().filter_map(|s| s.open.as_ref()) {
-        all.add(&open.lag).expect("same bounds");
+        all.service.add(&open.service).expect("same bounds");
+        all.lag.add(&open.lag).expect("same bounds");
+        all.dropped += open.dropped;
     }
     all
 }
 
-/// Marks `run` as an open-model run of `plan`, from the executor's counters and the lag of
-/// every request ([`merged_lag`]).
-pub fn attach(run: &mut RunResult, plan: &ArrivalPlan, counters: &Counters, lag: &Histogram<u64>) {
+/// Marks `run` as an open-model run of `plan`, from the executor's counters and every
+/// request's times ([`merged`]).
+pub fn attach(run: &mut RunResult, plan: &ArrivalPlan, counters: &Counters, all: &OpenSeries) {
     let n = |c: &std::sync::atomic::AtomicU64| c.load(Ordering::Relaxed);
     let scheduled = n(&counters.scheduled);
     let dropped = n(&counters.dropped);
-    let lag = tta_stats::summarize(lag, 0, run.duration_s);
+    let lag = tta_stats::summarize(&all.lag, 0, run.duration_s);
+    let service = tta_stats::summarize(&all.service, 0, run.duration_s);
     let generator_behind = behind(lag.p99_ms, &run.resources, run.environment.logical_cpus);
     run.executor = crate::scenario::Executor::ArrivalRate;
     run.arrival = Some(ArrivalReport {
@@ -167,6 +172,7 @@ pub fn attach(run: &mut RunResult, plan: &ArrivalPlan, counters: &Counters, lag:
         dropped_share: share(dropped, scheduled),
         unanswered: n(&counters.unanswered),
         warm_up: n(&counters.warm_up),
+        service,
         lag,
         generator_behind,
     });

@@ -25,6 +25,36 @@ struct Context {
     recorder: Arc<Recorder>,
     counters: Arc<Counters>,
     max_requests: u64,
+    pacer: Option<Pacer>,
+}
+
+/// A profile's `throttle_rps`, applied before a request's timer starts: goose's own throttle
+/// waits inside `GooseUser::request`, so a request timed around that call would count its wait
+/// for a slot as latency. Requests take slots `1 / rate` apart, in the order they ask.
+struct Pacer {
+    interval: Duration,
+    next: std::sync::Mutex<tokio::time::Instant>,
+}
+
+impl Pacer {
+    fn new(rps: u32) -> Self {
+        Self {
+            interval: Duration::from_secs_f64(1.0 / f64::from(rps.max(1))),
+            next: std::sync::Mutex::new(tokio::time::Instant::now()),
+        }
+    }
+
+    /// The next free slot, taken.
+    fn take(&self) -> tokio::time::Instant {
+        let mut next = self.next.lock().unwrap_or_else(|p| p.into_inner());
+        let slot = (*next).max(tokio::time::Instant::now());
+        *next = slot + self.interval;
+        slot
+    }
+
+    async fn wait(&self) {
+        tokio::time::sleep_until(self.take()).await;
+    }
 }
 
 /// A step with its precomputed keys.
@@ -83,6 +113,9 @@ async fn run_step(user: &mut GooseUser, s: &StepRun, ctx: &Context) -> Transacti
         .set_request_builder(builder)
         .name(s.key.as_str())
         .build();
+    if let Some(pacer) = &ctx.pacer {
+        pacer.wait().await;
+    }
     let start = Instant::now();
     let response = user.request(request).await;
     let (outcome, captured) = match response {
@@ -187,6 +220,7 @@ pub async fn run(
         recorder,
         counters,
         max_requests: p.max_requests,
+        pacer: p.throttle_rps.map(Pacer::new),
     });
     let mut config = GooseConfiguration::default();
     config.host = Some(target.to_string());
@@ -202,7 +236,6 @@ pub async fn run(
         "{}s",
         p.duration_s.saturating_sub(p.ramp_up_s).max(1)
     ));
-    config.throttle_requests = p.throttle_rps.map(|r| r as usize);
     // Goose's telnet controller listens on 127.0.0.1:5116 unless turned off (its WebSocket
     // controller only when asked for): nothing here uses it, and a second run on the machine
     // (two shards, two CI jobs) would print its bind error into the user's output.
@@ -223,4 +256,21 @@ pub async fn run(
         .await
         .map_err(|e| Error::Process(format!("goose: {e:?}")))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_pacer_hands_out_slots_one_interval_apart() {
+        let pacer = Pacer::new(100);
+        let first = pacer.take();
+        let slots: Vec<Duration> = (0..4).map(|_| pacer.take() - first).collect();
+        let ms = Duration::from_millis;
+        assert_eq!(slots, [ms(10), ms(20), ms(30), ms(40)]);
+        // After an idle spell the next slot is now, not in the past.
+        tokio::time::sleep(ms(60)).await;
+        assert!(pacer.take() >= first + ms(60));
+    }
 }

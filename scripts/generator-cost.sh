@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Measures the load generator's own cost: tta-bench's goose path and wrk (Debian) each drive
-# 100 connections/users for DURATION seconds against GET /health of the same release server on
-# loopback. Reports requests per CPU-second of the generator and its peak RSS, and the ratio.
-# Usage: scripts/generator-cost.sh [DURATION_S]   (needs wrk: apt-get install wrk)
+# Measures the load generator's own cost against GET /health of one release server on loopback,
+# for DURATION seconds each: tta-bench's goose path (closed, 100 users), its open model at RATE
+# arrivals a second (at most 1000 in flight), and wrk (Debian; -t2 -c100). Reports requests per
+# CPU-second of each generator and its peak RSS, the ratios to wrk, and the open model's lag
+# p99 and drops at that rate.
+# Usage: scripts/generator-cost.sh [DURATION_S] [RATE]   (needs wrk: apt-get install wrk)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-10}
+rate=${2:-20000}
 command -v wrk >/dev/null || { echo "generator-cost: wrk not found (apt-get install wrk)" >&2; exit 2; }
 cargo build --release -q
 bin=target/release/tta-bench
@@ -26,17 +29,26 @@ tta_req=$(python3 -c "import json;print(json.load(open('$out/run.json'))['totals
 tta_cpu=$(python3 -c "print($u + $s)")
 tta_rss=$rss
 
+measure $bin load --scenario-dir scenarios/generator-cost --profile capacity --duration "$duration" \
+    --rate "$rate/s" --max-in-flight 1000 --target "$url" --out "$out/open.json"
+read -r u s rss < "$out/time"
+open_req=$(python3 -c "import json;print(json.load(open('$out/open.json'))['totals']['count'])")
+open_cpu=$(python3 -c "print($u + $s)")
+open_rss=$rss
+open_info=$(python3 -c "import json;a=json.load(open('$out/open.json'))['arrival'];print(f\"lag p99 {a['lag']['p99_ms']:.1f} ms, {a['dropped']} of {a['scheduled']} arrivals dropped\")")
+
 measure wrk -t2 -c100 -d"${duration}s" --latency "$url/health"
 read -r u s rss < "$out/time"
 wrk_req=$(awk '/requests in/ {print $1}' "$out/stdout")
 wrk_cpu=$(python3 -c "print($u + $s)")
 wrk_rss=$rss
 
-python3 - "$tta_req" "$tta_cpu" "$tta_rss" "$wrk_req" "$wrk_cpu" "$wrk_rss" "$duration" <<'PY'
+python3 - "$tta_req" "$tta_cpu" "$tta_rss" "$open_req" "$open_cpu" "$open_rss" "$wrk_req" "$wrk_cpu" "$wrk_rss" "$duration" "$rate" "$open_info" <<'PY'
 import sys
-tr, tc, tm, wr, wc, wm, d = (float(x) for x in sys.argv[1:])
-tpc, wpc = tr / tc, wr / wc
-print(f"tta-bench (goose): {tr:.0f} requests in {d:.0f} s = {tr/d:.0f} req/s, {tc:.1f} CPU-s -> {tpc:.0f} req per CPU-s, peak RSS {tm/1024:.1f} MiB")
-print(f"wrk:               {wr:.0f} requests in {d:.0f} s = {wr/d:.0f} req/s, {wc:.1f} CPU-s -> {wpc:.0f} req per CPU-s, peak RSS {wm/1024:.1f} MiB")
-print(f"ratio (tta-bench / wrk, requests per CPU-second): {tpc/wpc:.2f}")
+tr, tc, tm, orq, oc, om, wr, wc, wm, d, rate = (float(x) for x in sys.argv[1:12])
+tpc, opc, wpc = tr / tc, orq / oc, wr / wc
+print(f"tta-bench (goose, closed): {tr:.0f} requests in {d:.0f} s = {tr/d:.0f} req/s, {tc:.1f} CPU-s -> {tpc:.0f} req per CPU-s, peak RSS {tm/1024:.1f} MiB")
+print(f"tta-bench (open, {rate:.0f}/s): {orq:.0f} requests in {d:.0f} s = {orq/d:.0f} req/s, {oc:.1f} CPU-s -> {opc:.0f} req per CPU-s, peak RSS {om/1024:.1f} MiB; {sys.argv[12]}")
+print(f"wrk:                       {wr:.0f} requests in {d:.0f} s = {wr/d:.0f} req/s, {wc:.1f} CPU-s -> {wpc:.0f} req per CPU-s, peak RSS {wm/1024:.1f} MiB")
+print(f"ratios to wrk, requests per CPU-second: closed {tpc/wpc:.2f}, open {opc/wpc:.2f}")
 PY

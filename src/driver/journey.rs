@@ -90,6 +90,19 @@ pub fn render_step<R: Rng + ?Sized>(
     })
 }
 
+/// The host a Location header points to (`127.0.0.2:8080`), or "the same host" for a relative
+/// one: what a run shows of a redirect it did not follow.
+fn location_host(location: &str) -> String {
+    match location.split_once("://") {
+        Some((_, rest)) => rest
+            .split(['/', '?', '#'])
+            .next()
+            .unwrap_or_default()
+            .to_string(),
+        None => "the same host".to_string(),
+    }
+}
+
 /// The route key of a step: method and path template, `{{x}}` written `{x}`.
 pub fn route_key(step: &Step) -> String {
     let path = step.path.replace("{{", "{").replace("}}", "}");
@@ -123,22 +136,33 @@ pub async fn answer(
         ),
         Ok(resp) => {
             let status = resp.status().as_u16();
+            let location = resp
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
             let body = resp.bytes().await;
-            outcome(status, body.as_deref(), step)
+            let body = body.as_deref().map_err(|e| transport_kind(e));
+            outcome(status, location.as_deref(), body, step)
         }
     }
 }
 
-/// The outcome of an answer with `status` whose body was read (or not) to a step expecting
-/// `expected`, and the JSON to capture from when the step captures anything.
-fn outcome(
+/// The outcome of an answer with `status` whose body was read (or failed with a transport
+/// error of that kind) to `step`, and the JSON to capture from when the step captures anything.
+pub fn outcome(
     status: u16,
-    body: Result<&[u8], &reqwest::Error>,
+    location: Option<&str>,
+    body: Result<&[u8], &'static str>,
     step: &Step,
 ) -> (RequestOutcome, Option<Value>) {
     let outcome = match (body, status == step.expect) {
-        (Err(e), _) => RequestOutcome::Transport(transport_kind(e).to_string()),
+        (Err(kind), _) => RequestOutcome::Transport(kind.to_string()),
         (Ok(_), true) => RequestOutcome::Ok,
+        (Ok(_), false) if (300..400).contains(&status) => RequestOutcome::Redirect {
+            got: status,
+            expected: step.expect,
+            to: location.map_or_else(|| "nowhere (no Location)".to_string(), location_host),
+        },
         (Ok(_), false) => RequestOutcome::Status {
             got: status,
             expected: step.expect,
@@ -151,4 +175,19 @@ fn outcome(
         _ => None,
     };
     (outcome, captured)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_redirect_names_where_it_pointed() {
+        assert_eq!(
+            location_host("http://127.0.0.2:41000/api/v1/auth/login"),
+            "127.0.0.2:41000"
+        );
+        assert_eq!(location_host("https://example.org?x=1"), "example.org");
+        assert_eq!(location_host("/elsewhere"), "the same host");
+    }
 }

@@ -67,6 +67,9 @@ pub enum RequestOutcome {
     Ok,
     /// Another status came back.
     Status { got: u16, expected: u16 },
+    /// A redirect came back, towards `to` (the Location's host, or "the same host"); it was not
+    /// followed.
+    Redirect { got: u16, expected: u16, to: String },
     /// No HTTP answer (connection refused, reset, timeout…).
     Transport(String),
 }
@@ -76,6 +79,9 @@ impl RequestOutcome {
         match self {
             Self::Ok => None,
             Self::Status { got, expected } => Some(format!("status {got} (expected {expected})")),
+            Self::Redirect { got, expected, to } => Some(format!(
+                "status {got} (expected {expected}), redirect to {to} not followed"
+            )),
             Self::Transport(kind) => Some(format!("transport: {kind}")),
         }
     }

@@ -12,6 +12,7 @@
 //! the loop step it would have drawn. Requests still unanswered 10 s after the schedule ends
 //! are recorded as errors with their latency so far, a lower bound.
 
+mod client;
 pub mod schedule;
 
 use std::collections::VecDeque;
@@ -29,7 +30,8 @@ use super::Counters;
 use super::journey::{self, Rendered, UserVars, render_step, route_key};
 use crate::error::{Error, Result};
 use crate::scenario::arrival::ArrivalPlan;
-use crate::scenario::{Journey, Method, Plan, Step};
+use crate::scenario::{Journey, Plan, Step};
+use client::Client;
 use schedule::Schedule;
 use tta_stats::{OpenTimes, Recorder, RequestOutcome};
 
@@ -165,22 +167,11 @@ impl Drop for Unanswered {
     }
 }
 
-fn method(m: Method) -> reqwest::Method {
-    match m {
-        Method::Get => reqwest::Method::GET,
-        Method::Post => reqwest::Method::POST,
-        Method::Put => reqwest::Method::PUT,
-        Method::Patch => reqwest::Method::PATCH,
-        Method::Delete => reqwest::Method::DELETE,
-    }
-}
-
 /// Everything a request's task shares.
 struct Shared {
     /// The plan's journeys, by index.
     journeys: Vec<Journey>,
-    client: reqwest::Client,
-    base: String,
+    client: Client,
     recorder: Arc<Recorder>,
     counters: Arc<Counters>,
     pool: Mutex<Pool>,
@@ -259,15 +250,23 @@ async fn exchange(
     };
     let sent = Instant::now();
     guard.sent = Some(sent);
-    let url = format!("{}{}", shared.base, request.path);
-    let mut builder = shared.client.request(method(step.step.method), url);
-    if let Some(token) = &request.bearer {
-        builder = builder.bearer_auth(token);
-    }
-    if let Some(body) = &request.body {
-        builder = builder.json(body);
-    }
-    let (outcome, captured) = journey::answer(builder.send().await, &step.step).await;
+    let json = request
+        .body
+        .as_ref()
+        .map(|b| serde_json::to_vec(b).expect("a JSON value serialises"));
+    let answer = shared
+        .client
+        .send(
+            step.step.method,
+            &request.path,
+            request.bearer.as_deref(),
+            json,
+        )
+        .await;
+    let (outcome, captured) = match answer {
+        Err(failure) => (RequestOutcome::Transport(failure.kind().to_string()), None),
+        Ok(a) => journey::outcome(a.status, a.location.as_deref(), Ok(&a.body), &step.step),
+    };
     let done = Instant::now();
     guard.armed = false;
     shared.recorder.record_open(
@@ -304,17 +303,11 @@ pub async fn run(
         .map(|j| JourneyRun::new(&j.journey))
         .collect::<Result<Vec<_>>>()?;
     let mut mix = Mix::new(plan.journeys.iter().map(|j| j.weight));
-    // No redirect is followed: load goes only to the loopback target that was checked.
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(super::REQUEST_TIMEOUT)
-        .pool_max_idle_per_host(arrival.max_in_flight)
-        .build()
-        .map_err(|e| Error::Process(format!("http client: {e}")))?;
+    // No redirect is followed and every request goes to the one loopback origin checked here.
+    let client = Client::new(target, super::REQUEST_TIMEOUT).await?;
     let shared = Arc::new(Shared {
         journeys: journeys.iter().map(|j| j.journey.clone()).collect(),
         client,
-        base: target.trim_end_matches('/').to_string(),
         recorder,
         counters: counters.clone(),
         pool: Mutex::new(Pool {

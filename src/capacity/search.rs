@@ -38,6 +38,19 @@ pub enum Stop {
     NothingMet,
 }
 
+impl Stop {
+    /// As the JSON writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Knee => "knee",
+            Self::MaxRate => "max-rate",
+            Self::Steps => "steps",
+            Self::Time => "time",
+            Self::NothingMet => "nothing-met",
+        }
+    }
+}
+
 /// What to do next.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Next {

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::charts::{self, BLUE, ORANGE, TimeSeries, VERMILLION};
-use super::page::{CSS, chart_block, escape};
+use super::html::{CSS, chart_block, escape};
 use crate::capacity::CapacityResult;
 use crate::error::Result;
 use crate::export::units::ms;
@@ -30,13 +30,13 @@ pub fn capacity_page(r: &CapacityResult) -> Result<String> {
         series("offered (dashed)", ORANGE, true, &|s| s.offered_rps),
     ];
     let mut body = format!(
-        "<section id=\"verdict\"><h1>{}</h1><p>{} against {}, profile {}'s journeys, {} s a step; stopped: {:?}.</p></section>",
+        "<section id=\"verdict\"><h1>{}</h1><p>{} against {}, profile {}'s journeys, {} s a step; stopped: {}.</p></section>",
         escape(&r.conclusion()),
         escape(&r.created),
         escape(&r.target.url),
         escape(&r.profile_name),
         r.limits.step_s,
-        r.stopped,
+        r.stopped.as_str(),
     );
     body.push_str(&chart_block(
         "latency",

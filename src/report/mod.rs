@@ -8,6 +8,7 @@
 mod capacity;
 pub mod charts;
 mod curve;
+mod html;
 mod open_model;
 mod page;
 

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use super::charts;
 use super::curve::{curve, quantiles};
-use super::page::{chart_block, escape};
+use super::html::{chart_block, escape};
 use crate::export::units::{arrivals_account, duration_ns};
 use crate::run::RunResult;
 

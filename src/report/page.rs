@@ -5,16 +5,13 @@ use std::fmt::Write as _;
 
 use super::charts::{self, BLUE, PURPLE, RouteRow, TimeSeries, VERMILLION};
 use super::curve::quantiles;
+use super::html::{CSS, chart_block, escape};
 use super::{Report, TrendPoint};
 use crate::check::{Check, Status};
 use crate::export::units::{duration_ns, ratio};
 use crate::gate::pool;
 use crate::run::RunResult;
 use crate::verdict::Outcome;
-
-pub(super) const CSS: &str = include_str!("report.css");
-
-pub use crate::export::units::escape_markup as escape;
 
 fn status_cell(s: Status) -> String {
     let (class, text) = match s {
@@ -122,23 +119,6 @@ fn verdict_section(r: &Report<'_>) -> String {
     }
     s.push_str("</section>");
     s
-}
-
-pub(super) fn chart_block(
-    id: &str,
-    title: &str,
-    intro: &str,
-    svg: Result<String, String>,
-) -> String {
-    match svg {
-        Ok(svg) => format!(
-            "<section id=\"{id}\"><h2>{title}</h2><p>{intro}</p><figure class=\"chart\" data-chart=\"{id}\">{svg}</figure>"
-        ),
-        Err(e) => format!(
-            "<section id=\"{id}\"><h2>{title}</h2><p class=\"empty\">{}</p>",
-            escape(&e)
-        ),
-    }
 }
 
 fn empty(id: &str, title: &str, why: &str) -> String {

@@ -197,6 +197,32 @@ fn bad_runs_exit_2_naming_file_and_field() {
             "count.json: routes.GET /x: summary.count 7 but the histogram holds 100",
         ),
         (
+            edit("p50.json", &|v| {
+                v["routes"]["GET /x"]["summary"]["p50_ms"] = 1.0.into()
+            }),
+            "p50.json: routes.GET /x.summary.p50_ms is 1 but its histogram gives ",
+        ),
+        (
+            edit("duration.json", &|v| v["duration_s"] = (-3.0).into()),
+            "duration.json: duration_s is -3",
+        ),
+        (
+            edit("totals.json", &|v| v["totals"]["count"] = 99.into()),
+            "totals.json: totals: 99 requests and 0 errors, but the routes hold 100 and 0",
+        ),
+        (
+            edit("timeline.json", &|v| {
+                v["timeline"][0]["requests"] = 1.into()
+            }),
+            "timeline.json: timeline: 1 requests and 0 errors, but the routes hold 100 and 0",
+        ),
+        (
+            edit("kinds.json", &|v| {
+                v["errors_by_kind"]["status 500 (expected 200)"] = 2.into()
+            }),
+            "kinds.json: errors_by_kind adds up to 2, the routes' errors to 0",
+        ),
+        (
             edit("hist.json", &|v| {
                 v["routes"]["GET /x"]["histogram"] = "@@@".into()
             }),

@@ -7,6 +7,10 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+mod consistency;
+
+pub(crate) use consistency::{validate_load, validate_micro};
+
 use crate::error::{Error, Result};
 use crate::micro::MicroRun;
 use crate::run::RunResult;
@@ -130,77 +134,6 @@ impl SavedRun {
             Self::Micro(m) => validate_micro(m),
         }
     }
-}
-
-/// Figures of a load run that cannot be: negative or non-finite latencies, empty histograms,
-/// histograms that do not merge into tta-bench's bounds, counts that disagree with their
-/// histogram.
-pub(crate) fn validate_load(r: &RunResult) -> std::result::Result<(), String> {
-    // Pooling repetitions merges every route's and step's histograms: each must merge.
-    for (what, series) in [("routes", &r.routes), ("steps", &r.steps)] {
-        for (key, s) in series {
-            tta_stats::add_encoded(&mut tta_stats::new_histogram(), &s.histogram)
-                .map_err(|e| format!("{what}.{key}.histogram: {e}"))?;
-            if let Some(o) = &s.open {
-                for (name, h) in [("service", &o.service.histogram), ("lag", &o.lag.histogram)] {
-                    tta_stats::add_encoded(&mut tta_stats::new_histogram(), h)
-                        .map_err(|e| format!("{what}.{key}.open.{name}.histogram: {e}"))?;
-                }
-            }
-        }
-    }
-    if (r.executor == crate::scenario::Executor::ArrivalRate) != r.arrival.is_some() {
-        return Err(format!(
-            "executor is {} but the run {} an arrival report",
-            r.executor.as_str(),
-            if r.arrival.is_some() { "has" } else { "lacks" }
-        ));
-    }
-    for (route, s) in &r.routes {
-        let h = tta_stats::decode(&s.histogram)
-            .map_err(|e| format!("routes.{route}.histogram: {e}"))?;
-        // An open-model route may have had every arrival dropped.
-        if h.is_empty() && s.dropped() == 0 {
-            return Err(format!("routes.{route}.histogram is empty"));
-        }
-        if h.len() != s.summary.count {
-            return Err(format!(
-                "routes.{route}: summary.count {} but the histogram holds {}",
-                s.summary.count,
-                h.len()
-            ));
-        }
-        for (name, v) in [
-            ("p95_ms", s.summary.p95_ms),
-            ("mean_ms", s.summary.mean_ms),
-            ("max_ms", s.summary.max_ms),
-        ] {
-            if !(v.is_finite() && v >= 0.0) {
-                return Err(format!("routes.{route}.summary.{name} is {v}"));
-            }
-        }
-    }
-    if r.routes.is_empty() {
-        return Err("routes is empty".into());
-    }
-    Ok(())
-}
-
-/// Figures of a micro run that cannot be: operations repeated, means not positive.
-fn validate_micro(m: &MicroRun) -> std::result::Result<(), String> {
-    let mut seen = std::collections::BTreeSet::new();
-    for o in &m.operations {
-        if !seen.insert(&o.name) {
-            return Err(format!("operation {} appears twice", o.name));
-        }
-        if !(o.mean_ns.is_finite() && o.mean_ns > 0.0) {
-            return Err(format!("operations.{}.mean_ns is {}", o.name, o.mean_ns));
-        }
-    }
-    if m.operations.is_empty() {
-        return Err("operations is empty".into());
-    }
-    Ok(())
 }
 
 /// Reads every file of `paths` as a run.

@@ -100,14 +100,14 @@ impl TryFrom<&CoreArgs> for CoreRequest {
     }
 }
 
-/// Parses `--rate-limit`: `N/SECONDS` or `off`.
-pub fn rate_limit(text: &str) -> Result<Option<RateLimit>> {
+/// Parses `--rate-limit` or `--login-throttle` (`flag`): `N/SECONDS` or `off`.
+pub fn rate_limit(flag: &str, text: &str) -> Result<Option<RateLimit>> {
     if text == "off" {
         return Ok(None);
     }
     let bad = || {
         Error::Usage(format!(
-            "--rate-limit {text:?}: expected N/SECONDS (e.g. 100/60) or off"
+            "{flag} {text:?}: expected N/SECONDS (e.g. 100/60) or off"
         ))
     };
     let (n, secs) = text.split_once('/').ok_or_else(bad)?;
@@ -201,7 +201,8 @@ impl TryFrom<&ServeArgs> for ServerConfig {
             seed_users: a.seed_users,
             seed_password: a.seed_password.clone(),
             jwt_secret,
-            rate_limit: rate_limit(&a.rate_limit)?,
+            rate_limit: rate_limit("--rate-limit", &a.rate_limit)?,
+            login_throttle: rate_limit("--login-throttle", &a.login_throttle)?,
             max_in_flight: a.max_in_flight,
             request_timeout: std::time::Duration::from_millis(a.timeout_ms),
             body_limit: a.body_limit_kib * 1024,

@@ -141,6 +141,10 @@ pub struct ServeArgs {
     /// Requests per user per window, as N/SECONDS, or "off" for capacity runs.
     #[arg(long, value_name = "N/SECS|off", default_value = "100/60")]
     pub rate_limit: String,
+    /// Failed logins per account within SECONDS of the first before its logins get 429 (with
+    /// Retry-After) until then; a success clears them. "off" turns the throttle off.
+    #[arg(long, value_name = "N/SECS|off", default_value = "5/900")]
+    pub login_throttle: String,
     /// Requests in flight beyond which new ones get 503 at once.
     #[arg(long, value_name = "N", default_value_t = 512)]
     pub max_in_flight: usize,

@@ -3,6 +3,7 @@
 mod api;
 mod fuzz;
 mod guards;
+mod login;
 
 use reqwest::blocking::{Client, Response};
 use serde_json::{Value, json};

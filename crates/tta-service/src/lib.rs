@@ -69,6 +69,8 @@ pub struct ServerConfig {
     pub seed_password: String,
     pub jwt_secret: Option<Vec<u8>>,
     pub rate_limit: Option<limits::RateLimit>,
+    /// Failed logins per account before 429 (`None`: no throttle).
+    pub login_throttle: Option<limits::RateLimit>,
     /// Requests in flight beyond which new ones are answered 503 at once.
     pub max_in_flight: usize,
     pub request_timeout: Duration,
@@ -88,6 +90,7 @@ impl Default for ServerConfig {
             seed_password: DEFAULT_SEED_PASSWORD.into(),
             jwt_secret: None,
             rate_limit: Some(limits::RateLimit::default()),
+            login_throttle: Some(limits::LoginThrottle::DEFAULT),
             max_in_flight: 512,
             request_timeout: Duration::from_secs(10),
             body_limit: 64 * 1024,
@@ -201,6 +204,7 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer> {
         Arc::new(store),
         auth::Keys::new(&secret),
         limits::RateLimiter::new(config.rate_limit),
+        limits::LoginThrottle::new(config.login_throttle),
         faults::Faults::new(config.faults.clone()),
         config.max_in_flight,
     ));

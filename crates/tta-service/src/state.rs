@@ -10,7 +10,7 @@ use moka::sync::Cache;
 use super::api_error::ApiError;
 use super::auth::Keys;
 use super::faults::Faults;
-use super::limits::RateLimiter;
+use super::limits::{LoginThrottle, RateLimiter};
 use super::metrics::Metrics;
 use super::store::{Store, StoreResult};
 use tta_core::TherapeuticCore;
@@ -25,6 +25,7 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub keys: Keys,
     pub rate_limiter: RateLimiter,
+    pub login_throttle: LoginThrottle,
     pub faults: Faults,
     pub metrics: Metrics,
     pub started: Instant,
@@ -49,6 +50,7 @@ impl AppState {
         store: Arc<dyn Store>,
         keys: Keys,
         rate_limiter: RateLimiter,
+        login_throttle: LoginThrottle,
         faults: Faults,
         max_in_flight: usize,
     ) -> Self {
@@ -57,6 +59,7 @@ impl AppState {
             store,
             keys,
             rate_limiter,
+            login_throttle,
             faults,
             metrics: Metrics::default(),
             started: Instant::now(),

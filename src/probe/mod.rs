@@ -120,9 +120,14 @@ pub fn run(system: System, input: &str, origin: &str) -> Result<Value> {
     })
 }
 
+/// The core's answer as JSON, each figure as it was computed: the core computes in `f32`, and
+/// `serde_json::to_value` would widen each to the `f64` nearest its binary value (0.3 becomes
+/// 0.30000001192092896). Written as text first, each `f32` takes its shortest decimal form,
+/// which reads back as the `f64` users expect.
 fn answer<T: Serialize>(result: std::result::Result<T, CoreError>) -> Result<Value> {
     let value = result?;
-    serde_json::to_value(value).map_err(|e| Error::Process(format!("cannot encode answer: {e}")))
+    let encode = |e: serde_json::Error| Error::Process(format!("cannot encode answer: {e}"));
+    serde_json::from_str(&serde_json::to_string(&value).map_err(encode)?).map_err(encode)
 }
 
 /// One step of a sequence: its output, or why the core refused it.

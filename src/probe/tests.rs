@@ -144,3 +144,10 @@ fn unknown_system_lists_the_known_ones() {
          frameworks, session, replay, collaboration, recovery, turn)"
     );
 }
+
+/// Figures reach users as the core computed them: a consequence's JSON, pinned whole.
+#[test]
+fn figures_print_as_computed() {
+    let answer = probe("consequences", r#"{"text": "I call my friend"}"#).unwrap();
+    insta::assert_snapshot!(serde_json::to_string(&answer).unwrap());
+}

@@ -1,4 +1,5 @@
 use super::*;
+use std::path::PathBuf;
 
 fn shipped() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios")

@@ -269,7 +269,7 @@ pub fn judge_in_environment(
             if !load.is_empty() {
                 match b.load_runs.first() {
                     Some(first) if first.executor != load[0].executor => notes.push(Note::new(NoteKind::BaselineMismatch, format!(
-                        "baseline load runs used the {} model, this run the {}: load regressions not judged",
+                        "baseline load runs used the {} model, this run the {} model: load regressions not judged (save a baseline of this model)",
                         first.executor.as_str(), load[0].executor.as_str()
                     ))),
                     Some(first) if first.profile_name == load[0].profile_name => candidates.extend(candidates::load(&b.load_runs, load, t, pairing)),

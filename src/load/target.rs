@@ -1,7 +1,7 @@
 //! The system under test: the embedded service as a child process, or a URL on loopback.
 
 use std::io::{BufRead, BufReader, Read};
-use std::net::{IpAddr, ToSocketAddrs};
+use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
@@ -145,6 +145,12 @@ impl Drop for EmbeddedServer {
 
 /// Refuses any target that is not on the loopback interface: loads never leave this machine.
 pub fn check_loopback(url: &str) -> Result<()> {
+    resolve_loopback(url).map(|_| ())
+}
+
+/// The authority of `url` (`127.0.0.1:8080`, for a Host header) and every address its host
+/// resolves to, all of them loopback; otherwise an error naming the URL.
+pub fn resolve_loopback(url: &str) -> Result<(String, Vec<SocketAddr>)> {
     let bad = |why: &str| Error::Usage(format!("--target {url}: {why}"));
     let rest = url
         .strip_prefix("http://")
@@ -156,17 +162,16 @@ pub fn check_loopback(url: &str) -> Result<()> {
     } else {
         format!("{authority}:80")
     };
-    let addrs: Vec<IpAddr> = host_port
+    let addrs: Vec<SocketAddr> = host_port
         .to_socket_addrs()
         .map_err(|e| bad(&format!("cannot resolve host: {e}")))?
-        .map(|a| a.ip())
         .collect();
-    if addrs.is_empty() || !addrs.iter().all(|ip| ip.is_loopback()) {
+    if addrs.is_empty() || !addrs.iter().all(|a| a.ip().is_loopback()) {
         return Err(bad(
             "loads may only target loopback addresses (127.0.0.0/8, [::1], localhost)",
         ));
     }
-    Ok(())
+    Ok((authority.to_string(), addrs))
 }
 
 /// Polls `GET {url}/health` until it answers 200, or fails naming the URL.

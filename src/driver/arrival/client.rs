@@ -15,6 +15,7 @@ use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HOST, HeaderValue};
 use hyper_util::rt::TokioIo;
 
 use crate::error::{Error, Result};
+use crate::load::target::resolve_loopback;
 use crate::scenario::Method;
 
 /// An answer: its status, its Location (redirects are not followed) and its whole body.
@@ -54,32 +55,14 @@ pub struct Client {
 
 impl Client {
     /// A client of the loopback service at `base` (`http://host:port`): the host is resolved
-    /// once, and every address it resolves to must be loopback.
-    pub async fn new(base: &str, timeout: Duration) -> Result<Self> {
-        let authority = base
-            .strip_prefix("http://")
-            .ok_or_else(|| Error::Usage(format!("{base}: the open model speaks http:// only")))?
-            .split('/')
-            .next()
-            .unwrap_or_default()
-            .to_string();
-        let with_port = if authority
-            .rsplit_once(':')
-            .is_some_and(|(_, p)| p.parse::<u16>().is_ok())
-        {
-            authority.clone()
-        } else {
-            format!("{authority}:80")
-        };
-        let addrs: Vec<SocketAddr> = tokio::net::lookup_host(&with_port)
-            .await
-            .map_err(|e| Error::Usage(format!("{base}: cannot resolve host: {e}")))?
-            .collect();
-        if addrs.is_empty() || !addrs.iter().all(|a| a.ip().is_loopback()) {
+    /// once, at start, and every address it resolves to must be loopback.
+    pub fn new(base: &str, timeout: Duration) -> Result<Self> {
+        if !base.starts_with("http://") {
             return Err(Error::Usage(format!(
-                "{base}: loads may only target loopback addresses (127.0.0.0/8, [::1], localhost)"
+                "{base}: the open model speaks http:// only"
             )));
         }
+        let (authority, addrs) = resolve_loopback(base)?;
         Ok(Self {
             addr: addrs[0],
             host: HeaderValue::from_str(&authority)

@@ -274,7 +274,7 @@ pub async fn run(
         .collect::<Result<Vec<_>>>()?;
     let mut mix = Mix::new(plan.journeys.iter().map(|j| j.weight));
     // No redirect is followed and every request goes to the one loopback origin checked here.
-    let client = Client::new(target, super::REQUEST_TIMEOUT).await?;
+    let client = Client::new(target, super::REQUEST_TIMEOUT)?;
     let shared = Arc::new(Shared {
         journeys: journeys.iter().map(|j| j.journey.clone()).collect(),
         client,

@@ -112,7 +112,7 @@ struct Unanswered {
     counters: Arc<Counters>,
     step: Arc<StepRun>,
     intended: Instant,
-    sent: Option<Instant>,
+    sent: Instant,
     armed: bool,
 }
 
@@ -122,7 +122,7 @@ impl Drop for Unanswered {
             return;
         }
         let now = Instant::now();
-        let sent = self.sent.unwrap_or(now);
+        let sent = self.sent;
         self.counters.unanswered.fetch_add(1, Ordering::Relaxed);
         self.recorder.record_open(
             &self.step.route,
@@ -140,7 +140,7 @@ impl Drop for Unanswered {
 /// Everything a request's task shares.
 struct Shared {
     /// The plan's journeys, by index.
-    journeys: Vec<Journey>,
+    journeys: Vec<JourneyRun>,
     client: Client,
     recorder: Arc<Recorder>,
     counters: Arc<Counters>,
@@ -152,12 +152,20 @@ impl Shared {
         self.pool.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// A new user of journey `j`, counted in flight until given back.
-    fn take_new(&self, j: usize) -> User {
+    /// A user of journey `j` for a request, counted in flight until given back: its
+    /// longest-idle one (`fresh`: a new one), or `None` when `max_in_flight` are in flight.
+    fn take(&self, j: usize, fresh: bool, max_in_flight: usize) -> Option<User> {
         let mut pool = self.pool();
+        if pool.in_flight >= max_in_flight {
+            return None;
+        }
         pool.in_flight += 1;
-        let journey = &self.journeys[j];
-        pool.make(j, journey)
+        let idle = if fresh {
+            None
+        } else {
+            pool.idle[j].pop_front()
+        };
+        Some(idle.unwrap_or_else(|| pool.make(j, &self.journeys[j].journey)))
     }
 
     fn give_back(&self, journey: usize, user: User) {
@@ -182,10 +190,10 @@ async fn send(
 
 /// Logs `user` in before the schedule starts: its `on_start` steps in order, each timed from
 /// its send (it has no intended start), then gives it to the pool.
-async fn warm_up(shared: Arc<Shared>, journey: usize, mut user: User, steps: Vec<Arc<StepRun>>) {
-    for step in steps {
+async fn warm_up(shared: Arc<Shared>, journey: usize, mut user: User) {
+    for step in shared.journeys[journey].on_start.clone() {
         let rendered = render_step(
-            &shared.journeys[journey],
+            &shared.journeys[journey].journey,
             &step.step,
             &user.vars,
             &mut rand::rng(),
@@ -210,16 +218,15 @@ async fn exchange(
     request: Rendered,
     intended: Instant,
 ) {
+    let sent = Instant::now();
     let mut guard = Unanswered {
         recorder: shared.recorder.clone(),
         counters: shared.counters.clone(),
         step: step.clone(),
         intended,
-        sent: None,
+        sent,
         armed: true,
     };
-    let sent = Instant::now();
-    guard.sent = Some(sent);
     let json = request
         .body
         .as_ref()
@@ -272,17 +279,18 @@ pub async fn run(
         .iter()
         .map(|j| JourneyRun::new(&j.journey))
         .collect::<Result<Vec<_>>>()?;
+    let count = journeys.len();
     let mut mix = Mix::new(plan.journeys.iter().map(|j| j.weight));
     // No redirect is followed and every request goes to the one loopback origin checked here.
     let client = Client::new(target, super::REQUEST_TIMEOUT)?;
     let shared = Arc::new(Shared {
-        journeys: journeys.iter().map(|j| j.journey.clone()).collect(),
+        journeys,
         client,
         recorder,
         counters: counters.clone(),
         pool: Mutex::new(Pool {
-            idle: journeys.iter().map(|_| VecDeque::new()).collect(),
-            made: vec![0; journeys.len()],
+            idle: (0..count).map(|_| VecDeque::new()).collect(),
+            made: vec![0; count],
             in_flight: 0,
         }),
     });
@@ -291,15 +299,12 @@ pub async fn run(
     // The profile's users log in before the schedule starts (k6's pre-allocated users), so its
     // first arrivals do not each make a new user, all logging in at once.
     let mut warm_mix = Mix::new(plan.journeys.iter().map(|j| j.weight));
-    for _ in 0..plan.profile.users.min(arrival.max_in_flight) {
+    for _ in 0..plan.profile.users {
         let j = warm_mix.next();
-        let user = shared.take_new(j);
-        tasks.spawn(warm_up(
-            shared.clone(),
-            j,
-            user,
-            journeys[j].on_start.clone(),
-        ));
+        let Some(user) = shared.take(j, true, arrival.max_in_flight) else {
+            break;
+        };
+        tasks.spawn(warm_up(shared.clone(), j, user));
     }
     while tasks.join_next().await.is_some() {}
     let start = Instant::now();
@@ -311,20 +316,8 @@ pub async fn run(
         while tasks.try_join_next().is_some() {}
         counters.scheduled.fetch_add(1, Ordering::Relaxed);
         let j = mix.next();
-        let jr = &journeys[j];
-        let user = {
-            let mut pool = shared.pool();
-            if pool.in_flight >= arrival.max_in_flight {
-                None
-            } else {
-                let user = pool.idle[j]
-                    .pop_front()
-                    .unwrap_or_else(|| pool.make(j, &jr.journey));
-                pool.in_flight += 1;
-                Some(user)
-            }
-        };
-        let Some(user) = user else {
+        let jr = &shared.journeys[j];
+        let Some(user) = shared.take(j, false, arrival.max_in_flight) else {
             let step = &jr.steps[jr.weights.sample(&mut rng)];
             counters.dropped.fetch_add(1, Ordering::Relaxed);
             shared.recorder.record_dropped(&step.route, &step.key);
@@ -337,9 +330,7 @@ pub async fn run(
         match render_step(&jr.journey, &step.step, &user.vars, &mut rng) {
             None => {
                 counters.skipped.fetch_add(1, Ordering::Relaxed);
-                let mut pool = shared.pool();
-                pool.in_flight -= 1;
-                pool.idle[j].push_back(user);
+                shared.give_back(j, user);
             }
             Some(request) => {
                 counters.sent.fetch_add(1, Ordering::Relaxed);

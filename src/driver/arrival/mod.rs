@@ -9,8 +9,10 @@
 //! arrivals are its `on_start` steps in order (one retried until it succeeds), later ones a loop
 //! step drawn by weight from the run's seed. Think times do not apply: the schedule sets the
 //! pace. An arrival that finds `max_in_flight` requests in flight is **dropped**, counted under
-//! the loop step it would have drawn. Requests still unanswered 10 s after the schedule ends
-//! are recorded as errors with their latency so far, a lower bound.
+//! the loop step it would have drawn. Before the schedule starts, the profile's `users` log in
+//! (their `on_start` steps, timed from their send), as k6 pre-allocates its users. Requests
+//! still unanswered 10 s after the warm-up or the schedule ends are recorded as errors with
+//! their latency so far, a lower bound.
 
 mod client;
 mod mix;
@@ -306,7 +308,7 @@ pub async fn run(
         };
         tasks.spawn(warm_up(shared.clone(), j, user));
     }
-    while tasks.join_next().await.is_some() {}
+    drain(&mut tasks).await;
     let start = Instant::now();
     for offset in Schedule::new(arrival, plan.profile.max_requests) {
         let intended = start + offset;
@@ -338,12 +340,17 @@ pub async fn run(
             }
         }
     }
+    drain(&mut tasks).await;
+    Ok(())
+}
+
+/// Waits for `tasks` at most [`DRAIN`]; those still running then are dropped, which records
+/// each request as unanswered.
+async fn drain(tasks: &mut JoinSet<()>) {
     let drained =
         tokio::time::timeout(DRAIN, async { while tasks.join_next().await.is_some() {} }).await;
     if drained.is_err() {
-        // Dropping the tasks records each as unanswered.
         tasks.abort_all();
         while tasks.join_next().await.is_some() {}
     }
-    Ok(())
 }

@@ -10,6 +10,7 @@ mod gate;
 mod load;
 mod micro;
 mod open_model;
+mod redirects;
 mod report;
 mod server;
 mod support;

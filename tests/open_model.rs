@@ -4,8 +4,9 @@
 
 use serde_json::Value;
 
-use crate::load::{counting_server, held_to_schema, load, redirecting_server};
-use crate::support::{assert_one_line_error, scenarios, short_smoke};
+use crate::load::{held_to_schema, load};
+use crate::redirects::a_redirected_login_is_not_followed;
+use crate::support::{assert_one_line_error, scenarios};
 
 fn read(path: &std::path::Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
@@ -76,30 +77,7 @@ fn a_stall_shows_in_latency_from_the_intended_start() {
 /// points to sees nothing.
 #[test]
 fn the_open_model_follows_no_redirect() {
-    let (elsewhere, seen) = counting_server();
-    let target = redirecting_server(format!("{elsewhere}/api/v1/auth/login"), false);
-    let short = short_smoke(1);
-    let out = tempfile::tempdir().unwrap();
-    let run = out.path().join("run.json");
-    let o = load(short.path(), &["--target", &target, "--rate", "50/s"], &run);
-    assert_eq!(
-        o.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let v = read(&run);
-    let login = &v["routes"]["POST /api/v1/auth/login"];
-    let redirect = format!(
-        "redirect to {} not followed",
-        elsewhere.trim_start_matches("http://")
-    );
-    assert!(login["errors"].to_string().contains(&redirect), "{login}");
-    assert_eq!(
-        seen.load(std::sync::atomic::Ordering::SeqCst),
-        0,
-        "a redirect was followed"
-    );
+    a_redirected_login_is_not_followed(&["--rate", "50/s"]);
 }
 
 #[test]

@@ -1,15 +1,13 @@
 //! `tta-bench capacity`: start the target once, run the search's steps against it, print each
 //! step as it ends, then the table and the knee; write the JSON and the HTML page if asked.
 
-use std::time::Duration;
-
 use super::emit;
 use crate::capacity::{self, CapacityResult};
 use crate::cli::{CapacityArgs, CapacityConfig};
 use crate::error::{Error, Result};
 use crate::fsutil::write_atomic;
-use crate::load::target::{EmbeddedServer, wait_healthy};
-use crate::load::{Target, drive, seed_users};
+use crate::load::target::EmbeddedServer;
+use crate::load::{drive, start};
 use crate::run::TargetInfo;
 use crate::sysmon::DEFAULT_INTERVAL;
 use crate::verdict::Outcome;
@@ -17,16 +15,7 @@ use crate::verdict::Outcome;
 pub fn run(args: &CapacityArgs) -> Result<Outcome> {
     let config = CapacityConfig::try_from(args)?;
     let first = config.plan(config.limits.start_rps)?;
-    let (server, url) = match &config.target {
-        Target::Embedded { faults, .. } => {
-            let exe = std::env::current_exe().map_err(|e| Error::io("current executable", e))?;
-            let server = EmbeddedServer::start(&exe, seed_users(&first), faults)?;
-            let url = server.url.clone();
-            (Some(server), url)
-        }
-        Target::Url(url) => (None, url.trim_end_matches('/').to_string()),
-    };
-    wait_healthy(&url, Duration::from_secs(15))?;
+    let (server, url) = start(&config.target, &first)?;
     let l = &config.limits;
     eprintln!(
         "tta-bench: capacity of {url}{} for {:?}: profile {}'s journeys, {} s a step from {}/s (×{} up to {}/s, then bisecting to {} %), at most {} steps and {} s",

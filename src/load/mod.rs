@@ -67,7 +67,26 @@ pub(crate) fn seed_users(plan: &Plan) -> u32 {
 /// Runs the load described by `config`; `on_ready` is told the URL once the target is healthy.
 pub fn run(config: &LoadConfig, on_ready: impl FnOnce(&str)) -> Result<RunResult> {
     let plan = &config.plan;
-    let (server, url) = match &config.target {
+    let (server, url) = start(&config.target, plan)?;
+    on_ready(&url);
+    let run = drive(
+        plan,
+        &url,
+        server.as_ref().map(EmbeddedServer::pid),
+        config.sample_interval,
+        config.progress,
+    );
+    if let Some(s) = server {
+        s.stop();
+    }
+    run
+}
+
+/// Makes `target` ready for `plan`: starts the embedded service (with accounts for the plan's
+/// users) or checks a URL, then waits for its `/health`. Returns the service, if started, and
+/// the URL to load.
+pub(crate) fn start(target: &Target, plan: &Plan) -> Result<(Option<EmbeddedServer>, String)> {
+    let (server, url) = match target {
         Target::Embedded { exe, faults } => {
             let exe = match exe {
                 Some(exe) => exe.clone(),
@@ -83,18 +102,7 @@ pub fn run(config: &LoadConfig, on_ready: impl FnOnce(&str)) -> Result<RunResult
         }
     };
     wait_healthy(&url, Duration::from_secs(15))?;
-    on_ready(&url);
-    let run = drive(
-        plan,
-        &url,
-        server.as_ref().map(EmbeddedServer::pid),
-        config.sample_interval,
-        config.progress,
-    );
-    if let Some(s) = server {
-        s.stop();
-    }
-    run
+    Ok((server, url))
 }
 
 /// One run of `plan` against the healthy service at `url`: samples the harness's resources

@@ -34,9 +34,21 @@ pub enum Error {
     /// A child process failed.
     #[error("{0}")]
     Process(String),
+    /// SIGINT or SIGTERM stopped the command before it could judge.
+    #[error("stopped by {}: nothing judged", .0.name())]
+    Interrupted(crate::interrupt::Signal),
 }
 
 impl Error {
+    /// The process's exit code for this error: 2 (could not judge), or 128 + the signal's
+    /// number for a stop.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Interrupted(signal) => signal.exit_code(),
+            _ => crate::app::EXIT_ERROR,
+        }
+    }
+
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Self::Io {
             path: path.into(),

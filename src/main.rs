@@ -2,7 +2,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use tta_bench::Cli;
-use tta_bench::EXIT_ERROR;
+use tta_bench::{EXIT_ERROR, Error};
 
 fn main() -> ExitCode {
     // A panic is a bug, but it still means "could not judge": one line, exit 2.
@@ -25,9 +25,13 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match std::panic::catch_unwind(|| tta_bench::run(cli)) {
         Ok(Ok(outcome)) => ExitCode::from(outcome.exit_code()),
+        Ok(Err(e @ Error::Interrupted(_))) => {
+            eprintln!("tta-bench: {e}");
+            ExitCode::from(e.exit_code())
+        }
         Ok(Err(e)) => {
             eprintln!("tta-bench: error: {e}");
-            ExitCode::from(EXIT_ERROR)
+            ExitCode::from(e.exit_code())
         }
         Err(_) => ExitCode::from(EXIT_ERROR),
     }

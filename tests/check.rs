@@ -207,6 +207,12 @@ fn bad_runs_exit_2_naming_file_and_field() {
             "duration.json: duration_s is -3",
         ),
         (
+            edit("stopped.json", &|v| {
+                v["interrupted"] = serde_json::json!({"signal": "SIGINT", "cancelled": 0})
+            }),
+            "stopped.json: interrupted by SIGINT after ",
+        ),
+        (
             edit("totals.json", &|v| v["totals"]["count"] = 99.into()),
             "totals.json: totals: 99 requests and 0 errors, but the routes hold 100 and 0",
         ),

@@ -7,6 +7,7 @@ mod ci_kit;
 mod core_probe;
 mod exit_codes;
 mod gate;
+mod interrupt;
 mod load;
 mod micro;
 mod open_model;

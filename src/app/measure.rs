@@ -115,8 +115,14 @@ fn micro_runs(
     if let Some(first) = runs.first_mut().filter(|_| count) {
         let own = std::env::current_exe().map_err(|e| Error::io("current executable", e))?;
         first.instructions = Some(count_instructions("this build", &own, extra));
+        not_stopped()?;
     }
     Ok(runs)
+}
+
+/// An error once a stop signal was received: a count it cut short is no count.
+fn not_stopped() -> Result<()> {
+    crate::interrupt::received().map_or(Ok(()), |s| Err(Error::Interrupted(s)))
 }
 
 /// Counts `exe`'s instructions per micro operation ([`micro::count`]), saying what it does and,
@@ -313,6 +319,7 @@ pub(super) fn measure_against(
         let reference_counts = reference_counts.map_err(|_| {
             Error::Process("counting the reference build's instructions panicked".into())
         })?;
+        not_stopped()?;
         micro[0].instructions = Some(own_counts);
         (micro, vec![MicroRun::counted_only(reference_counts)])
     } else {

@@ -30,6 +30,31 @@ const MAX_STDIN_BYTES: usize = 2 * 1024 * 1024;
 pub const EXIT_ERROR: u8 = 2;
 
 pub fn run(cli: Cli) -> Result<Outcome> {
+    use crate::cli::BaselineCommand;
+    // The commands that run load stop cleanly on SIGINT and SIGTERM; the others keep the
+    // signals' default action (they stop at once, with nothing half-written).
+    if matches!(
+        cli.command,
+        Command::Load(_)
+            | Command::Capacity(_)
+            | Command::Gate(_)
+            | Command::Baseline(BaselineCommand::Save { .. } | BaselineCommand::Refresh(_))
+    ) {
+        crate::interrupt::install();
+    }
+    let result = dispatch(&cli);
+    match (result, crate::interrupt::received()) {
+        // What fails after a stop (a child process the terminal's Ctrl-C also reached) is the
+        // stop's doing.
+        (Err(e), Some(signal)) if !matches!(e, Error::Interrupted(_)) => {
+            eprintln!("tta-bench: after the stop: {e}");
+            Err(Error::Interrupted(signal))
+        }
+        (result, _) => result,
+    }
+}
+
+fn dispatch(cli: &Cli) -> Result<Outcome> {
     match &cli.command {
         Command::Micro(a) => run_micro(a),
         Command::Core(a) => run_core(a),
@@ -192,7 +217,7 @@ fn run_load(args: &LoadArgs) -> Result<Outcome> {
     let p = &config.plan.profile;
     let embedded = matches!(config.target, crate::load::Target::Embedded { .. });
     let thresholds = html_report::thresholds_for(&args.report)?;
-    let run = crate::load::run(&config, |url| {
+    let run = crate::load::run_to_stop(&config, |url| {
         let model = match &config.plan.arrival {
             None => format!(
                 "{} users, {} s, think time × {}",
@@ -213,6 +238,21 @@ fn run_load(args: &LoadArgs) -> Result<Outcome> {
     })?;
     if let Some(out) = &args.out {
         write_atomic(out, Json.render(Document::Load(&run))?.as_bytes())?;
+    }
+    if let Some(signal) = run
+        .interrupted
+        .as_ref()
+        .and_then(|i| crate::interrupt::Signal::from_name(&i.signal))
+    {
+        // What was measured is shown and kept (marked), but neither judged nor reported.
+        emit(&Terminal::for_stdout().render(Document::Load(&run))?)?;
+        if let Some(out) = &args.out {
+            eprintln!(
+                "tta-bench: the partial run in {} is marked interrupted; check and gate refuse it",
+                out.display()
+            );
+        }
+        return Err(Error::Interrupted(signal));
     }
     html_report::single(
         &args.report,

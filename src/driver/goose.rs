@@ -116,6 +116,14 @@ async fn run_step(user: &mut GooseUser, s: &StepRun, ctx: &Context) -> Transacti
     if let Some(pacer) = &ctx.pacer {
         pacer.wait().await;
     }
+    if super::stopping() {
+        idle().await; // Goose is stopping its users: send nothing new.
+        return Ok(());
+    }
+    let mut cut_off = CutOff {
+        counters: &ctx.counters,
+        armed: true,
+    };
     let start = Instant::now();
     let response = user.request(request).await;
     let (outcome, captured) = match response {
@@ -125,12 +133,32 @@ async fn run_step(user: &mut GooseUser, s: &StepRun, ctx: &Context) -> Transacti
         ),
         Ok(r) => journey::answer(r.response, &s.step).await,
     };
+    cut_off.armed = false;
+    if outcome != RequestOutcome::Ok && super::stopping() {
+        // Failed after the stop (the target may be stopping too): not the target's error.
+        ctx.counters.cancelled.fetch_add(1, Ordering::Relaxed);
+        return Ok(());
+    }
     ctx.recorder
         .record(&s.route, &s.key, start.elapsed(), &outcome);
     if let (Some(json), Some(vars)) = (captured, user.get_session_data_mut::<UserVars>()) {
         vars.capture(&s.step, &json);
     }
     Ok(())
+}
+
+/// Counts a request whose task goose dropped before its answer (at a stop) as cancelled.
+struct CutOff<'a> {
+    counters: &'a Counters,
+    armed: bool,
+}
+
+impl Drop for CutOff<'_> {
+    fn drop(&mut self) {
+        if self.armed {
+            self.counters.cancelled.fetch_add(1, Ordering::Relaxed);
+        }
+    }
 }
 
 fn transaction(s: Arc<StepRun>, ctx: Arc<Context>) -> Transaction {
@@ -251,10 +279,21 @@ pub async fn run(
     for j in &plan.journeys {
         attack = attack.register_scenario(scenario(&j.journey, j.weight, p.think_scale, &ctx)?);
     }
-    attack
-        .execute()
-        .await
-        .map_err(|e| Error::Process(format!("goose: {e:?}")))?;
+    if super::stopping() {
+        return Ok(());
+    }
+    // A stop reaches goose through its killswitch, which goose clears as each attack starts:
+    // pulled again until the attack ends, a stop during its start is not lost.
+    let watcher = tokio::spawn(async {
+        let signal = crate::interrupt::stopped().await;
+        loop {
+            goose::trigger_killswitch(signal.name());
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    });
+    let executed = attack.execute().await;
+    watcher.abort();
+    executed.map_err(|e| Error::Process(format!("goose: {e:?}")))?;
     Ok(())
 }
 

@@ -27,4 +27,11 @@ pub struct Counters {
     pub unanswered: AtomicU64,
     /// Open model: requests of the users logging in before the schedule started.
     pub warm_up: AtomicU64,
+    /// Requests cut off, or failed, after a stop signal: counted apart, never as errors.
+    pub cancelled: AtomicU64,
+}
+
+/// True once a stop signal was received: requests ending then are counted as cancelled.
+pub(crate) fn stopping() -> bool {
+    crate::interrupt::received().is_some()
 }

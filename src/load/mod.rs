@@ -65,11 +65,18 @@ pub(crate) fn seed_users(plan: &Plan) -> u32 {
 }
 
 /// Runs the load described by `config`; `on_ready` is told the URL once the target is healthy.
+/// A stop signal during the run is an [`Error::Interrupted`].
 pub fn run(config: &LoadConfig, on_ready: impl FnOnce(&str)) -> Result<RunResult> {
+    complete(run_to_stop(config, on_ready)?)
+}
+
+/// As [`run`], but a run a stop signal cut short is returned, marked
+/// [`interrupted`](RunResult::interrupted), with what it measured until then.
+pub fn run_to_stop(config: &LoadConfig, on_ready: impl FnOnce(&str)) -> Result<RunResult> {
     let plan = &config.plan;
     let (server, url) = start(&config.target, plan)?;
     on_ready(&url);
-    let run = drive(
+    let run = drive_to_stop(
         plan,
         &url,
         server.as_ref().map(EmbeddedServer::pid),
@@ -107,7 +114,8 @@ pub(crate) fn start(target: &Target, plan: &Plan) -> Result<(Option<EmbeddedServ
 
 /// One run of `plan` against the healthy service at `url`: samples the harness's resources
 /// (and the server's, given its pid, which also marks the target as embedded), drives the
-/// journeys with goose and assembles the [`RunResult`]. The service is left running.
+/// journeys with goose and assembles the [`RunResult`]. The service is left running. A stop
+/// signal during the run is an [`Error::Interrupted`].
 pub(crate) fn drive(
     plan: &Plan,
     url: &str,
@@ -115,6 +123,38 @@ pub(crate) fn drive(
     sample_interval: Duration,
     show_progress: bool,
 ) -> Result<RunResult> {
+    complete(drive_to_stop(
+        plan,
+        url,
+        server_pid,
+        sample_interval,
+        show_progress,
+    )?)
+}
+
+/// `run`, unless a stop signal cut it short.
+fn complete(run: RunResult) -> Result<RunResult> {
+    match run
+        .interrupted
+        .as_ref()
+        .and_then(|i| crate::interrupt::Signal::from_name(&i.signal))
+    {
+        Some(signal) => Err(Error::Interrupted(signal)),
+        None => Ok(run),
+    }
+}
+
+/// As [`drive`], but a run cut short by a stop signal is returned, marked interrupted.
+fn drive_to_stop(
+    plan: &Plan,
+    url: &str,
+    server_pid: Option<u32>,
+    sample_interval: Duration,
+    show_progress: bool,
+) -> Result<RunResult> {
+    if let Some(signal) = crate::interrupt::received() {
+        return Err(Error::Interrupted(signal));
+    }
     let mut watched = vec![("harness".to_string(), std::process::id())];
     if let Some(pid) = server_pid {
         watched.push(("server".to_string(), pid));
@@ -153,8 +193,12 @@ pub(crate) fn drive(
         p.finish();
     }
     let resources = sampler.finish();
+    let stop = crate::interrupt::received();
     outcome?;
     let (routes, steps, timeline) = recorder.finish();
+    if let (Some(signal), true) = (stop, routes.values().all(|s| s.histogram.is_empty())) {
+        return Err(Error::Interrupted(signal));
+    }
     if routes.values().all(|s| s.histogram.is_empty()) {
         return Err(Error::Process(format!(
             "no request reached {url}: every step was skipped or dropped"
@@ -177,6 +221,17 @@ pub(crate) fn drive(
     );
     if let Some(arrival) = &plan.arrival {
         run::arrival::attach(&mut result, arrival, &counters, &all);
+    }
+    if let Some(signal) = stop {
+        // Nothing judges a partial run: its profile checks would measure the stop.
+        result.checks.clear();
+        result.passed = false;
+        result.interrupted = Some(run::Interruption {
+            signal: signal.name().to_string(),
+            cancelled: counters
+                .cancelled
+                .load(std::sync::atomic::Ordering::Relaxed),
+        });
     }
     Ok(result)
 }

@@ -38,6 +38,10 @@ impl EmbeddedServer {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
+        // A group of its own: a Ctrl-C at the terminal reaches this process, which stops the
+        // load first and then the service, not the service under the load's last requests.
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
         let mut child = cmd.spawn().map_err(|e| Error::io(exe, e))?;
         let lifeline = child.stdin.take();
         let stdout = child.stdout.take().expect("piped");

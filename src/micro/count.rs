@@ -247,10 +247,14 @@ fn try_count(exe: &Path, filter: Option<&Regex>, extra: &ExtraWork) -> Result<Co
         let pairs: Vec<String> = extra.iter().map(|(op, f)| format!("{op}={f}")).collect();
         cmd.arg("--extra-work").arg(pairs.join(","));
     }
-    let out = cmd
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("cannot run valgrind: {e}"))?;
+    cmd.stdin(Stdio::null());
+    let out = match crate::interrupt::output(&mut cmd) {
+        Err(e) => return Err(format!("cannot run valgrind: {e}")),
+        Ok(crate::interrupt::Ended::Exited(out)) => out,
+        Ok(crate::interrupt::Ended::Stopped(signal)) => {
+            return Err(format!("stopped by {}", signal.name()));
+        }
+    };
     if !out.status.success() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         let last = stderr

@@ -320,11 +320,12 @@ fn measure(mode: Mode, filter: Option<&Regex>) -> Result<Vec<Measurement>> {
         selected.len(),
         mode.name()
     );
-    let status = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::from(std::io::stderr()))
-        .status()
-        .map_err(|e| Error::io(&exe, e))?;
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::from(std::io::stderr()));
+    let status = match crate::interrupt::status(&mut cmd).map_err(|e| Error::io(&exe, e))? {
+        crate::interrupt::Ended::Exited(status) => status,
+        crate::interrupt::Ended::Stopped(signal) => return Err(Error::Interrupted(signal)),
+    };
     if !status.success() {
         return Err(Error::Process(format!(
             "micro-benchmark worker failed ({status})"

@@ -66,6 +66,16 @@ pub struct ProfileCheck {
     pub passed: bool,
 }
 
+/// A run a stop signal cut short: what it measured until then, which nothing judges.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Interruption {
+    /// `SIGINT` or `SIGTERM`.
+    pub signal: String,
+    /// Requests cut off by the stop, or failed after it: not among the errors.
+    pub cancelled: u64,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RunResult {
@@ -94,6 +104,9 @@ pub struct RunResult {
     pub resources: Resources,
     pub checks: Vec<ProfileCheck>,
     pub passed: bool,
+    /// Present when a stop signal cut the run short: `check`, `gate` and `baseline` refuse it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interrupted: Option<Interruption>,
 }
 
 /// Assembles a run result from the recorder's series and judges the profile's SLA: p95 of every
@@ -182,6 +195,7 @@ pub fn assemble(
         resources,
         checks,
         passed,
+        interrupted: None,
     }
 }
 

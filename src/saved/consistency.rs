@@ -90,6 +90,12 @@ fn series_agrees(at: &str, s: &SeriesResult, seconds: f64) -> Check {
 
 /// Figures of a load run that cannot be, or that contradict the histograms they summarise.
 pub(crate) fn validate_load(r: &RunResult) -> Check {
+    if let Some(stop) = &r.interrupted {
+        return Err(format!(
+            "interrupted by {} after {:.1} s: a partial run is not judged",
+            stop.signal, r.duration_s
+        ));
+    }
     if !(r.duration_s.is_finite() && r.duration_s > 0.0) {
         return Err(format!("duration_s is {}", r.duration_s));
     }

@@ -41,6 +41,8 @@ use tta_stats::{OpenTimes, Recorder, RequestOutcome};
 
 /// How long requests in flight when the schedule ends are waited for.
 pub const DRAIN: Duration = Duration::from_secs(10);
+/// How long requests in flight at a stop signal are waited for.
+pub const STOP_GRACE: Duration = Duration::from_secs(1);
 
 /// A step with its keys.
 struct StepRun {
@@ -121,6 +123,10 @@ struct Unanswered {
 impl Drop for Unanswered {
     fn drop(&mut self) {
         if !self.armed {
+            return;
+        }
+        if super::stopping() {
+            self.counters.cancelled.fetch_add(1, Ordering::Relaxed);
             return;
         }
         let now = Instant::now();
@@ -248,6 +254,11 @@ async fn exchange(
     };
     let done = Instant::now();
     guard.armed = false;
+    if outcome != RequestOutcome::Ok && super::stopping() {
+        // Failed after the stop (the target may be stopping too): not the target's error.
+        shared.counters.cancelled.fetch_add(1, Ordering::Relaxed);
+        return;
+    }
     shared.recorder.record_open(
         &step.route,
         &step.key,
@@ -313,7 +324,13 @@ pub async fn run(
     for offset in Schedule::new(arrival, plan.profile.max_requests) {
         let intended = start + offset;
         if intended > Instant::now() {
-            tokio::time::sleep_until(intended.into()).await;
+            tokio::select! {
+                () = tokio::time::sleep_until(intended.into()) => {}
+                _ = crate::interrupt::stopped() => break,
+            }
+        }
+        if super::stopping() {
+            break;
         }
         while tasks.try_join_next().is_some() {}
         counters.scheduled.fetch_add(1, Ordering::Relaxed);
@@ -344,12 +361,25 @@ pub async fn run(
     Ok(())
 }
 
-/// Waits for `tasks` at most [`DRAIN`]; those still running then are dropped, which records
-/// each request as unanswered.
+/// Waits for `tasks` at most [`DRAIN`], or [`STOP_GRACE`] after a stop signal; those still
+/// running then are dropped, which records each request as unanswered (or, after a stop,
+/// counts it as cancelled).
 async fn drain(tasks: &mut JoinSet<()>) {
-    let drained =
-        tokio::time::timeout(DRAIN, async { while tasks.join_next().await.is_some() {} }).await;
-    if drained.is_err() {
+    let all_done = async { while tasks.join_next().await.is_some() {} };
+    let limit = async {
+        tokio::select! {
+            () = tokio::time::sleep(DRAIN) => {}
+            _ = async {
+                crate::interrupt::stopped().await;
+                tokio::time::sleep(STOP_GRACE).await;
+            } => {}
+        }
+    };
+    let drained = tokio::select! {
+        () = all_done => true,
+        () = limit => false,
+    };
+    if !drained {
         tasks.abort_all();
         while tasks.join_next().await.is_some() {}
     }

@@ -101,7 +101,12 @@ pub(super) fn load(run: &RunResult) -> String {
             )
         })
         .collect();
-    let verdict = if failed.is_empty() {
+    let verdict = if let Some(stop) = &run.interrupted {
+        format!(
+            "INTERRUPTED by {} after {:.1} s: partial, not judged ({} requests cancelled)",
+            stop.signal, run.duration_s, stop.cancelled
+        )
+    } else if failed.is_empty() {
         format!(
             "PASS: profile {} met its SLA ({} checks) over {:.1} s, {:.1} req/s",
             run.profile_name,

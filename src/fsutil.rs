@@ -16,7 +16,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .prefix(".tta-bench-")
         .tempfile_in(dir)
         .map_err(|e| Error::io(dir, e))?;
-    tmp.write_all(bytes).map_err(|e| Error::io(tmp.path(), e))?;
+    let (first, rest) = bytes.split_at(bytes.len() / 2);
+    tmp.write_all(first).map_err(|e| Error::io(tmp.path(), e))?;
+    pause_for_crash_test(path);
+    tmp.write_all(rest).map_err(|e| Error::io(tmp.path(), e))?;
     // Temporary files are private (0600); the result should read like any other file: keep an
     // existing file's mode, or use the usual 0644.
     #[cfg(unix)]
@@ -31,8 +34,33 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .sync_all()
         .map_err(|e| Error::io(tmp.path(), e))?;
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    // The rename is durable once the directory is synced (a power cut could otherwise lose
+    // it); a kill needs only the rename itself.
+    #[cfg(unix)]
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
     Ok(())
 }
+
+/// Set to the end of a file's path, a debug build stops for a minute half-way through writing
+/// such a file, so that the crash tests (`tests/crash.rs`) can kill it there.
+pub const CRASH_TEST_PAUSE_ENV: &str = "TTA_BENCH_CRASH_TEST_PAUSE";
+
+#[cfg(debug_assertions)]
+fn pause_for_crash_test(path: &Path) {
+    let paused = std::env::var_os(CRASH_TEST_PAUSE_ENV).is_some_and(|end| {
+        path.as_os_str()
+            .as_encoded_bytes()
+            .ends_with(end.as_encoded_bytes())
+    });
+    if paused {
+        std::thread::sleep(std::time::Duration::from_secs(60));
+    }
+}
+
+#[cfg(not(debug_assertions))]
+fn pause_for_crash_test(_: &Path) {}
 
 /// Reads at most `limit` bytes of UTF-8 from `reader`; `origin` names the source in errors.
 pub fn read_utf8_bounded(mut reader: impl Read, limit: usize, origin: &str) -> Result<String> {

@@ -5,6 +5,9 @@ mod capacity;
 mod check;
 mod ci_kit;
 mod core_probe;
+// Needs the debug build's pause in the middle of a write (src/fsutil.rs).
+#[cfg(debug_assertions)]
+mod crash;
 mod exit_codes;
 mod gate;
 mod interrupt;

@@ -203,6 +203,7 @@ impl TryFrom<&ServeArgs> for ServerConfig {
             jwt_secret,
             rate_limit: rate_limit("--rate-limit", &a.rate_limit)?,
             login_throttle: rate_limit("--login-throttle", &a.login_throttle)?,
+            login_throttle_client: rate_limit("--login-throttle-client", &a.login_throttle_client)?,
             max_in_flight: a.max_in_flight,
             request_timeout: std::time::Duration::from_millis(a.timeout_ms),
             body_limit: a.body_limit_kib * 1024,

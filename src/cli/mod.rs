@@ -147,6 +147,10 @@ pub struct ServeArgs {
     /// Retry-After) until then; a success clears them. "off" turns the throttle off.
     #[arg(long, value_name = "N/SECS|off", default_value = "5/900")]
     pub login_throttle: String,
+    /// The same per client address, across accounts; a success does not clear it. Every load
+    /// generator on loopback is one client, so its users' logins must succeed (they do).
+    #[arg(long, value_name = "N/SECS|off", default_value = "20/900")]
+    pub login_throttle_client: String,
     /// Requests in flight beyond which new ones get 503 at once.
     #[arg(long, value_name = "N", default_value_t = 512)]
     pub max_in_flight: usize,

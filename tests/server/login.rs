@@ -1,5 +1,6 @@
 //! Logins under attack: failed ones are throttled per account (429 with Retry-After, even for
-//! the right password, until the window ends), and an unknown user costs a known one's argon2.
+//! the right password, until the window ends) and per client address across accounts, and an
+//! unknown user costs a known one's argon2.
 
 use std::time::{Duration, Instant};
 
@@ -41,6 +42,39 @@ fn failed_logins_are_throttled_per_account() {
         expect_error(login(&s, "nobody", "guess"), 401, "unauthorized");
     }
     expect_error(login(&s, "nobody", "guess"), 429, "rate_limited");
+}
+
+/// One client guessing many accounts' passwords is held back whatever account it tries next,
+/// and a success of its own does not clear it; another client address is not held back.
+#[test]
+fn failed_logins_are_throttled_per_client_across_accounts() {
+    let s = Server::start(&[
+        "--login-throttle",
+        "5/60",
+        "--login-throttle-client",
+        "4/60",
+    ]);
+    assert_eq!(login(&s, "patient-1", "tta-bench").status(), 200);
+    for i in 1..=4 {
+        let user = format!("patient-{i}");
+        expect_error(login(&s, &user, "guess"), 401, "unauthorized");
+    }
+    for user in ["patient-5", "patient-1"] {
+        let refused = login(&s, user, "tta-bench");
+        assert!(refused.headers().contains_key("retry-after"));
+        expect_error(refused, 429, "rate_limited");
+    }
+    // 127.0.0.2 is another client on loopback.
+    let other = reqwest::blocking::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+        .build()
+        .unwrap();
+    let answer = other
+        .post(format!("{}/api/v1/auth/login", s.url))
+        .json(&json!({ "username": "patient-5", "password": "tta-bench" }))
+        .send()
+        .unwrap();
+    assert_eq!(answer.status(), 200);
 }
 
 /// The median time of a login that fails for an unknown user against one that fails on a known

@@ -71,6 +71,8 @@ pub struct ServerConfig {
     pub rate_limit: Option<limits::RateLimit>,
     /// Failed logins per account before 429 (`None`: no throttle).
     pub login_throttle: Option<limits::RateLimit>,
+    /// Failed logins per client address before 429 (`None`: no throttle).
+    pub login_throttle_client: Option<limits::RateLimit>,
     /// Requests in flight beyond which new ones are answered 503 at once.
     pub max_in_flight: usize,
     pub request_timeout: Duration,
@@ -91,6 +93,7 @@ impl Default for ServerConfig {
             jwt_secret: None,
             rate_limit: Some(limits::RateLimit::default()),
             login_throttle: Some(limits::LoginThrottle::DEFAULT),
+            login_throttle_client: Some(limits::LoginThrottle::DEFAULT_PER_CLIENT),
             max_in_flight: 512,
             request_timeout: Duration::from_secs(10),
             body_limit: 64 * 1024,
@@ -204,7 +207,7 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer> {
         Arc::new(store),
         auth::Keys::new(&secret),
         limits::RateLimiter::new(config.rate_limit),
-        limits::LoginThrottle::new(config.login_throttle),
+        limits::LoginThrottle::new(config.login_throttle, config.login_throttle_client),
         faults::Faults::new(config.faults.clone()),
         config.max_in_flight,
     ));

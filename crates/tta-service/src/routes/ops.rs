@@ -1,8 +1,9 @@
 //! Login, health, metrics and the admin fault-injection endpoint.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use serde::{Deserialize, Serialize};
@@ -49,6 +50,7 @@ fn dummy_hash() -> &'static str {
     responses((status = 200, body = LoginResponse), (status = 400), (status = 401), (status = 429)))]
 pub async fn login(
     State(state): State<Arc<AppState>>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
     Json(req): Json<LoginRequest>,
 ) -> Result<Json<LoginResponse>, ApiError> {
     if req.username.len() > 128 || req.password.len() > 1024 {
@@ -59,7 +61,8 @@ pub async fn login(
     state
         .rate_limiter
         .check(&format!("login:{}", req.username))?;
-    state.login_throttle.check(&req.username)?;
+    let client = client.ip();
+    state.login_throttle.check(&req.username, client)?;
     let user = state.store.user(&req.username)?;
     // An unknown user is verified against a dummy hash of the same parameters, so it costs the
     // same argon2 run as a known one and timing does not tell them apart.
@@ -74,7 +77,7 @@ pub async fn login(
     let user = match (ok, user) {
         (true, Some(u)) => u,
         _ => {
-            state.login_throttle.failed(&req.username);
+            state.login_throttle.failed(&req.username, client);
             return Err(ApiError::unauthorized("unknown user or wrong password"));
         }
     };

@@ -13,12 +13,12 @@
 use std::collections::{HashMap, VecDeque};
 use std::sync::OnceLock;
 
-use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use super::CoreError;
 use super::character::{Attribute, Goal};
-use super::text::{compile, normalize, validate};
+use super::lexicon::{Hit, Lexicon, leftmost_longest};
+use super::text::{normalize, validate};
 
 /// Largest change one choice can make to one attribute.
 pub const MAX_IMPACT: f32 = 0.2;
@@ -49,77 +49,6 @@ impl ChoiceType {
         Self::Creative,
         Self::Avoidance,
     ];
-
-    fn keywords(self) -> &'static [&'static str] {
-        match self {
-            Self::Coping => &[
-                "breathe",
-                "breathing",
-                "calm",
-                "ground",
-                "grounding",
-                "count",
-                "cope",
-                "coping",
-                "relax",
-                "pause",
-            ],
-            Self::Social => &[
-                "talk",
-                "ask",
-                "call",
-                "friend",
-                "friends",
-                "help",
-                "share",
-                "join",
-                "together",
-                "reach out",
-            ],
-            Self::SelfCare => &[
-                "rest",
-                "sleep",
-                "eat",
-                "walk",
-                "drink water",
-                "shower",
-                "break",
-            ],
-            Self::Reflection => &[
-                "think",
-                "reflect",
-                "journal",
-                "write",
-                "consider",
-                "remember",
-                "notice",
-                "understand",
-            ],
-            Self::Confrontation => &[
-                "confront",
-                "face",
-                "stand up",
-                "tell them",
-                "say no",
-                "refuse",
-                "challenge",
-                "speak up",
-            ],
-            Self::Creative => &[
-                "draw",
-                "paint",
-                "build",
-                "create",
-                "sing",
-                "play music",
-                "imagine",
-            ],
-            Self::Avoidance => &[
-                "avoid", "ignore", "hide", "run away", "leave", "skip", "escape", "give up",
-            ],
-            Self::Neutral => &[],
-        }
-    }
 
     /// Goals this type of choice serves.
     fn serves(self) -> &'static [Goal] {
@@ -155,31 +84,44 @@ impl ChoiceType {
     }
 }
 
-const EMOTION_WORDS: &[&str] = &[
-    "feel", "feeling", "afraid", "scared", "angry", "sad", "happy", "hurt", "proud", "ashamed",
-    "guilty", "love", "lonely", "anxious", "hope", "grateful",
-];
-const INTENSIFIERS: &[&str] = &["very", "so", "really", "extremely", "deeply", "completely"];
+/// What a keyword of `lexicon/consequences.lex` counts for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tag {
+    Choice(ChoiceType),
+    Emotion,
+    Intensifier,
+}
 
-/// Compiled keyword tables, shared by the process ([`ConsequencePatterns::shared`]).
-#[derive(Debug)]
+mod table {
+    use super::{ChoiceType, Tag};
+    include!(concat!(env!("OUT_DIR"), "/consequences_lexicon.rs"));
+}
+
+/// The keyword tables, built at compile time (`build.rs`): nothing to compile at start.
 pub struct ConsequencePatterns {
-    per_type: Vec<Regex>,
-    emotions: Regex,
-    intensifiers: Regex,
+    lexicon: Lexicon<Tag>,
+}
+
+impl std::fmt::Debug for ConsequencePatterns {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "ConsequencePatterns({} keywords)",
+            self.lexicon.entries.len()
+        )
+    }
 }
 
 impl ConsequencePatterns {
-    /// Compiles fresh tables (cold-start measurement; everything else uses [`Self::shared`]).
+    /// The tables (cold-start measurement takes them afresh; everything else uses
+    /// [`Self::shared`]): static data, so this builds nothing.
     pub fn compile() -> Self {
-        let per_type: Vec<Regex> = ChoiceType::ALL
-            .iter()
-            .map(|t| compile(t.keywords()))
-            .collect();
         Self {
-            per_type,
-            emotions: compile(EMOTION_WORDS),
-            intensifiers: compile(INTENSIFIERS),
+            lexicon: Lexicon {
+                entries: table::ENTRIES,
+                first_words: table::FIRST_WORDS,
+                word_slots: &table::WORD_SLOTS,
+            },
         }
     }
 
@@ -187,6 +129,18 @@ impl ConsequencePatterns {
         static P: OnceLock<ConsequencePatterns> = OnceLock::new();
         P.get_or_init(Self::compile)
     }
+
+    fn scan(&self, text: &str) -> Vec<Hit<Tag>> {
+        self.lexicon.scan(text)
+    }
+}
+
+/// The keywords tagged `tag` among `hits` in `text`, without overlaps (leftmost-longest).
+fn keywords<'t>(text: &'t str, hits: &[Hit<Tag>], tag: Tag) -> Vec<&'t str> {
+    leftmost_longest(hits.iter().copied().filter(|h| h.tag == tag))
+        .into_iter()
+        .map(|h| &text[h.start..h.end])
+        .collect()
 }
 
 /// Forces compilation of the keyword tables (part of cold initialisation).
@@ -196,18 +150,19 @@ pub fn warm_up() {
 
 /// Classifies a choice text.
 pub fn classify(text: &str) -> ChoiceType {
-    classify_normalized(&normalize(text))
+    let text = normalize(text);
+    classify_hits(&text, &ConsequencePatterns::shared().scan(&text))
 }
 
-fn classify_normalized(text: &str) -> ChoiceType {
-    let p = ConsequencePatterns::shared();
+/// The type of the normalised `text` whose keywords are `hits`.
+fn classify_hits(text: &str, hits: &[Hit<Tag>]) -> ChoiceType {
     let mut best = (ChoiceType::Neutral, 0usize);
-    for (i, re) in p.per_type.iter().enumerate() {
-        let mut distinct: Vec<&str> = re.find_iter(text).map(|m| m.as_str()).collect();
+    for kind in ChoiceType::ALL {
+        let mut distinct = keywords(text, hits, Tag::Choice(kind));
         distinct.sort();
         distinct.dedup();
         if distinct.len() > best.1 {
-            best = (ChoiceType::ALL[i], distinct.len());
+            best = (kind, distinct.len());
         }
     }
     best.0
@@ -215,13 +170,14 @@ fn classify_normalized(text: &str) -> ChoiceType {
 
 /// Emotional weight of a text, 0–1.
 pub fn emotional_weight(text: &str) -> f32 {
-    emotional_weight_normalized(&normalize(text))
+    let text = normalize(text);
+    weight_of_hits(&text, &ConsequencePatterns::shared().scan(&text))
 }
 
-fn emotional_weight_normalized(text: &str) -> f32 {
-    let p = ConsequencePatterns::shared();
-    let emotions = p.emotions.find_iter(text).count() as f32;
-    let intensifiers = p.intensifiers.find_iter(text).count() as f32;
+/// The emotional weight of the normalised `text` whose keywords are `hits`.
+fn weight_of_hits(text: &str, hits: &[Hit<Tag>]) -> f32 {
+    let emotions = keywords(text, hits, Tag::Emotion).len() as f32;
+    let intensifiers = keywords(text, hits, Tag::Intensifier).len() as f32;
     (0.25 * emotions + 0.1 * intensifiers).min(1.0)
 }
 
@@ -326,8 +282,9 @@ impl ConsequenceSystem {
         goals: &[Goal],
     ) -> Result<Consequence, CoreError> {
         let text = normalize(validate(text)?);
-        let kind = classify_normalized(&text);
-        let weight = emotional_weight_normalized(&text);
+        let hits = ConsequencePatterns::shared().scan(&text);
+        let kind = classify_hits(&text, &hits);
+        let weight = weight_of_hits(&text, &hits);
         let history = self.history.entry(user.to_string()).or_default();
         let (relevance, value, impacts) = score(kind, goals, weight, history.make_contiguous());
         if history.len() == HISTORY_LEN {

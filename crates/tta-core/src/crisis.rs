@@ -1,19 +1,24 @@
 //! Emotional safety: crisis detection (TTA `TherapeuticEmotionalSafetySystem`; budget < 1 s, TTA therapeutic systems benchmarks).
 //!
-//! Scoring, as implemented here (the TTA original sums weights without saying how families combine;
-//! these are our documented choices):
-//! - Indicator families and weights: suicide 4, self-harm 3, hopelessness 2, severe depression 2,
-//!   panic 2, and — our addition so that LOW is reachable by plain distress — distress 1.
-//! - A match preceded in the same clause, within three words, by a negation ("not", "never",
-//!   "don't", …) is a *negated mention*: it is reported but weighs 1 whatever its family. "I would
-//!   never kill myself" is LOW, not NONE: the topic was raised, so it is noted without alerting.
-//!   Phrases that carry their own negation ("I don't want to live") are patterns of their own and
-//!   are not negated.
-//! - Benign idioms ("this game is killing me", "dying to see", "suicide squad", "killed it") mask
-//!   the span they cover: no indicator inside them counts.
-//! - score = the largest weight matched, +1 when two or more distinct families of weight ≥ 2 match
-//!   un-negated (co-occurrence escalates), + 0.5 per risk factor (at most +1), +1 when the user has
-//!   prior crisis episodes (HIGH or above) and anything matched.
+//! Phrases live in `lexicon/crisis.lex`, built into static tables at compile time (`build.rs`),
+//! so a process starts with nothing to compile. Scoring, as implemented here (the TTA original
+//! sums weights without saying how families combine; these are our documented choices, and
+//! `docs/core.md` states them as the rules the labelled table was written by):
+//! - Indicator families and weights: suicidal intent 4; a plan 3, means 3, farewell behaviour 3,
+//!   self-harm 3; hopelessness 2, severe depression 2, panic 2; distress 1 (ours, so LOW is
+//!   reachable by plain distress).
+//! - A match's [`MentionContext`]: *negated* when a negation ("not", "never", "don't", …) is
+//!   within three words before it in its clause; *quoted* inside double quotes in a text about
+//!   a song; *third person* when the nearest subject before it in its sentence is someone else
+//!   (he, she, my friend, the character, the novel…). Such a match is reported but weighs 0:
+//!   the context must not raise the level. Phrases that carry their own negation ("I don't want
+//!   to live") are phrases of their own and are not negated.
+//! - Benign idioms ("this game is killing me", "dying to see", "suicide squad", "shoot myself in
+//!   the foot") mask the span they cover: no indicator inside them counts.
+//! - score = the largest weight matched, +1 when two or more distinct families of weight ≥ 2
+//!   match directly (co-occurrence escalates), +1 when a timeframe ("tonight", "this weekend")
+//!   is in the sentence of a direct intent, plan, means or farewell, + 0.5 per risk factor (at
+//!   most +1), +1 when the user has prior crisis episodes (HIGH or above) and anything counted.
 //! - Level: score ≥ 4 CRITICAL, ≥ 3 HIGH, ≥ 2 MODERATE, ≥ 1 LOW, else NONE.
 //! - Protective factors are reported but never lower the level: a safety system errs towards
 //!   escalation, and a clinician weighs protection.
@@ -22,11 +27,11 @@
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
-use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use super::CoreError;
-use super::text::{compile, normalize, validate};
+use super::lexicon::{Hit, Lexicon, leftmost_longest};
+use super::text::{normalize, validate};
 
 /// Severity of a crisis assessment, ordered from none to critical.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -56,7 +61,14 @@ impl CrisisLevel {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum IndicatorFamily {
+    /// Suicidal intent or ideation.
     Suicide,
+    /// A plan: a note written, a date picked, pills saved up.
+    Plan,
+    /// A method named: overdose, hanging, cutting, burning, weapons, jumping.
+    Means,
+    /// Farewell behaviour: goodbyes, possessions given away.
+    Farewell,
     SelfHarm,
     Hopelessness,
     SevereDepression,
@@ -65,8 +77,11 @@ pub enum IndicatorFamily {
 }
 
 impl IndicatorFamily {
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 9] = [
         Self::Suicide,
+        Self::Plan,
+        Self::Means,
+        Self::Farewell,
         Self::SelfHarm,
         Self::Hopelessness,
         Self::SevereDepression,
@@ -77,70 +92,18 @@ impl IndicatorFamily {
     pub fn weight(self) -> f32 {
         match self {
             Self::Suicide => 4.0,
-            Self::SelfHarm => 3.0,
+            Self::Plan | Self::Means | Self::Farewell | Self::SelfHarm => 3.0,
             Self::Hopelessness | Self::SevereDepression | Self::Panic => 2.0,
             Self::Distress => 1.0,
         }
     }
 
-    fn phrases(self) -> &'static [&'static str] {
-        match self {
-            Self::Suicide => &[
-                r"kill(?:ing)? my ?self",
-                r"suicid(?:e|al)",
-                r"end(?:ing)? (?:my|my own) life",
-                r"take my (?:own )?life",
-                r"end it all",
-                r"(?:want|wanted|wish|wanna) (?:to )?die",
-                r"better off (?:dead|without me)",
-                r"better off if i (?:was|were) (?:dead|gone)",
-                r"(?:don'?t|do not|no longer) want to (?:live|be alive|be here|wake up)",
-                r"no reason to live",
-            ],
-            Self::SelfHarm => &[
-                r"(?:cut|cutting|burn|burning|hurt|hurting|harm|harming|punish|punishing) my ?self",
-                r"self[- ]?harm(?:ing)?",
-                r"cut my (?:arms?|wrists?|legs?)",
-                r"starv(?:e|ing) my ?self",
-            ],
-            Self::Hopelessness => &[
-                r"hopeless(?:ness)?",
-                r"no hope",
-                r"nothing (?:will )?ever (?:changes?|gets? better)",
-                r"never (?:going to|gonna) get better",
-                r"what'?s the point",
-                r"no point (?:in )?(?:trying|living|anything)",
-                r"can'?t go on",
-                r"no way out",
-                r"give up on (?:everything|life)",
-            ],
-            Self::SevereDepression => &[
-                r"depressed",
-                r"depression",
-                r"worthless",
-                r"can'?t get out of bed",
-                r"empty inside",
-                r"feel(?:ing)? (?:so )?(?:numb|empty)",
-            ],
-            Self::Panic => &[
-                r"panic(?:king)?(?: attacks?)?",
-                r"can'?t breathe",
-                r"heart (?:is )?(?:racing|pounding)",
-                r"hyperventilat(?:e|ing)",
-                r"freaking out",
-            ],
-            Self::Distress => &[
-                r"stressed",
-                r"anxious",
-                r"overwhelmed",
-                r"sad",
-                r"upset",
-                r"lonely",
-                r"scared",
-                r"afraid",
-                r"worried",
-            ],
-        }
+    /// Whether a timeframe in its sentence makes it more urgent.
+    fn takes_timeframe(self) -> bool {
+        matches!(
+            self,
+            Self::Suicide | Self::Plan | Self::Means | Self::Farewell
+        )
     }
 }
 
@@ -161,30 +124,6 @@ impl RiskFactor {
         Self::RecentLoss,
         Self::PreviousAttempt,
     ];
-
-    fn phrases(self) -> &'static [&'static str] {
-        match self {
-            Self::Isolation => &[
-                r"(?:all )?alone",
-                r"isolated",
-                r"no ?one cares",
-                r"nobody cares",
-                r"no friends",
-            ],
-            Self::SubstanceUse => &[r"drinking", r"drunk", r"pills", r"overdos(?:e|ed|ing)"],
-            Self::RecentLoss => &[
-                r"passed away",
-                r"funeral",
-                r"divorce",
-                r"broke up",
-                r"lost my (?:job|mom|dad|mother|father|partner|wife|husband|friend|child|son|daughter)",
-            ],
-            Self::PreviousAttempt => &[
-                r"(?:tried|attempted) (?:to kill my ?self|suicide|to end my life)",
-                r"last attempt",
-            ],
-        }
-    }
 }
 
 /// Protective factors: reported, never lowering the level.
@@ -204,48 +143,45 @@ impl ProtectiveFactor {
         Self::FutureOrientation,
         Self::ReasonsForLiving,
     ];
-
-    fn phrases(self) -> &'static [&'static str] {
-        match self {
-            Self::SocialSupport => &[
-                r"my (?:therapist|counsell?or|family|friends?|partner|support group|sponsor)",
-                r"talk(?:ed)? to (?:someone|a friend)",
-            ],
-            Self::CopingSkills => &[
-                r"breathing exercises?",
-                r"meditat(?:e|ed|ing|ion)",
-                r"journal(?:ing|ed)?",
-                r"went for a walk",
-                r"go for a walk",
-            ],
-            Self::FutureOrientation => &[
-                r"looking forward",
-                r"plans? for",
-                r"next week",
-                r"tomorrow i (?:will|can)",
-            ],
-            Self::ReasonsForLiving => &[
-                r"my (?:kids|children|son|daughter|dog|cat|pet)",
-                r"my faith",
-            ],
-        }
-    }
 }
 
-/// Everyday idioms that contain alarming words; a match inside one of them does not count.
-const BENIGN_IDIOMS: &[&str] = &[
-    r"(?:is|are|was|were|'s|'re) killing me",
-    r"dying to",
-    r"di(?:e|ed) laughing",
-    r"to die for",
-    r"killed it",
-    r"kill(?:ing)? (?:it|time|the boss|the lights)",
-    r"dead tired",
-    r"bored to death",
-    r"scared to death",
-    r"suicide (?:squad|mission|run|doors?)",
-    r"panic (?:button|room|mode)",
-];
+/// What a phrase of `lexicon/crisis.lex` is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tag {
+    Indicator(IndicatorFamily),
+    Risk(RiskFactor),
+    Protective(ProtectiveFactor),
+    /// An everyday idiom with an alarming word: what it covers does not count.
+    Idiom,
+    /// When: "tonight", "this weekend".
+    Timeframe,
+    /// I, me, my…: the user speaking of themself.
+    FirstPerson,
+    /// He, she, my friend, the character, the novel…: someone or something else.
+    ThirdPerson,
+    /// A song, its lyrics, its chorus.
+    Song,
+}
+
+mod table {
+    use super::{IndicatorFamily, ProtectiveFactor, RiskFactor, Tag};
+    include!(concat!(env!("OUT_DIR"), "/crisis_lexicon.rs"));
+}
+
+/// Whose words a matched phrase is, or in what form; anything but [`Direct`](Self::Direct)
+/// weighs 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MentionContext {
+    /// The user, of themself.
+    Direct,
+    /// A negation within three words before it in its clause.
+    Negated,
+    /// Inside double quotes, in a text about a song.
+    Quoted,
+    /// The nearest subject before it in its sentence is someone or something else.
+    ThirdPerson,
+}
 
 /// Words that, within three words before an indicator in the same clause, negate it.
 const NEGATIONS: &[&str] = &[
@@ -254,42 +190,30 @@ const NEGATIONS: &[&str] = &[
 ];
 const NEGATION_WINDOW_WORDS: usize = 3;
 
-/// Compiled pattern tables. The process shares one copy ([`CrisisPatterns::shared`]);
-/// [`CrisisPatterns::compile`] builds a fresh one (used to measure cold initialisation).
-#[derive(Debug)]
+/// The phrase tables, built at compile time. [`CrisisPatterns::compile`] takes them afresh
+/// (cold initialisation measures it); it builds nothing.
 pub struct CrisisPatterns {
-    /// One alternation per family, risk factor and protective factor, and one for idioms.
-    indicators: Vec<(IndicatorFamily, Regex)>,
-    risks: Vec<(RiskFactor, Regex)>,
-    protective: Vec<(ProtectiveFactor, Regex)>,
-    benign: Regex,
+    lexicon: Lexicon<Tag>,
+}
+
+impl std::fmt::Debug for CrisisPatterns {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CrisisPatterns({} phrases)", self.lexicon.entries.len())
+    }
 }
 
 impl CrisisPatterns {
     pub fn compile() -> Self {
-        let compile = |phrases: &[&str]| compile(phrases);
-        let indicators: Vec<_> = IndicatorFamily::ALL
-            .iter()
-            .map(|f| (*f, compile(f.phrases())))
-            .collect();
-        let risks: Vec<_> = RiskFactor::ALL
-            .iter()
-            .map(|f| (*f, compile(f.phrases())))
-            .collect();
-        let protective: Vec<_> = ProtectiveFactor::ALL
-            .iter()
-            .map(|f| (*f, compile(f.phrases())))
-            .collect();
-        let benign = compile(BENIGN_IDIOMS);
         Self {
-            indicators,
-            risks,
-            protective,
-            benign,
+            lexicon: Lexicon {
+                entries: table::ENTRIES,
+                first_words: table::FIRST_WORDS,
+                word_slots: &table::WORD_SLOTS,
+            },
         }
     }
 
-    /// The process-wide compiled tables.
+    /// The process-wide tables.
     pub fn shared() -> Arc<Self> {
         static PATTERNS: OnceLock<Arc<CrisisPatterns>> = OnceLock::new();
         PATTERNS.get_or_init(|| Arc::new(Self::compile())).clone()
@@ -299,46 +223,93 @@ impl CrisisPatterns {
     pub fn assess(&self, text: &str, prior_episodes: u32) -> Result<CrisisAssessment, CoreError> {
         let text = normalize(validate(text)?);
         let text = text.as_str();
+        let hits = self.lexicon.scan(text);
         let mut assessment = CrisisAssessment::empty(prior_episodes);
-        let benign: Vec<(usize, usize)> = self
-            .benign
-            .find_iter(text)
-            .map(|m| (m.start(), m.end()))
-            .collect();
-        let in_idiom = |s: usize, e: usize| benign.iter().any(|&(bs, be)| s < be && e > bs);
-        for (family, re) in &self.indicators {
-            for m in re.find_iter(text) {
-                if in_idiom(m.start(), m.end()) {
-                    continue;
+        let idioms: Vec<&Hit<Tag>> = hits.iter().filter(|h| h.tag == Tag::Idiom).collect();
+        let counts = |h: &Hit<Tag>| !idioms.iter().any(|i| h.start < i.end && h.end > i.start);
+        let songs = hits.iter().any(|h| h.tag == Tag::Song);
+        let phrase = |h: &Hit<Tag>| text[h.start..h.end].to_string();
+        for family in IndicatorFamily::ALL {
+            let found = hits
+                .iter()
+                .copied()
+                .filter(|h| h.tag == Tag::Indicator(family) && counts(h));
+            for h in leftmost_longest(found) {
+                let context = context_of(text, &hits, h.start, songs);
+                if context == MentionContext::Direct
+                    && family.takes_timeframe()
+                    && assessment.timeframe.is_none()
+                {
+                    let (from, to) = sentence(text, h.start);
+                    assessment.timeframe = hits
+                        .iter()
+                        .find(|t| t.tag == Tag::Timeframe && t.start >= from && t.end <= to)
+                        .map(phrase);
                 }
-                let negated = is_negated(&text[..m.start()]);
                 assessment.indicators.push(IndicatorMatch {
-                    family: *family,
-                    phrase: m.as_str().to_string(),
-                    weight: if negated { 1.0 } else { family.weight() },
-                    negated,
+                    family,
+                    phrase: phrase(&h),
+                    weight: if context == MentionContext::Direct {
+                        family.weight()
+                    } else {
+                        0.0
+                    },
+                    context,
                 });
             }
         }
-        for (factor, re) in &self.risks {
-            if let Some(m) = re.find_iter(text).find(|m| !in_idiom(m.start(), m.end())) {
+        for factor in RiskFactor::ALL {
+            if let Some(h) = hits
+                .iter()
+                .find(|h| h.tag == Tag::Risk(factor) && counts(h))
+            {
                 assessment.risk_factors.push(FactorMatch {
-                    factor: *factor,
-                    phrase: m.as_str().to_string(),
+                    factor,
+                    phrase: phrase(h),
                 });
             }
         }
-        for (factor, re) in &self.protective {
-            if let Some(m) = re.find(text) {
+        for factor in ProtectiveFactor::ALL {
+            if let Some(h) = hits.iter().find(|h| h.tag == Tag::Protective(factor)) {
                 assessment.protective_factors.push(FactorMatch {
-                    factor: *factor,
-                    phrase: m.as_str().to_string(),
+                    factor,
+                    phrase: phrase(h),
                 });
             }
         }
         assessment.finish();
         Ok(assessment)
     }
+}
+
+/// The context of a phrase starting at `start` of `text`, whose phrases are `hits`; `songs`
+/// when the text speaks of a song.
+fn context_of(text: &str, hits: &[Hit<Tag>], start: usize, songs: bool) -> MentionContext {
+    if is_negated(&text[..start]) {
+        return MentionContext::Negated;
+    }
+    if songs && text[..start].matches('"').count() % 2 == 1 {
+        return MentionContext::Quoted;
+    }
+    let (from, _) = sentence(text, start);
+    let subject = hits
+        .iter()
+        .filter(|h| matches!(h.tag, Tag::FirstPerson | Tag::ThirdPerson))
+        .filter(|h| h.start >= from && h.end <= start)
+        .max_by_key(|h| (h.end, h.end - h.start));
+    match subject {
+        Some(h) if h.tag == Tag::ThirdPerson => MentionContext::ThirdPerson,
+        _ => MentionContext::Direct,
+    }
+}
+
+/// The sentence of `text` around byte `at`: from after the last `.`, `!`, `?` or newline
+/// before it to the next one.
+fn sentence(text: &str, at: usize) -> (usize, usize) {
+    const ENDS: [char; 4] = ['.', '!', '?', '\n'];
+    let from = text[..at].rfind(ENDS).map_or(0, |i| i + 1);
+    let to = text[at..].find(ENDS).map_or(text.len(), |i| at + i);
+    (from, to)
 }
 
 /// True when the clause ending at the end of `before` (normalised text) has a negation within its
@@ -359,8 +330,9 @@ fn is_negated(before: &str) -> bool {
 pub struct IndicatorMatch {
     pub family: IndicatorFamily,
     pub phrase: String,
+    /// The family's weight when [`MentionContext::Direct`], else 0.
     pub weight: f32,
-    pub negated: bool,
+    pub context: MentionContext,
 }
 
 /// One matched risk or protective factor.
@@ -415,6 +387,8 @@ pub struct CrisisAssessment {
     pub indicators: Vec<IndicatorMatch>,
     pub risk_factors: Vec<FactorMatch<RiskFactor>>,
     pub protective_factors: Vec<FactorMatch<ProtectiveFactor>>,
+    /// The timeframe stated with a direct intent, plan, means or farewell, if any.
+    pub timeframe: Option<String>,
     pub prior_episodes: u32,
     pub resources: Vec<CrisisResource>,
     pub alert_clinician: bool,
@@ -428,6 +402,7 @@ impl CrisisAssessment {
             indicators: Vec::new(),
             risk_factors: Vec::new(),
             protective_factors: Vec::new(),
+            timeframe: None,
             prior_episodes,
             resources: Vec::new(),
             alert_clinician: false,
@@ -440,14 +415,15 @@ impl CrisisAssessment {
         let mut strong: Vec<IndicatorFamily> = self
             .indicators
             .iter()
-            .filter(|m| !m.negated && m.weight >= 2.0)
+            .filter(|m| m.weight >= 2.0)
             .map(|m| m.family)
             .collect();
         strong.sort_by_key(|f| *f as u8);
         strong.dedup();
         let co_occurrence = if strong.len() >= 2 { 1.0 } else { 0.0 };
+        let urgency = if self.timeframe.is_some() { 1.0 } else { 0.0 };
         let risk = (0.5 * self.risk_factors.len() as f32).min(1.0);
-        let mut score = base + co_occurrence + risk;
+        let mut score = base + co_occurrence + urgency + risk;
         if self.prior_episodes > 0 && score > 0.0 {
             score += 1.0;
         }

@@ -10,6 +10,7 @@ pub mod consequences;
 pub mod crisis;
 pub mod difficulty;
 pub mod frameworks;
+mod lexicon;
 pub mod recovery;
 pub mod replay;
 pub mod session;

@@ -1,7 +1,5 @@
 //! Input text validation shared by the systems that read free text.
 
-use regex::{Regex, RegexBuilder};
-
 use super::CoreError;
 
 /// Longest free-text input the core accepts, in bytes. A chat message or a choice is a few hundred
@@ -22,36 +20,49 @@ pub fn validate(text: &str) -> Result<&str, CoreError> {
     Ok(text)
 }
 
-/// Regex alternation of lowercase `phrases`, each bounded by word boundaries. Phrases are regex
-/// fragments (they may use `'?`, groups and so on).
-fn alternation(phrases: &[&str]) -> String {
-    format!(r"\b(?:{})\b", phrases.join("|"))
-}
-
-/// Compiles an alternation of lowercase ASCII phrases, to be matched against [`normalize`]d
-/// text. Matching lowercased text instead of using `(?i)` matters: with `(?i)` the regex crate
-/// builds its literal prefilter over every case variant of every phrase, which made compiling
-/// the tables (cold initialisation) about four times slower and matching slower too. ASCII
-/// mode (ASCII word boundaries) suits English phrases and keeps the automata small.
-pub(crate) fn compile(phrases: &[&str]) -> Regex {
-    RegexBuilder::new(&alternation(phrases))
-        .unicode(false)
-        .build()
-        .expect("static pattern")
-}
-
-/// The form patterns are matched against: ASCII letters lowercased and typographic apostrophes
-/// (’) made ASCII, so "I DON’T" matches `don't`. Non-ASCII letters are kept as they are.
+/// The form phrases are matched against (`src/lexicon.rs`): ASCII letters lowercased,
+/// typographic apostrophes (’) and double quotes (“ ”) made ASCII, and runs of spaces and tabs
+/// made one space, so "I DON’T  want" matches `don't want`. Non-ASCII letters are kept as they
+/// are; newlines are kept (they end sentences).
 pub fn normalize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        out.push(if c == '’' {
-            '\''
+    let mut out: Vec<u8> = Vec::with_capacity(text.len());
+    let mut push = |b: u8| {
+        if !(b == b' ' && out.last() == Some(&b' ')) {
+            out.push(b);
+        }
+    };
+    let mut rest = text;
+    // ASCII a byte at a time; the few non-ASCII characters that change, as characters.
+    while let Some(i) = rest.bytes().position(|b| b >= 0x80) {
+        for b in rest[..i].bytes() {
+            push(if b == b'\t' {
+                b' '
+            } else {
+                b.to_ascii_lowercase()
+            });
+        }
+        let c = rest[i..]
+            .chars()
+            .next()
+            .expect("a character starts at a non-ASCII byte");
+        match c {
+            '’' => push(b'\''),
+            '“' | '”' => push(b'"'),
+            c => {
+                let mut buf = [0u8; 4];
+                c.encode_utf8(&mut buf).bytes().for_each(&mut push);
+            }
+        }
+        rest = &rest[i + c.len_utf8()..];
+    }
+    for b in rest.bytes() {
+        push(if b == b'\t' {
+            b' '
         } else {
-            c.to_ascii_lowercase()
+            b.to_ascii_lowercase()
         });
     }
-    out
+    String::from_utf8(out).expect("ASCII changed to ASCII, other characters kept whole")
 }
 
 #[cfg(test)]
@@ -77,5 +88,6 @@ mod tests {
     #[test]
     fn normalize_lowercases_ascii_and_straightens_apostrophes() {
         assert_eq!(normalize("I DON’T Know, Café"), "i don't know, café");
+        assert_eq!(normalize("“Say  \tit”\n\nnow"), "\"say it\"\n\nnow");
     }
 }

@@ -45,7 +45,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// Set to the end of a file's path, a debug build stops for a minute half-way through writing
 /// such a file, so that the crash tests (`tests/crash.rs`) can kill it there.
-pub const CRASH_TEST_PAUSE_ENV: &str = "TTA_BENCH_CRASH_TEST_PAUSE";
+#[cfg(debug_assertions)]
+const CRASH_TEST_PAUSE_ENV: &str = "TTA_BENCH_CRASH_TEST_PAUSE";
 
 #[cfg(debug_assertions)]
 fn pause_for_crash_test(path: &Path) {

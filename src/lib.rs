@@ -19,6 +19,8 @@ mod gate;
 mod interrupt;
 mod load;
 mod micro;
+#[cfg(test)]
+mod parser_fuzz_tests;
 mod probe;
 mod report;
 mod run;

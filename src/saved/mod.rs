@@ -24,8 +24,12 @@ pub(crate) struct SavedJson {
 
 impl SavedJson {
     pub(crate) fn read(path: &Path) -> Result<Self> {
-        let origin = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Self::parse_text(path.display().to_string(), text)
+    }
+
+    /// The JSON document `text`; `origin` names it in errors.
+    pub(crate) fn parse_text(origin: String, text: String) -> Result<Self> {
         let value = serde_json::from_str(&text).map_err(|e| Error::json(&origin, &e))?;
         Ok(Self {
             origin,

@@ -196,10 +196,13 @@ fn invalid_at(origin: &str, text: &str, needle: &str, message: String) -> Error 
 
 /// Reads and validates a journey file.
 pub fn load_journey(path: &Path) -> Result<Journey> {
-    let origin = path.display().to_string();
-    let text = read(path)?;
-    let journey: Journey = yaml::parse(&origin, &text)?;
-    validate_journey(&journey, &origin, &text)?;
+    parse_journey(&path.display().to_string(), &read(path)?)
+}
+
+/// Parses and validates the text of a journey file; `origin` names it in errors.
+pub(crate) fn parse_journey(origin: &str, text: &str) -> Result<Journey> {
+    let journey: Journey = yaml::parse(origin, text)?;
+    validate_journey(&journey, origin, text)?;
     Ok(journey)
 }
 
@@ -290,14 +293,17 @@ fn validate_journey(j: &Journey, origin: &str, text: &str) -> Result<()> {
 
 /// Reads and validates the profiles file.
 pub fn load_profiles(path: &Path) -> Result<ProfilesFile> {
-    let origin = path.display().to_string();
-    let text = read(path)?;
-    let file: ProfilesFile = yaml::parse(&origin, &text)?;
+    parse_profiles(&path.display().to_string(), &read(path)?)
+}
+
+/// Parses and validates the text of a profiles file; `origin` names it in errors.
+pub(crate) fn parse_profiles(origin: &str, text: &str) -> Result<ProfilesFile> {
+    let file: ProfilesFile = yaml::parse(origin, text)?;
     for (name, p) in &file.profiles {
         let fail = |m: String| {
             Err(invalid_at(
-                &origin,
-                &text,
+                origin,
+                text,
                 &format!("{name}:"),
                 format!("profile {name}: {m}"),
             ))
@@ -352,8 +358,8 @@ pub fn load_profiles(path: &Path) -> Result<ProfilesFile> {
     }
     if file.mix.values().all(|w| *w == 0) {
         return Err(invalid_at(
-            &origin,
-            &text,
+            origin,
+            text,
             "mix",
             "mix gives no journey any users".into(),
         ));

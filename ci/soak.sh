@@ -14,19 +14,10 @@ out=${OUT:-soak.tsv}
 cargo build --release -q
 bin=target/release/tta-bench
 work=$(mktemp -d)
-server=""
-cleanup() {
-  [ -n "$server" ] && kill "$server" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+script=soak
+source ci/serve.sh
 # 50 users need 200 seeded patients (the service seeds N/4 clinicians for N patients).
-"$bin" serve --addr 127.0.0.1:0 --db "$work/soak.db" --seed-users 200 --rate-limit off \
-  > "$work/url" 2> "$work/serve.log" &
-server=$!
-for _ in $(seq 100); do [ -s "$work/url" ] && break; sleep 0.1; done
-url=$(head -1 "$work/url")
-[ -n "$url" ] || { echo "soak: the service did not start: $(tail -1 "$work/serve.log")" >&2; exit 2; }
+serve --db "$work/soak.db" --seed-users 200 --rate-limit off
 "$bin" load --target "$url" --profile soak --duration "${minutes}m" --out "$work/run.json" \
   > "$work/load.out" 2> "$work/load.err" &
 load=$!

@@ -44,7 +44,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// Set to the end of a file's path, a debug build stops for a minute half-way through writing
-/// such a file, so that the crash tests (`tests/crash.rs`) can kill it there.
+/// such a file, after creating `<path>.paused`, so that the crash tests (`tests/crash.rs`) can
+/// kill it there.
 #[cfg(debug_assertions)]
 const CRASH_TEST_PAUSE_ENV: &str = "TTA_BENCH_CRASH_TEST_PAUSE";
 
@@ -56,6 +57,9 @@ fn pause_for_crash_test(path: &Path) {
             .ends_with(end.as_encoded_bytes())
     });
     if paused {
+        let mut marker = path.as_os_str().to_owned();
+        marker.push(".paused");
+        let _ = std::fs::write(marker, b"");
         std::thread::sleep(std::time::Duration::from_secs(60));
     }
 }

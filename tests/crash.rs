@@ -1,7 +1,7 @@
 //! `kill -9` half-way through a write: of a baseline, of the `current` pointer, of an `--out`
 //! file. A debug build pauses in the middle of writing a file whose path ends as
-//! `TTA_BENCH_CRASH_TEST_PAUSE` says; killed there, the old file must be left whole and
-//! `current` must name a complete baseline.
+//! `TTA_BENCH_CRASH_TEST_PAUSE` says (and says so with `<path>.paused`); killed there, the old
+//! file must be left whole and `current` must name a complete baseline.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -67,37 +67,42 @@ impl Fixture {
     }
 }
 
-/// Runs `cmd` pausing in the write of the file ending in `ending`, kills it (SIGKILL) once
-/// half of that file is written to its temporary file in `dir`, and waits for it.
-fn kill_mid_write(mut cmd: Command, ending: &str, dir: &Path) {
-    let temporary = || -> Vec<_> {
-        std::fs::read_dir(dir)
-            .unwrap()
-            .flatten()
-            .filter(|e| e.file_name().to_string_lossy().starts_with(".tta-bench-"))
-            .filter(|e| e.metadata().is_ok_and(|m| m.len() > 0))
-            .map(|e| e.file_name())
-            .collect()
-    };
-    let before = temporary();
+/// Runs `cmd` pausing half-way through writing `target`, kills it (SIGKILL) there (once it
+/// made `<target>.paused`), and waits for it.
+fn kill_mid_write(mut cmd: Command, target: &Path) {
+    let mut marker = target.as_os_str().to_owned();
+    marker.push(".paused");
+    let marker = PathBuf::from(marker);
     let mut child = cmd
-        .env(PAUSE_ENV, ending)
+        .env(PAUSE_ENV, target.file_name().unwrap())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(30);
-    let half_written = || temporary().iter().any(|t| !before.contains(t));
-    while !half_written() {
+    while !marker.exists() {
         assert!(
             child.try_wait().unwrap().is_none(),
-            "exited before writing {ending}"
+            "exited before writing {}",
+            target.display()
         );
-        assert!(Instant::now() < deadline, "{ending} was never written");
+        assert!(
+            Instant::now() < deadline,
+            "{} was never written",
+            target.display()
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     child.kill().unwrap();
     child.wait().unwrap();
+    std::fs::remove_file(marker).unwrap();
+    // What a kill leaves: the temporary file, half written, beside the target.
+    let dir = target.parent().unwrap();
+    let half = std::fs::read_dir(dir).unwrap().flatten().any(|e| {
+        e.file_name().to_string_lossy().starts_with(".tta-bench-")
+            && e.metadata().is_ok_and(|m| m.len() > 0)
+    });
+    assert!(half, "no temporary file in {}", dir.display());
 }
 
 #[test]
@@ -105,7 +110,7 @@ fn a_kill_while_a_baseline_replaces_another_leaves_the_old_one_whole() {
     let f = Fixture::new();
     let (name, _) = f.current();
     let before = std::fs::read(f.store().join(&name)).unwrap();
-    kill_mid_write(f.save("old"), &name, &f.store());
+    kill_mid_write(f.save("old"), &f.store().join(&name));
     assert_eq!(std::fs::read(f.store().join(&name)).unwrap(), before);
     assert_eq!(f.current().0, name);
     // The store still lists and shows: the temporary file left behind is not a baseline.
@@ -121,7 +126,7 @@ fn a_kill_while_a_baseline_replaces_another_leaves_the_old_one_whole() {
 fn a_kill_while_current_moves_leaves_it_naming_a_whole_baseline() {
     let f = Fixture::new();
     let (old, _) = f.current();
-    kill_mid_write(f.save("new"), "/current", &f.store());
+    kill_mid_write(f.save("new"), &f.store().join("current"));
     // The new baseline was written whole before the pointer moved; the pointer did not move.
     let (name, baseline) = f.current();
     assert_eq!(name, old);
@@ -144,6 +149,6 @@ fn a_kill_while_an_out_file_is_replaced_leaves_the_old_one() {
         .arg(f.store())
         .arg("--json")
         .arg(&out);
-    kill_mid_write(check, "/verdict.json", f.dir.path());
+    kill_mid_write(check, &out);
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "{\"old\": true}\n");
 }

@@ -346,6 +346,22 @@ fn health_metrics_and_openapi() {
     ] {
         assert!(paths.contains_key(p), "{p} not in openapi.json");
     }
+    // The layers' and extractors' errors are listed where they can happen.
+    let statuses = |path: &str, method: &str| -> Vec<String> {
+        paths[path][method]["responses"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect()
+    };
+    let choices = statuses("/api/patient/sessions/{id}/choices", "post");
+    for code in ["400", "401", "413", "415", "429", "503"] {
+        assert!(choices.contains(&code.to_string()), "{code}: {choices:?}");
+    }
+    let health = statuses("/health", "get");
+    assert!(health.contains(&"503".to_string()), "{health:?}");
+    assert!(!health.contains(&"401".to_string()), "no token: {health:?}");
 }
 
 /// Spawns `serve` with stdin piped, `watch` deciding whether it watches stdin; returns the

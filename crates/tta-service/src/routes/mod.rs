@@ -63,9 +63,62 @@ pub fn templates() -> &'static std::collections::BTreeSet<String> {
 
 const OPENAPI_PATH: &str = "/openapi.json";
 
+/// Adds to every operation the errors that come from the layers and extractors rather than
+/// from its handler, each where it can happen: 503 everywhere (requests beyond
+/// `--max-in-flight`, or over `--timeout-ms`); 400, 413 and 415 with a JSON body (malformed,
+/// over `--body-limit-kib`, not `application/json`); 400 with path or query parameters; 401
+/// and 429 behind a bearer token (missing or invalid; the per-user rate limit). A schema-driven
+/// fuzzer (`ci/fuzz-api.sh`) holds the answers to the document.
+fn document_common_errors(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{RefOr, Response};
+    for (path, item) in api.paths.paths.iter_mut() {
+        let authenticated = ["/api/patient/", "/api/clinical/", "/api/admin/"]
+            .iter()
+            .any(|p| path.starts_with(p));
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for op in operations.into_iter().flatten() {
+            let with_parameters =
+                path.contains('{') || op.parameters.as_ref().is_some_and(|p| !p.is_empty());
+            let with_body = op.request_body.is_some();
+            let mut add = |status: &str, description: &str| {
+                op.responses
+                    .responses
+                    .entry(status.to_string())
+                    .or_insert_with(|| RefOr::T(Response::new(description)));
+            };
+            add(
+                "503",
+                "Overloaded (too many requests in flight) or timed out",
+            );
+            if with_body {
+                add("400", "Malformed or invalid JSON body");
+                add("413", "Body over the size limit");
+                add("415", "Body not sent as application/json");
+            }
+            if with_parameters {
+                add("400", "Invalid path or query parameter");
+            }
+            if authenticated {
+                add("401", "Missing, malformed or expired bearer token");
+                add(
+                    "429",
+                    "Rate limit exceeded (Retry-After says when to retry)",
+                );
+            }
+        }
+    }
+}
+
 /// The OpenAPI document and the router it describes.
 pub fn router(state: Arc<AppState>, config: &ServerConfig) -> Router {
-    let (router, api) = described().split_for_parts();
+    let (router, mut api) = described().split_for_parts();
+    document_common_errors(&mut api);
     let api = Arc::new(api);
     router
         .route(

@@ -6,8 +6,8 @@
 //! template in a small subset of regex syntax: literal lowercase text, `(a|b)` or `(?:a|b)`
 //! alternatives, `[- ]` one of the characters, and `?` after a character or group making it
 //! optional. Every template expands to a finite set of phrases; the generated file holds them
-//! all, sorted, and their distinct first words, each with its phrases, in a hash table
-//! (`src/lexicon.rs` matches them at word starts).
+//! all, sorted, and a trie of their words with its edges in a hash table (`src/lexicon.rs`
+//! walks it from each word of a text).
 //! `#` starts a comment line.
 
 use std::collections::BTreeSet;
@@ -15,6 +15,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() {
+    println!("cargo::rerun-if-changed=src/edge_hash.rs");
     for name in ["crisis", "consequences"] {
         let source = Path::new("lexicon").join(format!("{name}.lex"));
         println!("cargo::rerun-if-changed={}", source.display());
@@ -161,38 +162,71 @@ fn render(origin: &str, entries: &BTreeSet<(String, String)>) -> String {
         let _ = writeln!(out, "    ({phrase:?}, {tag}),");
     }
     out.push_str("];\n\n");
-    // Each distinct first word with the entries that begin with it, sorted by word.
-    let mut first_words: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+    // A trie of words: the root is node 0; an edge goes from a node, by the separator before
+    // a word (0 from the root, else b' ' or b'-') and the word, to a child; each node lists the
+    // entries that end there.
+    let mut edges: Vec<(u16, u8, String, u16)> = Vec::new();
+    let mut children: std::collections::HashMap<(u16, u8, String), u16> = Default::default();
+    let mut node_ends: Vec<Vec<usize>> = vec![Vec::new()];
     for (i, (phrase, _)) in entries.iter().enumerate() {
-        let end = phrase.find([' ', '-']).unwrap_or(phrase.len());
-        first_words.entry(&phrase[..end]).or_default().push(i);
+        let mut node = 0u16;
+        for (sep, word) in words(phrase) {
+            let key = (node, sep, word.to_string());
+            node = match children.get(&key) {
+                Some(&child) => child,
+                None => {
+                    let child = u16::try_from(node_ends.len()).expect("fewer than 65536 nodes");
+                    node_ends.push(Vec::new());
+                    edges.push((node, sep, word.to_string(), child));
+                    children.insert(key, child);
+                    child
+                }
+            };
+        }
+        node_ends[usize::from(node)].push(i);
     }
-    out.push_str("pub(crate) static FIRST_WORDS: &[(&str, &[u16])] = &[\n");
-    for (word, indices) in &first_words {
-        let _ = writeln!(out, "    ({word:?}, &{indices:?}),");
+    out.push_str("pub(crate) static EDGES: &[(u16, u8, &str, u16)] = &[\n");
+    for (parent, sep, word, child) in &edges {
+        let _ = writeln!(out, "    ({parent}, {sep}, {word:?}, {child}),");
     }
     out.push_str("];\n\n");
-    // An open-addressing hash table of the first words (FNV-1a, linear probing, a quarter
-    // full): slot = 1 + the word's index in FIRST_WORDS, or 0 when empty.
-    let size = (first_words.len() * 4).next_power_of_two();
+    out.push_str("pub(crate) static NODE_ENDS: &[&[u16]] = &[\n");
+    for ends in &node_ends {
+        let _ = writeln!(out, "    &{ends:?},");
+    }
+    out.push_str("];\n\n");
+    // An open-addressing hash table of the edges (edge_hash, linear probing, at most a
+    // quarter full): slot = 1 + the edge's index in EDGES, or 0 when empty.
+    let size = (edges.len() * 4).next_power_of_two();
     let mut slots = vec![0u16; size];
-    for (i, word) in first_words.keys().enumerate() {
-        let mut at = fnv1a(word.as_bytes()) as usize & (size - 1);
+    for (i, (parent, sep, word, _)) in edges.iter().enumerate() {
+        let mut at = edge_hash(*parent, *sep, word.as_bytes()) as usize & (size - 1);
         while slots[at] != 0 {
             at = (at + 1) & (size - 1);
         }
-        slots[at] = u16::try_from(i + 1).expect("fewer than 65535 first words");
+        slots[at] = u16::try_from(i + 1).expect("fewer than 65535 edges");
     }
     let _ = writeln!(
         out,
-        "pub(crate) static WORD_SLOTS: [u16; {size}] = {slots:?};"
+        "pub(crate) static EDGE_SLOTS: [u16; {size}] = {slots:?};"
     );
     out
 }
 
-/// FNV-1a, 32 bits: the hash `src/lexicon.rs` looks words up with (the two must agree).
-fn fnv1a(bytes: &[u8]) -> u32 {
-    bytes.iter().fold(0x811c_9dc5, |h, b| {
-        (h ^ u32::from(*b)).wrapping_mul(0x0100_0193)
-    })
+/// The words of a phrase, each with the separator before it (0 for the first).
+fn words(phrase: &str) -> Vec<(u8, &str)> {
+    let mut out = Vec::new();
+    let mut sep = 0u8;
+    let mut start = 0;
+    for (i, b) in phrase.bytes().enumerate() {
+        if b == b' ' || b == b'-' {
+            out.push((sep, &phrase[start..i]));
+            sep = b;
+            start = i + 1;
+        }
+    }
+    out.push((sep, &phrase[start..]));
+    out
 }
+
+include!("src/edge_hash.rs");

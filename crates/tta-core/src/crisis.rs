@@ -207,8 +207,9 @@ impl CrisisPatterns {
         Self {
             lexicon: Lexicon {
                 entries: table::ENTRIES,
-                first_words: table::FIRST_WORDS,
-                word_slots: &table::WORD_SLOTS,
+                edges: table::EDGES,
+                node_ends: table::NODE_ENDS,
+                edge_slots: &table::EDGE_SLOTS,
             },
         }
     }

@@ -1,29 +1,28 @@
 //! Phrase tables built at compile time (`build.rs` from `lexicon/*.lex`) and their matcher.
 //!
-//! A table is a sorted static array of (phrase, tag), the list of the phrases' distinct first
-//! words, each with the phrases it begins, and a hash table of those words: a process has it
-//! without building anything. [`Lexicon::scan`] finds every phrase that starts at a word start
-//! of the text and ends at a word end, overlapping ones included: each word of the text is
-//! looked up among the first words (most are none, and cost one hash), and the phrases it
-//! begins are compared with the text there. Words are runs of ASCII letters, digits,
-//! apostrophes and non-ASCII bytes; the text must be [`normalize`](crate::text::normalize)d.
+//! A table is a sorted static array of (phrase, tag) and a trie of the phrases' words: an edge
+//! leads from a node, by the separator before a word (none from the root, else a space or a
+//! hyphen) and the word, to a child node, which lists the phrases ending there; the edges sit
+//! in a hash table. A process has it all without building anything. [`Lexicon::scan`] finds
+//! every phrase that starts at a word of the text and ends at a word end, overlapping ones
+//! included, by walking the trie from each word as far as the text's next words lead (most
+//! words lead nowhere, and cost one hash). Words are runs of ASCII letters, digits,
+//! apostrophes and non-ASCII bytes; the text must be [`normalize`](crate::text::normalize)d,
+//! so words are one space apart.
 
-/// A table: `entries` sorted by phrase; `first_words` the phrases' distinct first words, each
-/// with the indices of its phrases in `entries`; `word_slots` an open-addressing table of those
-/// words by [`fnv1a`] (linear probing; a slot holds 1 + the word's index, 0 when empty; its
-/// length a power of two).
+/// A table, as `build.rs` writes it: `entries` sorted by phrase; `edges` (parent, separator
+/// byte before the word or 0 from the root, word, child) with node 0 the root; `node_ends`
+/// the indices in `entries` of the phrases ending at each node; `edge_slots` an open-addressing
+/// table of the edges by [`edge_hash`] (linear probing; a slot holds 1 + the edge's index, 0
+/// when empty; its length a power of two).
 pub(crate) struct Lexicon<T: 'static> {
     pub entries: &'static [(&'static str, T)],
-    pub first_words: &'static [(&'static str, &'static [u16])],
-    pub word_slots: &'static [u16],
+    pub edges: &'static [(u16, u8, &'static str, u16)],
+    pub node_ends: &'static [&'static [u16]],
+    pub edge_slots: &'static [u16],
 }
 
-/// FNV-1a, 32 bits: the hash `build.rs` placed the first words with.
-pub(crate) fn fnv1a(bytes: &[u8]) -> u32 {
-    bytes.iter().fold(0x811c_9dc5, |h, b| {
-        (h ^ u32::from(*b)).wrapping_mul(0x0100_0193)
-    })
-}
+include!("edge_hash.rs");
 
 /// A phrase found at `start..end` of the text.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -34,62 +33,96 @@ pub(crate) struct Hit<T> {
 }
 
 /// A byte that belongs to a word.
-pub(crate) fn is_word_byte(b: u8) -> bool {
+pub(crate) const fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'\'' || b >= 0x80
 }
 
 impl<T: Copy> Lexicon<T> {
-    /// Every phrase of the table in `text`, by start then by table order.
+    /// Every phrase of the table in `text`, by start, then shortest first.
     pub fn scan(&self, text: &str) -> Vec<Hit<T>> {
-        let bytes = text.as_bytes();
+        let words = words(text.as_bytes());
         let mut hits = Vec::new();
-        let mut i = 0;
-        while i < bytes.len() {
-            if !is_word_byte(bytes[i]) {
-                i += 1;
-                continue;
+        for (i, &(start, _, _)) in words.iter().enumerate() {
+            let mut node = 0u16;
+            for (j, &(from, to, sep)) in words[i..].iter().enumerate() {
+                let sep = if j == 0 { 0 } else { sep };
+                if j > 0 && sep == 0 {
+                    break;
+                }
+                let Some(child) = self.child(node, sep, &text.as_bytes()[from..to]) else {
+                    break;
+                };
+                node = child;
+                for &e in self.node_ends[usize::from(node)] {
+                    hits.push(Hit {
+                        start,
+                        end: to,
+                        tag: self.entries[usize::from(e)].1,
+                    });
+                }
             }
-            let word_end = bytes[i..]
-                .iter()
-                .position(|b| !is_word_byte(*b))
-                .map_or(bytes.len(), |n| i + n);
-            self.at(text, i, &text[i..word_end], &mut hits);
-            i = word_end;
         }
         hits
     }
 
-    /// The phrases starting at `start`, whose first word is `word`.
-    fn at(&self, text: &str, start: usize, word: &str, hits: &mut Vec<Hit<T>>) {
-        let mask = self.word_slots.len() - 1;
-        let mut at = fnv1a(word.as_bytes()) as usize & mask;
-        let phrases = loop {
-            match self.word_slots[at] {
-                0 => return,
+    /// The node an edge leads to from `parent` by `sep` and `word`, if there is one.
+    fn child(&self, parent: u16, sep: u8, word: &[u8]) -> Option<u16> {
+        let mask = self.edge_slots.len() - 1;
+        let mut at = edge_hash(parent, sep, word) as usize & mask;
+        loop {
+            match self.edge_slots[at] {
+                0 => return None,
                 slot => {
-                    let (w, phrases) = self.first_words[usize::from(slot) - 1];
-                    if w == word {
-                        break phrases;
+                    let (p, s, w, child) = self.edges[usize::from(slot) - 1];
+                    if p == parent && s == sep && w.as_bytes() == word {
+                        return Some(child);
                     }
                 }
             }
             at = (at + 1) & mask;
-        };
-        let rest = &text.as_bytes()[start..];
-        for &i in phrases {
-            let (phrase, tag) = self.entries[usize::from(i)];
-            let p = phrase.as_bytes();
-            // The text holds the whole phrase, ending at a word end.
-            if rest.starts_with(p) && rest.get(p.len()).is_none_or(|b| !is_word_byte(*b)) {
-                hits.push(Hit {
-                    start,
-                    end: start + p.len(),
-                    tag,
-                });
-            }
         }
     }
 }
+
+/// The words of `text`: (start, end, the separator before it: b' ' or b'-' when exactly that
+/// one byte parts it from the word before, else 0). One pass over the bytes.
+fn words(text: &[u8]) -> Vec<(usize, usize, u8)> {
+    let mut out: Vec<(usize, usize, u8)> = Vec::with_capacity(text.len() / 4);
+    let mut start = None;
+    for (i, &b) in text.iter().enumerate() {
+        match (WORD_BYTE[usize::from(b)], start) {
+            (true, None) => start = Some(i),
+            (false, Some(from)) => {
+                push_word(&mut out, text, from, i);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(from) = start {
+        push_word(&mut out, text, from, text.len());
+    }
+    out
+}
+
+fn push_word(out: &mut Vec<(usize, usize, u8)>, text: &[u8], from: usize, to: usize) {
+    let sep = match out.last() {
+        Some(&(_, end, _)) if from == end + 1 && matches!(text[end], b' ' | b'-') => text[end],
+        _ => 0,
+    };
+    out.push((from, to, sep));
+}
+
+/// [`is_word_byte`] for every byte.
+static WORD_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = is_word_byte(b as u8);
+        b += 1;
+    }
+    table
+};
 
 /// Of `hits` (in order of start, as [`Lexicon::scan`] gives them), those not overlapping an
 /// earlier kept one, the longest where several start together: what a leftmost-longest search
@@ -125,19 +158,27 @@ mod tests {
 
     /// The table build.rs would make of ENTRIES.
     fn lexicon() -> Lexicon<u8> {
-        static FIRST_WORDS: &[(&str, &[u16])] = &[
-            ("end", &[0]),
-            ("kill", &[1, 2]),
-            ("killing", &[3]),
-            ("self", &[4]),
+        // end -> it -> all; kill (1) -> my self... ; kill -> myself (2); killing -> time (3);
+        // self -> "-" harm (4).
+        static EDGES: &[(u16, u8, &str, u16)] = &[
+            (0, 0, "end", 1),
+            (1, b' ', "it", 2),
+            (2, b' ', "all", 3),
+            (0, 0, "kill", 4),
+            (4, b' ', "myself", 5),
+            (0, 0, "killing", 6),
+            (6, b' ', "time", 7),
+            (0, 0, "self", 8),
+            (8, b'-', "harm", 9),
         ];
+        static NODE_ENDS: &[&[u16]] = &[&[], &[], &[], &[0], &[1], &[2], &[], &[3], &[], &[4]];
         static SLOTS: std::sync::OnceLock<Vec<u16>> = std::sync::OnceLock::new();
         let slots = SLOTS.get_or_init(|| {
-            let mut slots = vec![0u16; 16];
-            for (i, (w, _)) in FIRST_WORDS.iter().enumerate() {
-                let mut at = fnv1a(w.as_bytes()) as usize & 15;
+            let mut slots = vec![0u16; 64];
+            for (i, (p, sep, w, _)) in EDGES.iter().enumerate() {
+                let mut at = edge_hash(*p, *sep, w.as_bytes()) as usize & 63;
                 while slots[at] != 0 {
-                    at = (at + 1) & 15;
+                    at = (at + 1) & 63;
                 }
                 slots[at] = i as u16 + 1;
             }
@@ -145,8 +186,9 @@ mod tests {
         });
         Lexicon {
             entries: ENTRIES,
-            first_words: FIRST_WORDS,
-            word_slots: slots,
+            edges: EDGES,
+            node_ends: NODE_ENDS,
+            edge_slots: slots,
         }
     }
 
@@ -172,6 +214,11 @@ mod tests {
         assert_eq!(found("end it all"), [("end it all", 1)]);
         assert_eq!(found("end it allday"), []);
         assert_eq!(found("kill's"), [], "an apostrophe belongs to the word");
+        assert_eq!(
+            found("self harm, kill, myself"),
+            [("kill", 2)],
+            "separators matter"
+        );
         assert_eq!(found(""), []);
     }
 

@@ -49,6 +49,8 @@ pub fn pool(runs: &[RunResult]) -> Option<RunResult> {
         s.cpu_mean_percent =
             all.iter().map(|x| x.cpu_mean_percent).sum::<f64>() / all.len().max(1) as f64;
         s.cpu_peak_percent = all.iter().map(|x| x.cpu_peak_percent).fold(0.0, f64::max);
+        s.disk_read_bytes = all.iter().map(|x| x.disk_read_bytes).sum();
+        s.disk_written_bytes = all.iter().map(|x| x.disk_written_bytes).sum();
     }
     let all = arrival::merged(routes.values());
     let mut pooled = crate::run::assemble(

@@ -82,11 +82,13 @@ pub(super) fn load(run: &RunResult) -> String {
     }
     for (label, s) in &run.resources.summaries {
         out.push_str(&format!(
-            "{label}: CPU mean {:.0} % peak {:.0} % (of one core), RSS mean {:.1} MiB peak {:.1} MiB, {} samples\n",
+            "{label}: CPU mean {:.0} % peak {:.0} % (of one core), RSS mean {:.1} MiB peak {:.1} MiB, disk read {:.1} MiB written {:.1} MiB, {} samples\n",
             s.cpu_mean_percent,
             s.cpu_peak_percent,
             s.rss_mean_bytes / 1048576.0,
             s.rss_peak_bytes as f64 / 1048576.0,
+            s.disk_read_bytes as f64 / 1048576.0,
+            s.disk_written_bytes as f64 / 1048576.0,
             s.samples
         ));
     }

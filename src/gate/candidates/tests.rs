@@ -18,6 +18,8 @@ fn only_timings_against_a_stored_baseline_are_machine_bound() {
             cpu_peak_percent: 20.0,
             rss_mean_bytes: 1e7,
             rss_peak_bytes: 10_000_000,
+            disk_read_bytes: 0,
+            disk_written_bytes: 0,
         },
     );
     let runs = vec![with_server; 2];

@@ -42,7 +42,7 @@ pub fn capacity_page(r: &CapacityResult) -> Result<String> {
         "latency",
         "Latency against offered rate",
         "Percentiles of every request of a step, from its intended start (what a user sees): a service past its capacity queues, and the queue shows here.",
-        charts::lines(&latency, "offered rate (req/s)", "ms"),
+        charts::lines_log_y(&latency, "offered rate (req/s)", "ms"),
     ));
     body.push_str("</section>");
     body.push_str(&chart_block(

@@ -42,3 +42,26 @@ fn headroom_chart_names_every_benchmark_once() {
         }
     }
 }
+
+/// A log axis has no zero: a series with zeros, or with nothing above zero, still draws, and
+/// the axis says it is a log scale.
+#[test]
+fn a_log_scale_line_chart_draws_zeros_and_says_so() {
+    use super::charts::{TimeSeries, lines_log_y};
+    let series = |points: Vec<(f64, f64)>| {
+        vec![TimeSeries {
+            label: "p99".into(),
+            color: plotters::style::RGBColor(0, 0, 0),
+            dashed: false,
+            points,
+        }]
+    };
+    for points in [
+        vec![(100.0, 0.0), (200.0, 3.5), (400.0, 2500.0)],
+        vec![(100.0, 0.0)],
+        vec![],
+    ] {
+        let svg = lines_log_y(&series(points.clone()), "offered", "ms").unwrap();
+        assert_eq!(count(&svg, "ms (log scale)"), 1, "{points:?}");
+    }
+}

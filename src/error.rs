@@ -3,6 +3,9 @@
 
 use std::path::PathBuf;
 
+/// Exit code for "could not judge": any [`Error`] but a stop.
+pub const EXIT_ERROR: u8 = 2;
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// Reading or writing a file failed.
@@ -45,7 +48,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Self::Interrupted(signal) => signal.exit_code(),
-            _ => crate::app::EXIT_ERROR,
+            _ => EXIT_ERROR,
         }
     }
 

@@ -32,10 +32,10 @@ mod timefmt;
 mod verdict;
 mod yaml;
 
-pub use app::{EXIT_ERROR, run};
+pub use app::run;
 pub use baseline::{Baseline, BaselineStore};
 pub use cli::Cli;
-pub use error::Error;
+pub use error::{EXIT_ERROR, Error};
 pub use load::target::EmbeddedServer;
 pub use micro::count::{Counting, count as count_instructions};
 pub use micro::suite::register as register_micro_suite;

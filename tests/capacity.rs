@@ -27,9 +27,11 @@ fn a_search_steps_up_to_the_rate_cap_and_reports_every_step() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("capacity.json");
     let html = tmp.path().join("page");
+    // An SLO every step meets on any machine: the test is of the stepping, not of the speed.
+    // (With errors<5 %, a CI run once saw the 40/s step miss, and the search bisect.)
     let o = capacity(&[
         "--slo",
-        "p95<10s,errors<5%",
+        "p95<60s,errors<50%",
         "--out",
         out.to_str().unwrap(),
         "--html",

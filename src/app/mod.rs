@@ -26,9 +26,6 @@ use crate::verdict::Outcome;
 /// Largest JSON request `core` reads from stdin. A request holds at most a few texts of 64 KiB.
 const MAX_STDIN_BYTES: usize = 2 * 1024 * 1024;
 
-/// Exit code for "could not judge": any [`Error`].
-pub const EXIT_ERROR: u8 = 2;
-
 pub fn run(cli: Cli) -> Result<Outcome> {
     use crate::cli::BaselineCommand;
     // The commands that run load stop cleanly on SIGINT and SIGTERM; the others keep the

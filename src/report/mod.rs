@@ -9,6 +9,7 @@ mod capacity;
 pub mod charts;
 mod curve;
 mod html;
+mod line_charts;
 mod open_model;
 mod page;
 

@@ -236,11 +236,7 @@ fn run_load(args: &LoadArgs) -> Result<Outcome> {
     if let Some(out) = &args.out {
         write_atomic(out, Json.render(Document::Load(&run))?.as_bytes())?;
     }
-    if let Some(signal) = run
-        .interrupted
-        .as_ref()
-        .and_then(|i| crate::interrupt::Signal::from_name(&i.signal))
-    {
+    if let Some(signal) = run.stopped_by() {
         // What was measured is shown and kept (marked), but neither judged nor reported.
         emit(&Terminal::for_stdout().render(Document::Load(&run))?)?;
         if let Some(out) = &args.out {

@@ -134,11 +134,7 @@ pub(crate) fn drive(
 
 /// `run`, unless a stop signal cut it short.
 fn complete(run: RunResult) -> Result<RunResult> {
-    match run
-        .interrupted
-        .as_ref()
-        .and_then(|i| crate::interrupt::Signal::from_name(&i.signal))
-    {
+    match run.stopped_by() {
         Some(signal) => Err(Error::Interrupted(signal)),
         None => Ok(run),
     }
@@ -196,10 +192,10 @@ fn drive_to_stop(
     let stop = crate::interrupt::received();
     outcome?;
     let (routes, steps, timeline) = recorder.finish();
-    if let (Some(signal), true) = (stop, routes.values().all(|s| s.histogram.is_empty())) {
-        return Err(Error::Interrupted(signal));
-    }
     if routes.values().all(|s| s.histogram.is_empty()) {
+        if let Some(signal) = stop {
+            return Err(Error::Interrupted(signal));
+        }
         return Err(Error::Process(format!(
             "no request reached {url}: every step was skipped or dropped"
         )));

@@ -109,6 +109,15 @@ pub struct RunResult {
     pub interrupted: Option<Interruption>,
 }
 
+impl RunResult {
+    /// The signal that cut this run short, if one did.
+    pub(crate) fn stopped_by(&self) -> Option<crate::interrupt::Signal> {
+        self.interrupted
+            .as_ref()
+            .and_then(|i| crate::interrupt::Signal::from_name(&i.signal))
+    }
+}
+
 /// Assembles a run result from the recorder's series and judges the profile's SLA: p95 of every
 /// route, the success rate over all requests, and the throughput floor when the profile has one.
 #[allow(clippy::too_many_arguments)]

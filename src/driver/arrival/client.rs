@@ -1,19 +1,19 @@
-//! The open model's HTTP/1.1 client: hyper's connection API over a pool of keep-alive
-//! connections to one address, and nothing else. It follows no redirect (a 3xx is an answer
-//! like any other), sends every request to the one origin checked at start, and sets only the
-//! headers a journey needs, so the generator spends its CPU on requests rather than on a
-//! general-purpose client's URL parsing, redirect policy and per-request bookkeeping.
+//! The open model's HTTP/1.1 client: a pool of keep-alive connections to one address, each
+//! exchange written out by hand ([`super::http1`]) on the requesting task, and nothing else.
+//! It follows no redirect (a 3xx is an answer like any other), sends every request to the one
+//! origin checked at start, and sets only the headers a journey needs, so the generator spends
+//! its CPU on requests rather than on a general-purpose client's dispatch, URL parsing and
+//! redirect policy.
 
 use std::net::SocketAddr;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
-use hyper::client::conn::http1::{self, SendRequest};
-use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HOST, HeaderValue};
-use hyper_util::rt::TokioIo;
+use bytes::{Bytes, BytesMut};
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpStream;
 
+use super::http1::{self, ReadError, Request};
 use crate::error::{Error, Result};
 use crate::load::target::resolve_loopback;
 use crate::scenario::Method;
@@ -46,11 +46,17 @@ impl Failure {
     }
 }
 
+/// A keep-alive connection and the bytes read from it but not yet used.
+struct Connection {
+    stream: TcpStream,
+    read: BytesMut,
+}
+
 pub struct Client {
     addr: SocketAddr,
-    host: HeaderValue,
+    host: String,
     timeout: Duration,
-    idle: Mutex<Vec<SendRequest<Full<Bytes>>>>,
+    idle: Mutex<Vec<Connection>>,
 }
 
 impl Client {
@@ -65,39 +71,25 @@ impl Client {
         let (authority, addrs) = resolve_loopback(base)?;
         Ok(Self {
             addr: addrs[0],
-            host: HeaderValue::from_str(&authority)
-                .map_err(|e| Error::Usage(format!("{base}: {e}")))?,
+            host: authority,
             timeout,
             idle: Mutex::new(Vec::new()),
         })
     }
 
-    fn idle(&self) -> std::sync::MutexGuard<'_, Vec<SendRequest<Full<Bytes>>>> {
+    fn idle(&self) -> std::sync::MutexGuard<'_, Vec<Connection>> {
         self.idle.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    async fn connect(&self) -> std::result::Result<SendRequest<Full<Bytes>>, Failure> {
-        let stream = tokio::net::TcpStream::connect(self.addr)
+    async fn connect(&self) -> std::result::Result<Connection, Failure> {
+        let stream = TcpStream::connect(self.addr)
             .await
             .map_err(|_| Failure::Connect)?;
         let _ = stream.set_nodelay(true);
-        let (sender, connection) = http1::handshake(TokioIo::new(stream))
-            .await
-            .map_err(|_| Failure::Connect)?;
-        tokio::spawn(connection);
-        Ok(sender)
-    }
-
-    /// A ready connection: an idle one, or a new one.
-    async fn checkout(&self) -> std::result::Result<SendRequest<Full<Bytes>>, Failure> {
-        loop {
-            let Some(mut sender) = self.idle().pop() else {
-                return self.connect().await;
-            };
-            if sender.ready().await.is_ok() {
-                return Ok(sender);
-            }
-        }
+        Ok(Connection {
+            stream,
+            read: BytesMut::with_capacity(8 * 1024),
+        })
     }
 
     /// Sends `method path` with an optional bearer token and JSON body; reads the whole answer.
@@ -106,59 +98,60 @@ impl Client {
         method: Method,
         path: &str,
         bearer: Option<&str>,
-        json: Option<Vec<u8>>,
+        json: Option<&[u8]>,
     ) -> std::result::Result<Answer, Failure> {
-        let exchange = async {
-            let mut sender = self.checkout().await?;
-            let mut request = hyper::Request::builder()
-                .method(match method {
-                    Method::Get => hyper::Method::GET,
-                    Method::Post => hyper::Method::POST,
-                    Method::Put => hyper::Method::PUT,
-                    Method::Patch => hyper::Method::PATCH,
-                    Method::Delete => hyper::Method::DELETE,
-                })
-                .uri(path)
-                .header(HOST, self.host.clone());
-            if let Some(token) = bearer {
-                let value = HeaderValue::from_str(&format!("Bearer {token}"))
-                    .map_err(|_| Failure::Request)?;
-                request = request.header(AUTHORIZATION, value);
-            }
-            let body = match json {
-                Some(bytes) => {
-                    request =
-                        request.header(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-                    Full::new(Bytes::from(bytes))
-                }
-                None => Full::new(Bytes::new()),
-            };
-            let request = request.body(body).map_err(|_| Failure::Request)?;
-            let response = sender
-                .send_request(request)
-                .await
-                .map_err(|_| Failure::Request)?;
-            let status = response.status().as_u16();
-            let location = response
-                .headers()
-                .get(hyper::header::LOCATION)
-                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-            let body = response
-                .into_body()
-                .collect()
-                .await
-                .map_err(|_| Failure::Body)?
-                .to_bytes();
-            // Only a connection whose answer was read whole goes back: it is ready for the next.
-            self.idle().push(sender);
-            Ok(Answer {
-                status,
-                location,
-                body,
-            })
-        };
-        tokio::time::timeout(self.timeout, exchange)
+        let mut request = Vec::with_capacity(128 + json.map_or(0, <[u8]>::len));
+        http1::encode(
+            &Request {
+                method,
+                path,
+                host: &self.host,
+                bearer,
+                json,
+            },
+            &mut request,
+        )?;
+        tokio::time::timeout(self.timeout, self.exchange(&request))
             .await
             .unwrap_or(Err(Failure::Timeout))
     }
+
+    /// Writes `request` on an idle connection, or a new one, and reads its answer. A reused
+    /// connection that turns out closed before answering (the server let it go while idle) is
+    /// dropped and the request sent once more on a new one, as hyper's pool does.
+    async fn exchange(&self, request: &[u8]) -> std::result::Result<Answer, Failure> {
+        loop {
+            let reused = self.idle().pop();
+            let fresh = reused.is_none();
+            let mut connection = match reused {
+                Some(c) => c,
+                None => self.connect().await?,
+            };
+            let written = connection.stream.write_all(request).await;
+            let answer = match written {
+                Ok(()) => {
+                    http1::read_response(&mut connection.stream, &mut connection.read, false).await
+                }
+                Err(_) => Err(ReadError::Closed),
+            };
+            match answer {
+                Ok(response) => {
+                    if response.reusable {
+                        self.idle().push(connection);
+                    }
+                    return Ok(Answer {
+                        status: response.status,
+                        location: response.location,
+                        body: response.body,
+                    });
+                }
+                Err(ReadError::Closed) if !fresh => continue,
+                Err(ReadError::Closed) => return Err(Failure::Request),
+                Err(ReadError::Failed(failure)) => return Err(failure),
+            }
+        }
+    }
 }
+
+#[cfg(test)]
+mod tests;

@@ -15,6 +15,7 @@
 //! their latency so far, a lower bound.
 
 mod client;
+mod http1;
 mod mix;
 pub mod schedule;
 
@@ -245,7 +246,7 @@ async fn exchange(
             step.step.method,
             &request.path,
             request.bearer.as_deref(),
-            json,
+            json.as_deref(),
         )
         .await;
     let (outcome, captured) = match answer {

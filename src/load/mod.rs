@@ -158,7 +158,14 @@ fn drive_to_stop(
     let sampler = Sampler::start(watched, sample_interval);
     let recorder = Arc::new(Recorder::new());
     let counters = Arc::new(Counters::default());
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    // The open model runs on one thread: its lanes then wake each other without crossing
+    // threads, which costs less CPU per request than a second worker gains (measured in
+    // scripts/generator-cost.sh); goose's users keep the multi-threaded runtime.
+    let mut builder = match plan.arrival {
+        Some(_) => tokio::runtime::Builder::new_current_thread(),
+        None => tokio::runtime::Builder::new_multi_thread(),
+    };
+    let runtime = builder
         .enable_all()
         .build()
         .map_err(|e| Error::Process(format!("cannot start the async runtime: {e}")))?;
@@ -176,7 +183,7 @@ fn drive_to_stop(
             let (recorder, counters) = (recorder.clone(), counters.clone());
             let run =
                 async move { arrival_driver::run(&plan, &arrival, &url, recorder, counters).await };
-            // The executor runs on a worker, so the tasks it spawns start on its local queue.
+            // A task of its own, so that a panic in it is an error, not an abort.
             runtime.block_on(async move {
                 tokio::spawn(run)
                     .await

@@ -1,12 +1,12 @@
-//! The open model's HTTP/1.1 client: a pool of keep-alive connections to one address, each
-//! exchange written out by hand ([`super::http1`]) on the requesting task, and nothing else.
+//! The open model's HTTP/1.1 client: keep-alive connections to one address, each held by the
+//! task that sends on it, each exchange written out by hand ([`super::http1`]), and nothing
+//! else.
 //! It follows no redirect (a 3xx is an answer like any other), sends every request to the one
 //! origin checked at start, and sets only the headers a journey needs, so the generator spends
 //! its CPU on requests rather than on a general-purpose client's dispatch, URL parsing and
 //! redirect policy.
 
 use std::net::SocketAddr;
-use std::sync::Mutex;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
@@ -47,16 +47,16 @@ impl Failure {
 }
 
 /// A keep-alive connection and the bytes read from it but not yet used.
-struct Connection {
+pub struct Connection {
     stream: TcpStream,
     read: BytesMut,
 }
 
+/// Where requests go: one loopback address, checked once.
 pub struct Client {
     addr: SocketAddr,
     host: String,
     timeout: Duration,
-    idle: Mutex<Vec<Connection>>,
 }
 
 impl Client {
@@ -73,12 +73,7 @@ impl Client {
             addr: addrs[0],
             host: authority,
             timeout,
-            idle: Mutex::new(Vec::new()),
         })
-    }
-
-    fn idle(&self) -> std::sync::MutexGuard<'_, Vec<Connection>> {
-        self.idle.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     async fn connect(&self) -> std::result::Result<Connection, Failure> {
@@ -92,9 +87,12 @@ impl Client {
         })
     }
 
-    /// Sends `method path` with an optional bearer token and JSON body; reads the whole answer.
+    /// Sends `method path` with an optional bearer token and JSON body on `connection` (made
+    /// when there is none; emptied when the answer leaves it unusable) and reads the whole
+    /// answer.
     pub async fn send(
         &self,
+        connection: &mut Option<Connection>,
         method: Method,
         path: &str,
         bearer: Option<&str>,
@@ -111,19 +109,25 @@ impl Client {
             },
             &mut request,
         )?;
-        tokio::time::timeout(self.timeout, self.exchange(&request))
+        tokio::time::timeout(self.timeout, self.exchange(connection, &request))
             .await
-            .unwrap_or(Err(Failure::Timeout))
+            .unwrap_or_else(|_| {
+                *connection = None; // Its answer may still come: the connection is unusable.
+                Err(Failure::Timeout)
+            })
     }
 
-    /// Writes `request` on an idle connection, or a new one, and reads its answer. A reused
+    /// Writes `request` on the kept connection, or a new one, and reads its answer. A kept
     /// connection that turns out closed before answering (the server let it go while idle) is
     /// dropped and the request sent once more on a new one, as hyper's pool does.
-    async fn exchange(&self, request: &[u8]) -> std::result::Result<Answer, Failure> {
+    async fn exchange(
+        &self,
+        kept: &mut Option<Connection>,
+        request: &[u8],
+    ) -> std::result::Result<Answer, Failure> {
         loop {
-            let reused = self.idle().pop();
-            let fresh = reused.is_none();
-            let mut connection = match reused {
+            let fresh = kept.is_none();
+            let mut connection = match kept.take() {
                 Some(c) => c,
                 None => self.connect().await?,
             };
@@ -137,7 +141,7 @@ impl Client {
             match answer {
                 Ok(response) => {
                     if response.reusable {
-                        self.idle().push(connection);
+                        *kept = Some(connection);
                     }
                     return Ok(Answer {
                         status: response.status,

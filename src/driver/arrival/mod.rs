@@ -12,10 +12,12 @@
 //! the loop step it would have drawn. Before the schedule starts, the profile's `users` log in
 //! (their `on_start` steps, timed from their send), as k6 pre-allocates its users. Requests
 //! still unanswered 10 s after the warm-up or the schedule ends are recorded as errors with
-//! their latency so far, a lower bound.
+//! their latency so far, a lower bound. A request is sent by an idle lane ([`lane`]: a
+//! connection and its task), so `max_in_flight` also bounds the connections.
 
 mod client;
 mod http1;
+mod lane;
 mod mix;
 pub mod schedule;
 
@@ -28,17 +30,19 @@ use rand::SeedableRng;
 use rand::distr::Distribution;
 use rand::distr::weighted::WeightedIndex;
 use rand_chacha::ChaCha8Rng;
+use tokio::sync::{Notify, mpsc};
 use tokio::task::JoinSet;
 
 use super::Counters;
-use super::journey::{self, Rendered, UserVars, render_step, route_key};
+use super::journey::{UserVars, render_step, route_key};
 use crate::error::{Error, Result};
 use crate::scenario::arrival::ArrivalPlan;
 use crate::scenario::{Journey, Plan, Step};
-use client::Client;
+use client::{Client, Connection};
+use lane::Job;
 use mix::Mix;
 use schedule::Schedule;
-use tta_stats::{OpenTimes, Recorder, RequestOutcome};
+use tta_stats::Recorder;
 
 /// How long requests in flight when the schedule ends are waited for.
 pub const DRAIN: Duration = Duration::from_secs(10);
@@ -92,11 +96,13 @@ struct User {
     started: usize,
 }
 
-/// The users of every journey and the requests in flight.
+/// The users of every journey, the requests in flight and the idle lanes.
 struct Pool {
     idle: Vec<VecDeque<User>>,
     made: Vec<usize>,
     in_flight: usize,
+    /// Lanes with no request, the last freed first (its connection is the warmest).
+    idle_lanes: Vec<usize>,
 }
 
 impl Pool {
@@ -110,42 +116,6 @@ impl Pool {
     }
 }
 
-/// Records a request that was never answered when its task is dropped unfinished (the run
-/// stopped waiting): an error, with the latency it had reached, a lower bound.
-struct Unanswered {
-    recorder: Arc<Recorder>,
-    counters: Arc<Counters>,
-    step: Arc<StepRun>,
-    intended: Instant,
-    sent: Instant,
-    armed: bool,
-}
-
-impl Drop for Unanswered {
-    fn drop(&mut self) {
-        if !self.armed {
-            return;
-        }
-        if super::stopping() {
-            self.counters.cancelled.fetch_add(1, Ordering::Relaxed);
-            return;
-        }
-        let now = Instant::now();
-        let sent = self.sent;
-        self.counters.unanswered.fetch_add(1, Ordering::Relaxed);
-        self.recorder.record_open(
-            &self.step.route,
-            &self.step.key,
-            OpenTimes {
-                latency: now - self.intended,
-                service: now - sent,
-                lag: sent.saturating_duration_since(self.intended),
-            },
-            &RequestOutcome::Transport("unanswered when the run ended".into()),
-        );
-    }
-}
-
 /// Everything a request's task shares.
 struct Shared {
     /// The plan's journeys, by index.
@@ -154,6 +124,8 @@ struct Shared {
     recorder: Arc<Recorder>,
     counters: Arc<Counters>,
     pool: Mutex<Pool>,
+    /// Told when the last request in flight is given back.
+    all_back: Notify,
 }
 
 impl Shared {
@@ -162,8 +134,9 @@ impl Shared {
     }
 
     /// A user of journey `j` for a request, counted in flight until given back: its
-    /// longest-idle one (`fresh`: a new one), or `None` when `max_in_flight` are in flight.
-    fn take(&self, j: usize, fresh: bool, max_in_flight: usize) -> Option<User> {
+    /// longest-idle one (`fresh`: a new one), and an idle lane if there is one; `None` when
+    /// `max_in_flight` are in flight.
+    fn take(&self, j: usize, fresh: bool, max_in_flight: usize) -> Option<(User, Option<usize>)> {
         let mut pool = self.pool();
         if pool.in_flight >= max_in_flight {
             return None;
@@ -174,32 +147,39 @@ impl Shared {
         } else {
             pool.idle[j].pop_front()
         };
-        Some(idle.unwrap_or_else(|| pool.make(j, &self.journeys[j].journey)))
+        let user = idle.unwrap_or_else(|| pool.make(j, &self.journeys[j].journey));
+        Some((user, pool.idle_lanes.pop()))
     }
 
-    fn give_back(&self, journey: usize, user: User) {
+    /// Gives back a user taken for a request and the lane that sent it (if any).
+    fn give_back(&self, journey: usize, user: User, lane: Option<usize>) {
         let mut pool = self.pool();
         pool.in_flight -= 1;
         pool.idle[journey].push_back(user);
+        pool.idle_lanes.extend(lane);
+        if pool.in_flight == 0 {
+            self.all_back.notify_waiters();
+        }
+    }
+
+    /// Returns once no request is in flight.
+    async fn all_answered(&self) {
+        loop {
+            // Registered before the check, so a give-back in between is not missed.
+            let told = self.all_back.notified();
+            if self.pool().in_flight == 0 {
+                return;
+            }
+            told.await;
+        }
     }
 }
 
-/// Sends one rendered step for `user` and gives the user back to the pool.
-async fn send(
-    shared: Arc<Shared>,
-    journey: usize,
-    mut user: User,
-    step: Arc<StepRun>,
-    request: Rendered,
-    intended: Instant,
-) {
-    exchange(&shared, &mut user, &step, request, intended).await;
-    shared.give_back(journey, user);
-}
-
 /// Logs `user` in before the schedule starts: its `on_start` steps in order, each timed from
-/// its send (it has no intended start), then gives it to the pool.
-async fn warm_up(shared: Arc<Shared>, journey: usize, mut user: User) {
+/// its send (it has no intended start), then gives it to the pool; returns the connection it
+/// used, for a lane.
+async fn warm_up(shared: Arc<Shared>, journey: usize, mut user: User) -> Option<Connection> {
+    let mut connection = None;
     for step in shared.journeys[journey].on_start.clone() {
         let rendered = render_step(
             &shared.journeys[journey].journey,
@@ -211,71 +191,14 @@ async fn warm_up(shared: Arc<Shared>, journey: usize, mut user: User) {
             break;
         };
         shared.counters.warm_up.fetch_add(1, Ordering::Relaxed);
-        exchange(&shared, &mut user, &step, request, Instant::now()).await;
+        let now = Instant::now();
+        lane::exchange(&shared, &mut connection, &mut user, &step, request, now).await;
         if user.started == 0 {
             break; // The first step failed: the schedule's arrivals will retry it.
         }
     }
-    shared.give_back(journey, user);
-}
-
-/// Sends one rendered step for `user`, records it, and keeps what it captured.
-async fn exchange(
-    shared: &Shared,
-    user: &mut User,
-    step: &Arc<StepRun>,
-    request: Rendered,
-    intended: Instant,
-) {
-    let sent = Instant::now();
-    let mut guard = Unanswered {
-        recorder: shared.recorder.clone(),
-        counters: shared.counters.clone(),
-        step: step.clone(),
-        intended,
-        sent,
-        armed: true,
-    };
-    let json = request
-        .body
-        .as_ref()
-        .map(|b| serde_json::to_vec(b).expect("a JSON value serialises"));
-    let answer = shared
-        .client
-        .send(
-            step.step.method,
-            &request.path,
-            request.bearer.as_deref(),
-            json.as_deref(),
-        )
-        .await;
-    let (outcome, captured) = match answer {
-        Err(failure) => (RequestOutcome::Transport(failure.kind().to_string()), None),
-        Ok(a) => journey::outcome(a.status, a.location.as_deref(), Ok(&a.body), &step.step),
-    };
-    let done = Instant::now();
-    guard.armed = false;
-    if outcome != RequestOutcome::Ok && super::stopping() {
-        // Failed after the stop (the target may be stopping too): not the target's error.
-        shared.counters.cancelled.fetch_add(1, Ordering::Relaxed);
-        return;
-    }
-    shared.recorder.record_open(
-        &step.route,
-        &step.key,
-        OpenTimes {
-            latency: done - intended,
-            service: done - sent,
-            lag: sent.saturating_duration_since(intended),
-        },
-        &outcome,
-    );
-    if let Some(json) = captured {
-        user.vars.capture(&step.step, &json);
-    }
-    if step.on_start && outcome == RequestOutcome::Ok {
-        user.started += 1;
-    }
+    shared.give_back(journey, user, None);
+    connection
 }
 
 /// Runs the arrivals of `arrival` for the journeys of `plan` against `target` (a base URL) and
@@ -306,21 +229,38 @@ pub async fn run(
             idle: (0..count).map(|_| VecDeque::new()).collect(),
             made: vec![0; count],
             in_flight: 0,
+            idle_lanes: Vec::new(),
         }),
+        all_back: Notify::new(),
     });
     let mut rng = ChaCha8Rng::seed_from_u64(arrival.seed);
-    let mut tasks = JoinSet::new();
+    let mut lanes = Lanes::default();
+    let mut warming = JoinSet::new();
     // The profile's users log in before the schedule starts (k6's pre-allocated users), so its
     // first arrivals do not each make a new user, all logging in at once.
     let mut warm_mix = Mix::new(plan.journeys.iter().map(|j| j.weight));
     for _ in 0..plan.profile.users {
         let j = warm_mix.next();
-        let Some(user) = shared.take(j, true, arrival.max_in_flight) else {
+        let Some((user, _)) = shared.take(j, true, arrival.max_in_flight) else {
             break;
         };
-        tasks.spawn(warm_up(shared.clone(), j, user));
+        warming.spawn(warm_up(shared.clone(), j, user));
     }
-    drain(&mut tasks).await;
+    // Their connections become the first lanes.
+    let mut warmed = Vec::new();
+    let all_done = async {
+        while let Some(done) = warming.join_next().await {
+            warmed.extend(done.ok().flatten());
+        }
+    };
+    if !within_limit(all_done).await {
+        warming.abort_all();
+        while warming.join_next().await.is_some() {}
+    }
+    for connection in warmed {
+        let id = lanes.open(&shared, Some(connection));
+        shared.pool().idle_lanes.push(id);
+    }
     let start = Instant::now();
     for offset in Schedule::new(arrival, plan.profile.max_requests) {
         let intended = start + offset;
@@ -333,11 +273,10 @@ pub async fn run(
         if super::stopping() {
             break;
         }
-        while tasks.try_join_next().is_some() {}
         counters.scheduled.fetch_add(1, Ordering::Relaxed);
         let j = mix.next();
         let jr = &shared.journeys[j];
-        let Some(user) = shared.take(j, false, arrival.max_in_flight) else {
+        let Some((user, lane)) = shared.take(j, false, arrival.max_in_flight) else {
             let step = &jr.steps[jr.weights.sample(&mut rng)];
             counters.dropped.fetch_add(1, Ordering::Relaxed);
             shared.recorder.record_dropped(&step.route, &step.key);
@@ -350,23 +289,71 @@ pub async fn run(
         match render_step(&jr.journey, &step.step, &user.vars, &mut rng) {
             None => {
                 counters.skipped.fetch_add(1, Ordering::Relaxed);
-                shared.give_back(j, user);
+                shared.give_back(j, user, lane);
             }
             Some(request) => {
                 counters.sent.fetch_add(1, Ordering::Relaxed);
-                tasks.spawn(send(shared.clone(), j, user, step, request, intended));
+                let job = Job {
+                    journey: j,
+                    user,
+                    step,
+                    request,
+                    intended,
+                };
+                lanes.send(&shared, lane, job);
             }
         }
     }
-    drain(&mut tasks).await;
+    within_limit(shared.all_answered()).await;
+    // Lanes wait for work until aborted; one still sending then records its request as
+    // unanswered (or, after a stop, counts it as cancelled).
+    lanes.tasks.abort_all();
+    while lanes.tasks.join_next().await.is_some() {}
     Ok(())
 }
 
-/// Waits for `tasks` at most [`DRAIN`], or [`STOP_GRACE`] after a stop signal; those still
-/// running then are dropped, which records each request as unanswered (or, after a stop,
-/// counts it as cancelled).
-async fn drain(tasks: &mut JoinSet<()>) {
-    let all_done = async { while tasks.join_next().await.is_some() {} };
+/// The lanes made so far: each one's job channel, and their tasks.
+#[derive(Default)]
+struct Lanes {
+    senders: Vec<mpsc::Sender<Job>>,
+    tasks: JoinSet<()>,
+}
+
+impl Lanes {
+    /// Starts a lane (on `connection` if given) and returns its number.
+    fn open(&mut self, shared: &Arc<Shared>, connection: Option<Connection>) -> usize {
+        let id = self.senders.len();
+        // One job at a time: a lane is given a job only while idle.
+        let (sender, jobs) = mpsc::channel(1);
+        self.senders.push(sender);
+        self.tasks
+            .spawn(lane::run(shared.clone(), id, jobs, connection));
+        id
+    }
+
+    /// Hands `job` to the idle lane `lane`, or to a new lane when there is none.
+    fn send(&mut self, shared: &Arc<Shared>, lane: Option<usize>, job: Job) {
+        let job = match lane {
+            Some(id) => match self.senders[id].try_send(job) {
+                Ok(()) => return,
+                // An idle lane's channel is empty and its task alive; should it not be, a
+                // new lane takes the job.
+                Err(refused) => refused.into_inner(),
+            },
+            None => job,
+        };
+        let id = self.open(shared, None);
+        if let Err(refused) = self.senders[id].try_send(job) {
+            // A new channel has room: unreachable, but the user goes back either way.
+            let job = refused.into_inner();
+            shared.give_back(job.journey, job.user, Some(id));
+        }
+    }
+}
+
+/// Waits for `done` at most [`DRAIN`], or [`STOP_GRACE`] after a stop signal: whether it
+/// finished.
+async fn within_limit(done: impl Future<Output = ()>) -> bool {
     let limit = async {
         tokio::select! {
             () = tokio::time::sleep(DRAIN) => {}
@@ -376,12 +363,8 @@ async fn drain(tasks: &mut JoinSet<()>) {
             } => {}
         }
     };
-    let drained = tokio::select! {
-        () = all_done => true,
+    tokio::select! {
+        () = done => true,
         () = limit => false,
-    };
-    if !drained {
-        tasks.abort_all();
-        while tasks.join_next().await.is_some() {}
     }
 }

@@ -55,9 +55,10 @@ fn connections_are_kept_alive_between_requests() {
     runtime().block_on(async {
         let (base, accepted) = server(usize::MAX).await;
         let client = Client::new(&base, Duration::from_secs(5)).unwrap();
+        let mut kept = None;
         for _ in 0..5 {
             let answer = client
-                .send(Method::Get, "/x", None, None)
+                .send(&mut kept, Method::Get, "/x", None, None)
                 .await
                 .ok()
                 .unwrap();
@@ -75,9 +76,10 @@ fn a_kept_connection_the_server_closed_is_replaced_once() {
     runtime().block_on(async {
         let (base, accepted) = server(1).await;
         let client = Client::new(&base, Duration::from_secs(5)).unwrap();
+        let mut kept = None;
         for expected in ["connection 0", "connection 1", "connection 2"] {
             let answer = client
-                .send(Method::Get, "/x", None, None)
+                .send(&mut kept, Method::Get, "/x", None, None)
                 .await
                 .ok()
                 .unwrap();
@@ -92,7 +94,11 @@ fn a_new_connection_closed_unanswered_is_an_error_not_a_retry() {
     runtime().block_on(async {
         let (base, accepted) = server(0).await;
         let client = Client::new(&base, Duration::from_secs(5)).unwrap();
-        let failure = client.send(Method::Get, "/x", None, None).await.err();
+        let mut kept = None;
+        let failure = client
+            .send(&mut kept, Method::Get, "/x", None, None)
+            .await
+            .err();
         assert_eq!(failure, Some(Failure::Request));
         assert_eq!(accepted.load(Ordering::SeqCst), 1);
     });
@@ -105,8 +111,16 @@ fn an_answer_slower_than_the_timeout_is_a_timeout() {
         let base = format!("http://{}", listener.local_addr().unwrap());
         let held = tokio::spawn(async move { listener.accept().await });
         let client = Client::new(&base, Duration::from_millis(50)).unwrap();
-        let failure = client.send(Method::Get, "/x", None, None).await.err();
+        let mut kept = None;
+        let failure = client
+            .send(&mut kept, Method::Get, "/x", None, None)
+            .await
+            .err();
         assert_eq!(failure, Some(Failure::Timeout));
+        assert!(
+            kept.is_none(),
+            "a connection whose answer may still come is not kept"
+        );
         drop(held);
     });
 }

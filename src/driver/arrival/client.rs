@@ -7,11 +7,13 @@
 //! redirect policy.
 
 use std::net::SocketAddr;
-use std::time::Duration;
+use std::pin::Pin;
+use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
+use tokio::time::Sleep;
 
 use super::http1::{self, ReadError, Request};
 use crate::error::{Error, Result};
@@ -47,9 +49,21 @@ impl Failure {
 }
 
 /// A keep-alive connection and the bytes read from it but not yet used.
-pub struct Connection {
+struct Connection {
     stream: TcpStream,
     read: BytesMut,
+}
+
+/// What one task sends on: its connection (none until the first request, or after an answer
+/// that left it unusable) and its request timer. The timer is one entry kept for the task's
+/// life and moved forward at most once per 1/60 of the timeout, not one made per request: a
+/// request times out between 59/60 of the timeout and the whole of it after it starts.
+pub struct Link {
+    connection: Option<Connection>,
+    /// The request being sent, encoded (kept to reuse its allocation).
+    request: Vec<u8>,
+    timer: Pin<Box<Sleep>>,
+    armed_at: Instant,
 }
 
 /// Where requests go: one loopback address, checked once.
@@ -76,6 +90,17 @@ impl Client {
         })
     }
 
+    /// A link with no connection yet.
+    pub fn link(&self) -> Link {
+        let now = Instant::now();
+        Link {
+            connection: None,
+            request: Vec::with_capacity(256),
+            timer: Box::pin(tokio::time::sleep_until((now + self.timeout).into())),
+            armed_at: now,
+        }
+    }
+
     async fn connect(&self) -> std::result::Result<Connection, Failure> {
         let stream = TcpStream::connect(self.addr)
             .await
@@ -87,18 +112,16 @@ impl Client {
         })
     }
 
-    /// Sends `method path` with an optional bearer token and JSON body on `connection` (made
-    /// when there is none; emptied when the answer leaves it unusable) and reads the whole
-    /// answer.
+    /// Sends `method path` with an optional bearer token and JSON body on `link` and reads
+    /// the whole answer.
     pub async fn send(
         &self,
-        connection: &mut Option<Connection>,
+        link: &mut Link,
         method: Method,
         path: &str,
         bearer: Option<&str>,
         json: Option<&[u8]>,
     ) -> std::result::Result<Answer, Failure> {
-        let mut request = Vec::with_capacity(128 + json.map_or(0, <[u8]>::len));
         http1::encode(
             &Request {
                 method,
@@ -107,14 +130,23 @@ impl Client {
                 bearer,
                 json,
             },
-            &mut request,
+            &mut link.request,
         )?;
-        tokio::time::timeout(self.timeout, self.exchange(connection, &request))
-            .await
-            .unwrap_or_else(|_| {
-                *connection = None; // Its answer may still come: the connection is unusable.
-                Err(Failure::Timeout)
-            })
+        let now = Instant::now();
+        if now - link.armed_at >= self.timeout / 60 {
+            link.timer.as_mut().reset((now + self.timeout).into());
+            link.armed_at = now;
+        }
+        let answer = tokio::select! {
+            biased;
+            answer = self.exchange(&mut link.connection, &link.request) => answer,
+            () = link.timer.as_mut() => Err(Failure::Timeout),
+        };
+        if matches!(answer, Err(Failure::Timeout)) {
+            // Its answer may still come: the connection is unusable.
+            link.connection = None;
+        }
+        answer
     }
 
     /// Writes `request` on the kept connection, or a new one, and reads its answer. A kept

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use tokio::sync::mpsc;
 
-use super::client::Connection;
+use super::client::Link;
 use super::{Shared, StepRun, User};
 use crate::driver::Counters;
 use crate::driver::journey::{self, Rendered};
@@ -30,8 +30,8 @@ pub(super) struct Job {
 pub(super) async fn run(
     shared: Arc<Shared>,
     id: usize,
-    mut jobs: mpsc::Receiver<Job>,
-    mut connection: Option<Connection>,
+    mut jobs: mpsc::UnboundedReceiver<Job>,
+    mut link: Link,
 ) {
     while let Some(job) = jobs.recv().await {
         let Job {
@@ -41,31 +41,23 @@ pub(super) async fn run(
             request,
             intended,
         } = job;
-        exchange(
-            &shared,
-            &mut connection,
-            &mut user,
-            &step,
-            request,
-            intended,
-        )
-        .await;
+        exchange(&shared, &mut link, &mut user, &step, request, intended).await;
         shared.give_back(journey, user, Some(id));
     }
 }
 
 /// Records a request that was never answered when its task is dropped unfinished (the run
 /// stopped waiting): an error, with the latency it had reached, a lower bound.
-struct Unanswered {
-    recorder: Arc<Recorder>,
-    counters: Arc<Counters>,
-    step: Arc<StepRun>,
+struct Unanswered<'a> {
+    recorder: &'a Recorder,
+    counters: &'a Counters,
+    step: &'a StepRun,
     intended: Instant,
     sent: Instant,
     armed: bool,
 }
 
-impl Drop for Unanswered {
+impl Drop for Unanswered<'_> {
     fn drop(&mut self) {
         if !self.armed {
             return;
@@ -93,17 +85,17 @@ impl Drop for Unanswered {
 /// Sends one rendered step for `user`, records it, and keeps what it captured.
 pub(super) async fn exchange(
     shared: &Shared,
-    connection: &mut Option<Connection>,
+    link: &mut Link,
     user: &mut User,
-    step: &Arc<StepRun>,
+    step: &StepRun,
     request: Rendered,
     intended: Instant,
 ) {
     let sent = Instant::now();
     let mut guard = Unanswered {
-        recorder: shared.recorder.clone(),
-        counters: shared.counters.clone(),
-        step: step.clone(),
+        recorder: &shared.recorder,
+        counters: &shared.counters,
+        step,
         intended,
         sent,
         armed: true,
@@ -115,7 +107,7 @@ pub(super) async fn exchange(
     let answer = shared
         .client
         .send(
-            connection,
+            link,
             step.step.method,
             &request.path,
             request.bearer.as_deref(),

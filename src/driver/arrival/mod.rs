@@ -38,7 +38,7 @@ use super::journey::{UserVars, render_step, route_key};
 use crate::error::{Error, Result};
 use crate::scenario::arrival::ArrivalPlan;
 use crate::scenario::{Journey, Plan, Step};
-use client::{Client, Connection};
+use client::{Client, Link};
 use lane::Job;
 use mix::Mix;
 use schedule::Schedule;
@@ -178,8 +178,8 @@ impl Shared {
 /// Logs `user` in before the schedule starts: its `on_start` steps in order, each timed from
 /// its send (it has no intended start), then gives it to the pool; returns the connection it
 /// used, for a lane.
-async fn warm_up(shared: Arc<Shared>, journey: usize, mut user: User) -> Option<Connection> {
-    let mut connection = None;
+async fn warm_up(shared: Arc<Shared>, journey: usize, mut user: User) -> Link {
+    let mut link = shared.client.link();
     for step in shared.journeys[journey].on_start.clone() {
         let rendered = render_step(
             &shared.journeys[journey].journey,
@@ -192,13 +192,13 @@ async fn warm_up(shared: Arc<Shared>, journey: usize, mut user: User) -> Option<
         };
         shared.counters.warm_up.fetch_add(1, Ordering::Relaxed);
         let now = Instant::now();
-        lane::exchange(&shared, &mut connection, &mut user, &step, request, now).await;
+        lane::exchange(&shared, &mut link, &mut user, &step, request, now).await;
         if user.started == 0 {
             break; // The first step failed: the schedule's arrivals will retry it.
         }
     }
     shared.give_back(journey, user, None);
-    connection
+    link
 }
 
 /// Runs the arrivals of `arrival` for the journeys of `plan` against `target` (a base URL) and
@@ -250,15 +250,15 @@ pub async fn run(
     let mut warmed = Vec::new();
     let all_done = async {
         while let Some(done) = warming.join_next().await {
-            warmed.extend(done.ok().flatten());
+            warmed.extend(done.ok());
         }
     };
     if !within_limit(all_done).await {
         warming.abort_all();
         while warming.join_next().await.is_some() {}
     }
-    for connection in warmed {
-        let id = lanes.open(&shared, Some(connection));
+    for link in warmed {
+        let id = lanes.open(&shared, Some(link));
         shared.pool().idle_lanes.push(id);
     }
     let start = Instant::now();
@@ -315,37 +315,36 @@ pub async fn run(
 /// The lanes made so far: each one's job channel, and their tasks.
 #[derive(Default)]
 struct Lanes {
-    senders: Vec<mpsc::Sender<Job>>,
+    senders: Vec<mpsc::UnboundedSender<Job>>,
     tasks: JoinSet<()>,
 }
 
 impl Lanes {
-    /// Starts a lane (on `connection` if given) and returns its number.
-    fn open(&mut self, shared: &Arc<Shared>, connection: Option<Connection>) -> usize {
+    /// Starts a lane (on `link` if given) and returns its number.
+    fn open(&mut self, shared: &Arc<Shared>, link: Option<Link>) -> usize {
         let id = self.senders.len();
-        // One job at a time: a lane is given a job only while idle.
-        let (sender, jobs) = mpsc::channel(1);
+        let link = link.unwrap_or_else(|| shared.client.link());
+        // Unbounded, but a lane is given a job only while idle: one at a time.
+        let (sender, jobs) = mpsc::unbounded_channel();
         self.senders.push(sender);
-        self.tasks
-            .spawn(lane::run(shared.clone(), id, jobs, connection));
+        self.tasks.spawn(lane::run(shared.clone(), id, jobs, link));
         id
     }
 
     /// Hands `job` to the idle lane `lane`, or to a new lane when there is none.
     fn send(&mut self, shared: &Arc<Shared>, lane: Option<usize>, job: Job) {
         let job = match lane {
-            Some(id) => match self.senders[id].try_send(job) {
+            Some(id) => match self.senders[id].send(job) {
                 Ok(()) => return,
-                // An idle lane's channel is empty and its task alive; should it not be, a
-                // new lane takes the job.
-                Err(refused) => refused.into_inner(),
+                // An idle lane's task is alive; should it not be, a new lane takes the job.
+                Err(refused) => refused.0,
             },
             None => job,
         };
         let id = self.open(shared, None);
-        if let Err(refused) = self.senders[id].try_send(job) {
-            // A new channel has room: unreachable, but the user goes back either way.
-            let job = refused.into_inner();
+        if let Err(refused) = self.senders[id].send(job) {
+            // A new lane's task has not even started: unreachable, but the user goes back.
+            let job = refused.0;
             shared.give_back(job.journey, job.user, Some(id));
         }
     }

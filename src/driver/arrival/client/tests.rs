@@ -55,7 +55,7 @@ fn connections_are_kept_alive_between_requests() {
     runtime().block_on(async {
         let (base, accepted) = server(usize::MAX).await;
         let client = Client::new(&base, Duration::from_secs(5)).unwrap();
-        let mut kept = None;
+        let mut kept = client.link();
         for _ in 0..5 {
             let answer = client
                 .send(&mut kept, Method::Get, "/x", None, None)
@@ -76,7 +76,7 @@ fn a_kept_connection_the_server_closed_is_replaced_once() {
     runtime().block_on(async {
         let (base, accepted) = server(1).await;
         let client = Client::new(&base, Duration::from_secs(5)).unwrap();
-        let mut kept = None;
+        let mut kept = client.link();
         for expected in ["connection 0", "connection 1", "connection 2"] {
             let answer = client
                 .send(&mut kept, Method::Get, "/x", None, None)
@@ -94,7 +94,7 @@ fn a_new_connection_closed_unanswered_is_an_error_not_a_retry() {
     runtime().block_on(async {
         let (base, accepted) = server(0).await;
         let client = Client::new(&base, Duration::from_secs(5)).unwrap();
-        let mut kept = None;
+        let mut kept = client.link();
         let failure = client
             .send(&mut kept, Method::Get, "/x", None, None)
             .await
@@ -111,14 +111,14 @@ fn an_answer_slower_than_the_timeout_is_a_timeout() {
         let base = format!("http://{}", listener.local_addr().unwrap());
         let held = tokio::spawn(async move { listener.accept().await });
         let client = Client::new(&base, Duration::from_millis(50)).unwrap();
-        let mut kept = None;
+        let mut kept = client.link();
         let failure = client
             .send(&mut kept, Method::Get, "/x", None, None)
             .await
             .err();
         assert_eq!(failure, Some(Failure::Timeout));
         assert!(
-            kept.is_none(),
+            kept.connection.is_none(),
             "a connection whose answer may still come is not kept"
         );
         drop(held);

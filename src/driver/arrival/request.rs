@@ -1,13 +1,8 @@
-//! A lane: one keep-alive connection and the task that sends on it, one request at a time.
-//! The executor hands each arrival to an idle lane (a new one while fewer than `max_in_flight`
-//! exist), so a request costs no task of its own, no pool lock and no connection checkout; a
-//! lane is idle again once its request is recorded and its user given back.
+//! One request of the open model: sent on its link, timed from its intended start, recorded,
+//! and its captures kept; a guard records it as unanswered if the run stops waiting for it.
 
-use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
-
-use tokio::sync::mpsc;
 
 use super::client::Link;
 use super::{Shared, StepRun, User};
@@ -15,35 +10,28 @@ use crate::driver::Counters;
 use crate::driver::journey::{self, Rendered};
 use tta_stats::{OpenTimes, Recorder, RequestOutcome};
 
-/// One arrival, rendered, for a lane to send.
-pub(super) struct Job {
+/// One arrival, rendered, with the user it is for and the link to send it on.
+pub(super) struct Job<'a> {
     pub journey: usize,
     pub user: User,
-    pub step: Arc<StepRun>,
+    pub step: &'a StepRun,
     pub request: Rendered,
     pub intended: Instant,
+    pub link: Link,
 }
 
-/// Lane `id`: sends each job it receives on its connection, records it and gives its user
-/// back. Runs until aborted when the run ends (an unanswered request is then recorded by its
-/// guard).
-pub(super) async fn run(
-    shared: Arc<Shared>,
-    id: usize,
-    mut jobs: mpsc::UnboundedReceiver<Job>,
-    mut link: Link,
-) {
-    while let Some(job) = jobs.recv().await {
-        let Job {
-            journey,
-            mut user,
-            step,
-            request,
-            intended,
-        } = job;
-        exchange(&shared, &mut link, &mut user, &step, request, intended).await;
-        shared.give_back(journey, user, Some(id));
-    }
+/// Sends `job`; returns its journey, its user and its link, for the next request.
+pub(super) async fn send(shared: &Shared, job: Job<'_>) -> (usize, User, Link) {
+    let Job {
+        journey,
+        mut user,
+        step,
+        request,
+        intended,
+        mut link,
+    } = job;
+    exchange(shared, &mut link, &mut user, step, request, intended).await;
+    (journey, user, link)
 }
 
 /// Records a request that was never answered when its task is dropped unfinished (the run

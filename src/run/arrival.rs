@@ -17,7 +17,8 @@ use tta_stats::{OpenSeries, Series, Summary};
 /// whole milliseconds, so a punctual generator lags up to about 1 ms; ten times that is no
 /// longer the timer but a generator short of CPU.
 pub const LAG_BOUND_MS: f64 = 10.0;
-/// The harness's mean CPU, as a share of the machine's cores, at which it is saturated.
+/// The harness's mean CPU, as a share of one core, at which it is saturated: the open-model
+/// executor runs on one thread.
 pub const SATURATED_CPU_SHARE: f64 = 0.9;
 
 /// A histogram and its summary (service time or lag of one route).
@@ -116,11 +117,11 @@ fn share(part: u64, whole: u64) -> f64 {
 }
 
 /// Why a generator with this lag and these resources fell behind, if it did.
-pub fn behind(lag_p99_ms: f64, resources: &Resources, cores: usize) -> Option<String> {
+pub fn behind(lag_p99_ms: f64, resources: &Resources) -> Option<String> {
     let cpu = resources
         .summaries
         .get("harness")
-        .map(|h| h.cpu_mean_percent / (100.0 * cores.max(1) as f64));
+        .map(|h| h.cpu_mean_percent / 100.0);
     let mut why = Vec::new();
     if lag_p99_ms > LAG_BOUND_MS {
         why.push(format!(
@@ -129,7 +130,7 @@ pub fn behind(lag_p99_ms: f64, resources: &Resources, cores: usize) -> Option<St
     }
     if let Some(share) = cpu.filter(|s| *s >= SATURATED_CPU_SHARE) {
         why.push(format!(
-            "it used {:.0} % of the machine's CPU (saturated from {:.0} %)",
+            "it used {:.0} % of its one core (saturated from {:.0} %)",
             share * 100.0,
             SATURATED_CPU_SHARE * 100.0
         ));
@@ -161,7 +162,7 @@ pub fn attach(run: &mut RunResult, plan: &ArrivalPlan, counters: &Counters, all:
     let dropped = n(&counters.dropped);
     let lag = tta_stats::summarize(&all.lag, 0, run.duration_s);
     let service = tta_stats::summarize(&all.service, 0, run.duration_s);
-    let generator_behind = behind(lag.p99_ms, &run.resources, run.environment.logical_cpus);
+    let generator_behind = behind(lag.p99_ms, &run.resources);
     run.executor = crate::scenario::Executor::ArrivalRate;
     run.arrival = Some(ArrivalReport {
         plan: plan.clone(),
@@ -182,5 +183,39 @@ impl SeriesResult {
     /// Arrivals dropped under this route or step.
     pub fn dropped(&self) -> u64 {
         self.open.as_ref().map_or(0, |o| o.dropped)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sysmon::ResourceSummary;
+
+    fn harness_at(cpu_mean_percent: f64) -> Resources {
+        let mut resources = Resources::empty(250);
+        resources.summaries.insert(
+            "harness".to_string(),
+            ResourceSummary {
+                samples: 4,
+                cpu_mean_percent,
+                cpu_peak_percent: cpu_mean_percent,
+                rss_mean_bytes: 1.0,
+                rss_peak_bytes: 1,
+                disk_read_bytes: 0,
+                disk_written_bytes: 0,
+            },
+        );
+        resources
+    }
+
+    #[test]
+    fn the_generator_is_behind_past_its_lag_bound_or_at_one_busy_core() {
+        assert_eq!(behind(1.9, &harness_at(60.0)), None);
+        let lagging = behind(LAG_BOUND_MS + 1.0, &harness_at(60.0)).unwrap();
+        assert!(lagging.contains("lag p99 11.0 ms"), "{lagging}");
+        // Its executor has one thread: 95 % of one core is saturation on any machine.
+        let busy = behind(1.9, &harness_at(95.0)).unwrap();
+        assert!(busy.contains("95 % of its one core"), "{busy}");
+        assert_eq!(behind(1.9, &Resources::empty(250)), None);
     }
 }

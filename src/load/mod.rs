@@ -158,8 +158,8 @@ fn drive_to_stop(
     let sampler = Sampler::start(watched, sample_interval);
     let recorder = Arc::new(Recorder::new());
     let counters = Arc::new(Counters::default());
-    // The open model runs on one thread: its lanes then wake each other without crossing
-    // threads, which costs less CPU per request than a second worker gains (measured in
+    // The open model runs on one thread: its requests are futures of one task, and a second
+    // worker's cross-thread wake-ups cost more CPU per request than it gains (measured with
     // scripts/generator-cost.sh); goose's users keep the multi-threaded runtime.
     let mut builder = match plan.arrival {
         Some(_) => tokio::runtime::Builder::new_current_thread(),

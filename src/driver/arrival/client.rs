@@ -1,6 +1,5 @@
-//! The open model's HTTP/1.1 client: keep-alive connections to one address, each held by the
-//! task that sends on it, each exchange written out by hand ([`super::http1`]), and nothing
-//! else.
+//! The open model's HTTP/1.1 client: keep-alive connections to one address, each carrying one
+//! request at a time, each exchange written out by hand ([`super::http1`]), and nothing else.
 //! It follows no redirect (a 3xx is an answer like any other), sends every request to the one
 //! origin checked at start, and sets only the headers a journey needs, so the generator spends
 //! its CPU on requests rather than on a general-purpose client's dispatch, URL parsing and
@@ -10,22 +9,15 @@ use std::net::SocketAddr;
 use std::pin::Pin;
 use std::time::{Duration, Instant};
 
-use bytes::{Bytes, BytesMut};
+use bytes::BytesMut;
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 use tokio::time::Sleep;
 
-use super::http1::{self, ReadError, Request};
+use super::http1::{self, ReadError, Request, Response};
 use crate::error::{Error, Result};
 use crate::load::target::resolve_loopback;
 use crate::scenario::Method;
-
-/// An answer: its status, its Location (redirects are not followed) and its whole body.
-pub struct Answer {
-    pub status: u16,
-    pub location: Option<String>,
-    pub body: Bytes,
-}
 
 /// Why no answer came.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,10 +46,11 @@ struct Connection {
     read: BytesMut,
 }
 
-/// What one task sends on: its connection (none until the first request, or after an answer
-/// that left it unusable) and its request timer. The timer is one entry kept for the task's
-/// life and moved forward at most once per 1/60 of the timeout, not one made per request: a
-/// request times out between 59/60 of the timeout and the whole of it after it starts.
+/// What one request at a time is sent on: a connection (none until the first request, or after
+/// an answer that left it unusable or a timeout) and a request timer. The timer is one entry
+/// kept for the link's life and moved forward at most once per 1/60 of the timeout, not one
+/// made per request: a request times out between 59/60 of the timeout and the whole of it
+/// after it starts.
 pub struct Link {
     connection: Option<Connection>,
     /// The request being sent, encoded (kept to reuse its allocation).
@@ -113,7 +106,8 @@ impl Client {
     }
 
     /// Sends `method path` with an optional bearer token and JSON body on `link` and reads
-    /// the whole answer.
+    /// the whole answer (its status, its Location, as redirects are not followed, and its
+    /// body).
     pub async fn send(
         &self,
         link: &mut Link,
@@ -121,7 +115,7 @@ impl Client {
         path: &str,
         bearer: Option<&str>,
         json: Option<&[u8]>,
-    ) -> std::result::Result<Answer, Failure> {
+    ) -> std::result::Result<Response, Failure> {
         http1::encode(
             &Request {
                 method,
@@ -137,16 +131,13 @@ impl Client {
             link.timer.as_mut().reset((now + self.timeout).into());
             link.armed_at = now;
         }
-        let answer = tokio::select! {
+        // The exchange holds the connection while it runs, so one cut off by the timer (whose
+        // answer may still come) is dropped with it.
+        tokio::select! {
             biased;
             answer = self.exchange(&mut link.connection, &link.request) => answer,
             () = link.timer.as_mut() => Err(Failure::Timeout),
-        };
-        if matches!(answer, Err(Failure::Timeout)) {
-            // Its answer may still come: the connection is unusable.
-            link.connection = None;
         }
-        answer
     }
 
     /// Writes `request` on the kept connection, or a new one, and reads its answer. A kept
@@ -156,7 +147,7 @@ impl Client {
         &self,
         kept: &mut Option<Connection>,
         request: &[u8],
-    ) -> std::result::Result<Answer, Failure> {
+    ) -> std::result::Result<Response, Failure> {
         loop {
             let fresh = kept.is_none();
             let mut connection = match kept.take() {
@@ -175,11 +166,7 @@ impl Client {
                     if response.reusable {
                         *kept = Some(connection);
                     }
-                    return Ok(Answer {
-                        status: response.status,
-                        location: response.location,
-                        body: response.body,
-                    });
+                    return Ok(response);
                 }
                 Err(ReadError::Closed) if !fresh => continue,
                 Err(ReadError::Closed) => return Err(Failure::Request),

@@ -70,6 +70,7 @@ pub fn encode(request: &Request<'_>, out: &mut Vec<u8>) -> Result<(), Failure> {
 #[derive(Debug)]
 pub struct Response {
     pub status: u16,
+    /// Where a redirect points (never followed: a 3xx is an answer like any other).
     pub location: Option<String>,
     pub body: Bytes,
     /// The connection may carry the next request: framed body, no `Connection: close`, nothing

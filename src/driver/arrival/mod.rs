@@ -96,10 +96,12 @@ struct User {
     started: usize,
 }
 
-/// The users of every journey, each journey's longest-idle first.
+/// The users of every journey, each journey's longest-idle first, and the links with no
+/// request, the last freed first (its connection is the warmest).
 struct Pool {
     idle: Vec<VecDeque<User>>,
     made: Vec<usize>,
+    links: Vec<Link>,
 }
 
 impl Pool {
@@ -107,6 +109,7 @@ impl Pool {
         Self {
             idle: (0..journeys).map(|_| VecDeque::new()).collect(),
             made: vec![0; journeys],
+            links: Vec::new(),
         }
     }
 
@@ -130,7 +133,16 @@ impl Pool {
     fn give_back(&mut self, j: usize, user: User) {
         self.idle[j].push_back(user);
     }
+
+    /// Takes back what a finished request (or warm-up) held: its user and its link.
+    fn finished(&mut self, (j, user, link): Finished) {
+        self.give_back(j, user);
+        self.links.push(link);
+    }
 }
+
+/// What a finished request gives back: its journey, its user and its link.
+type Finished = (usize, User, Link);
 
 /// What every request reads.
 struct Shared {
@@ -143,7 +155,7 @@ struct Shared {
 
 /// Logs `user` in before the schedule starts: its `on_start` steps in order, each timed from
 /// its send (it has no intended start). Returns the user and the link it used.
-async fn warm_up(shared: &Shared, journey: usize, mut user: User) -> (usize, User, Link) {
+async fn warm_up(shared: &Shared, journey: usize, mut user: User) -> Finished {
     let mut link = shared.client.link();
     for step in &shared.journeys[journey].on_start {
         let rendered = render_step(
@@ -196,8 +208,6 @@ pub async fn run(
     };
     let shared = &shared;
     let mut rng = ChaCha8Rng::seed_from_u64(arrival.seed);
-    // Links with no request, the last freed first (its connection is the warmest).
-    let mut idle_links: Vec<Link> = Vec::new();
 
     // The profile's users log in before the schedule starts (k6's pre-allocated users), so its
     // first arrivals do not each make a new user, all logging in at once.
@@ -209,9 +219,8 @@ pub async fn run(
         warming.push(warm_up(shared, j, user));
     }
     let all_warm = async {
-        while let Some((j, user, link)) = warming.next().await {
-            pool.give_back(j, user);
-            idle_links.push(link);
+        while let Some(done) = warming.next().await {
+            pool.finished(done);
         }
     };
     within_limit(all_warm).await;
@@ -232,10 +241,7 @@ pub async fn run(
                 tokio::select! {
                     biased;
                     _ = stop.as_mut() => break 'schedule,
-                    Some((j, user, link)) = in_flight.next() => {
-                        pool.give_back(j, user);
-                        idle_links.push(link);
-                    }
+                    Some(done) = in_flight.next() => pool.finished(done),
                     () = due.as_mut() => break,
                 }
             }
@@ -246,9 +252,8 @@ pub async fn run(
                 // flight are answered and their links come back.
                 behind = 0;
                 tokio::task::yield_now().await;
-                while let Some(Some((j, user, link))) = in_flight.next().now_or_never() {
-                    pool.give_back(j, user);
-                    idle_links.push(link);
+                while let Some(Some(done)) = in_flight.next().now_or_never() {
+                    pool.finished(done);
                 }
             }
         }
@@ -276,7 +281,7 @@ pub async fn run(
             }
             Some(request) => {
                 counters.sent.fetch_add(1, Ordering::Relaxed);
-                let link = idle_links.pop().unwrap_or_else(|| shared.client.link());
+                let link = pool.links.pop().unwrap_or_else(|| shared.client.link());
                 let job = Job {
                     journey: j,
                     user,

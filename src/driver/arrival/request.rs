@@ -5,7 +5,7 @@ use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use super::client::Link;
-use super::{Shared, StepRun, User};
+use super::{Finished, Shared, StepRun, User};
 use crate::driver::Counters;
 use crate::driver::journey::{self, Rendered};
 use tta_stats::{OpenTimes, Recorder, RequestOutcome};
@@ -21,7 +21,7 @@ pub(super) struct Job<'a> {
 }
 
 /// Sends `job`; returns its journey, its user and its link, for the next request.
-pub(super) async fn send(shared: &Shared, job: Job<'_>) -> (usize, User, Link) {
+pub(super) async fn send(shared: &Shared, job: Job<'_>) -> Finished {
     let Job {
         journey,
         mut user,
@@ -34,7 +34,7 @@ pub(super) async fn send(shared: &Shared, job: Job<'_>) -> (usize, User, Link) {
     (journey, user, link)
 }
 
-/// Records a request that was never answered when its task is dropped unfinished (the run
+/// Records a request that was never answered when its future is dropped unfinished (the run
 /// stopped waiting): an error, with the latency it had reached, a lower bound.
 struct Unanswered<'a> {
     recorder: &'a Recorder,

@@ -43,6 +43,11 @@ async fn server(answers_per_connection: usize) -> (String, Arc<AtomicUsize>) {
     (base, accepted)
 }
 
+/// `GET /x` on `link`.
+async fn get(client: &Client, link: &mut Link) -> std::result::Result<Response, Failure> {
+    client.send(link, Method::Get, "/x", None, None).await
+}
+
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -57,11 +62,7 @@ fn connections_are_kept_alive_between_requests() {
         let client = Client::new(&base, Duration::from_secs(5)).unwrap();
         let mut kept = client.link();
         for _ in 0..5 {
-            let answer = client
-                .send(&mut kept, Method::Get, "/x", None, None)
-                .await
-                .ok()
-                .unwrap();
+            let answer = get(&client, &mut kept).await.ok().unwrap();
             assert_eq!(
                 (answer.status, &answer.body[..]),
                 (200, &b"connection 0"[..])
@@ -78,11 +79,7 @@ fn a_kept_connection_the_server_closed_is_replaced_once() {
         let client = Client::new(&base, Duration::from_secs(5)).unwrap();
         let mut kept = client.link();
         for expected in ["connection 0", "connection 1", "connection 2"] {
-            let answer = client
-                .send(&mut kept, Method::Get, "/x", None, None)
-                .await
-                .ok()
-                .unwrap();
+            let answer = get(&client, &mut kept).await.ok().unwrap();
             assert_eq!(&answer.body[..], expected.as_bytes());
         }
         assert_eq!(accepted.load(Ordering::SeqCst), 3);
@@ -95,10 +92,7 @@ fn a_new_connection_closed_unanswered_is_an_error_not_a_retry() {
         let (base, accepted) = server(0).await;
         let client = Client::new(&base, Duration::from_secs(5)).unwrap();
         let mut kept = client.link();
-        let failure = client
-            .send(&mut kept, Method::Get, "/x", None, None)
-            .await
-            .err();
+        let failure = get(&client, &mut kept).await.err();
         assert_eq!(failure, Some(Failure::Request));
         assert_eq!(accepted.load(Ordering::SeqCst), 1);
     });
@@ -112,10 +106,7 @@ fn an_answer_slower_than_the_timeout_is_a_timeout() {
         let held = tokio::spawn(async move { listener.accept().await });
         let client = Client::new(&base, Duration::from_millis(50)).unwrap();
         let mut kept = client.link();
-        let failure = client
-            .send(&mut kept, Method::Get, "/x", None, None)
-            .await
-            .err();
+        let failure = get(&client, &mut kept).await.err();
         assert_eq!(failure, Some(Failure::Timeout));
         assert!(
             kept.connection.is_none(),

@@ -5,50 +5,16 @@
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, params};
+
+mod rows;
+mod schema;
+mod snapshot;
 
 use super::*;
 use crate::clock::{now_ms, rfc3339};
-
-/// Schema versions, applied in order; `user_version` records how many have run.
-const MIGRATIONS: &[&str] = &[r#"
-CREATE TABLE users (
-    username TEXT PRIMARY KEY,
-    role TEXT NOT NULL CHECK (role IN ('patient', 'clinician', 'admin')),
-    password_hash TEXT NOT NULL,
-    clinician TEXT
-);
-CREATE INDEX users_clinician ON users (clinician);
-CREATE TABLE sessions (
-    id INTEGER PRIMARY KEY,
-    patient TEXT NOT NULL,
-    data TEXT NOT NULL,
-    updated_at INTEGER NOT NULL
-);
-CREATE INDEX sessions_patient ON sessions (patient, id);
-CREATE TABLE characters (patient TEXT PRIMARY KEY, data TEXT NOT NULL);
-CREATE TABLE difficulty (patient TEXT PRIMARY KEY, level INTEGER NOT NULL CHECK (level BETWEEN 1 AND 6));
-CREATE TABLE events (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    session_id INTEGER NOT NULL,
-    patient TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    data TEXT NOT NULL,
-    created_at INTEGER NOT NULL
-);
-CREATE INDEX events_patient ON events (patient, id);
-CREATE TABLE alerts (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    patient TEXT NOT NULL,
-    clinician TEXT NOT NULL,
-    type TEXT NOT NULL,
-    severity TEXT NOT NULL,
-    message TEXT NOT NULL,
-    created_at INTEGER NOT NULL,
-    acknowledged INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX alerts_clinician ON alerts (clinician, acknowledged, id);
-"#];
+use rows::*;
+use schema::MIGRATIONS;
 
 pub struct SqliteStore {
     conn: Mutex<Connection>,
@@ -68,40 +34,6 @@ fn json<T: serde::de::DeserializeOwned>(what: &'static str, text: &str) -> Store
 fn to_json<T: Serialize>(v: &T) -> String {
     serde_json::to_string(v).expect("plain data serialises")
 }
-
-fn alert_type_str(t: AlertType) -> &'static str {
-    match t {
-        AlertType::Crisis => "crisis",
-        AlertType::MissedSession => "missed_session",
-        AlertType::ProgressConcern => "progress_concern",
-        AlertType::TechnicalIssue => "technical_issue",
-    }
-}
-
-fn alert_from_row(row: &Row<'_>) -> rusqlite::Result<(Alert, String)> {
-    let kind: String = row.get(3)?;
-    Ok((
-        Alert {
-            id: row.get(0)?,
-            patient_id: row.get(1)?,
-            clinician: row.get(2)?,
-            kind: AlertType::Crisis,
-            severity: row.get(4)?,
-            message: row.get(5)?,
-            timestamp: rfc3339(row.get(6)?),
-            acknowledged: row.get::<_, i64>(7)? != 0,
-        },
-        kind,
-    ))
-}
-
-fn finish_alert((mut alert, kind): (Alert, String)) -> StoreResult<Alert> {
-    alert.kind = json("alert type", &format!("\"{kind}\""))?;
-    Ok(alert)
-}
-
-const ALERT_COLUMNS: &str =
-    "id, patient, clinician, type, severity, message, created_at, acknowledged";
 
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path`, or an in-memory one for `:memory:`,
@@ -151,40 +83,6 @@ impl SqliteStore {
         }
         Ok(())
     }
-}
-
-fn put_session(conn: &Connection, s: &Session) -> rusqlite::Result<()> {
-    conn.execute(
-        "INSERT INTO sessions (id, patient, data, updated_at) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
-        params![s.id as i64, s.user, to_json(s), now_ms()],
-    )?;
-    Ok(())
-}
-
-fn put_character(conn: &Connection, c: &Character) -> rusqlite::Result<()> {
-    conn.execute(
-        "INSERT INTO characters (patient, data) VALUES (?1, ?2)
-         ON CONFLICT (patient) DO UPDATE SET data = excluded.data",
-        params![c.user, to_json(c)],
-    )?;
-    Ok(())
-}
-
-fn put_event(conn: &Connection, e: &NewEvent) -> rusqlite::Result<EventRecord> {
-    let now = now_ms();
-    conn.execute(
-        "INSERT INTO events (session_id, patient, kind, data, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![e.session_id as i64, e.patient, e.kind, e.data.to_string(), now],
-    )?;
-    Ok(EventRecord {
-        id: conn.last_insert_rowid(),
-        session_id: e.session_id,
-        patient: e.patient.clone(),
-        kind: e.kind.to_string(),
-        data: e.data.clone(),
-        timestamp: rfc3339(now),
-    })
 }
 
 impl Store for SqliteStore {
@@ -466,58 +364,6 @@ impl Store for SqliteStore {
     }
 
     fn snapshot(&self) -> StoreResult<Snapshot> {
-        let conn = self.conn();
-        let strings = |sql: &str| -> StoreResult<Vec<String>> {
-            let mut stmt = conn.prepare(sql)?;
-            let rows = stmt.query_map([], |r| r.get(0))?;
-            Ok(rows.collect::<Result<_, _>>()?)
-        };
-        let sessions = strings("SELECT data FROM sessions ORDER BY id")?
-            .iter()
-            .map(|d| json("session", d))
-            .collect::<StoreResult<_>>()?;
-        let characters = strings("SELECT data FROM characters ORDER BY patient")?
-            .iter()
-            .map(|d| json("character", d))
-            .collect::<StoreResult<_>>()?;
-        let pairs = |sql: &str| -> StoreResult<Vec<(String, i64)>> {
-            let mut stmt = conn.prepare(sql)?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            Ok(rows.collect::<Result<_, _>>()?)
-        };
-        let difficulty = pairs("SELECT patient, level FROM difficulty ORDER BY patient")?
-            .into_iter()
-            .map(|(p, l)| (p, l.clamp(1, 6) as u8))
-            .collect();
-        let crisis_episodes =
-            pairs("SELECT patient, COUNT(*) FROM alerts WHERE type = 'crisis' GROUP BY patient")?
-                .into_iter()
-                .map(|(p, n)| (p, n as u32))
-                .collect();
-        let mut stmt = conn.prepare(
-            "SELECT patient, json_extract(data, '$.choice_type') FROM
-               (SELECT patient, data, ROW_NUMBER() OVER (PARTITION BY patient ORDER BY id DESC) AS n
-                FROM events WHERE kind = 'choice')
-             WHERE n <= 10 ORDER BY patient, n DESC",
-        )?;
-        let rows: Vec<(String, Option<String>)> = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<_, _>>()?;
-        let mut choice_history: Vec<(String, Vec<ChoiceType>)> = Vec::new();
-        for (patient, kind) in rows {
-            let Some(kind) = kind else { continue };
-            let kind: ChoiceType = json("choice type", &format!("\"{kind}\""))?;
-            match choice_history.last_mut() {
-                Some((p, h)) if *p == patient => h.push(kind),
-                _ => choice_history.push((patient, vec![kind])),
-            }
-        }
-        Ok(Snapshot {
-            sessions,
-            characters,
-            difficulty,
-            crisis_episodes,
-            choice_history,
-        })
+        snapshot::read(&self.conn())
     }
 }

@@ -70,7 +70,12 @@ impl Keys {
 pub fn hash_password(password: &str) -> String {
     let mut bytes = [0u8; 16];
     rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
-    let salt = SaltString::encode_b64(&bytes).expect("16 bytes is a valid salt length");
+    hash_password_with_salt(password, &bytes)
+}
+
+/// [`hash_password`] with a given salt (at least 4 bytes): deterministic, for generated data.
+pub fn hash_password_with_salt(password: &str, salt: &[u8]) -> String {
+    let salt = SaltString::encode_b64(salt).expect("4-64 bytes is a valid salt length");
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .expect("argon2 with default parameters accepts any password")

@@ -7,13 +7,15 @@
 mod api_error;
 mod auth;
 mod clock;
+pub mod dataset;
 mod faults;
 mod limits;
 mod metrics;
 mod middleware;
+pub mod operations;
 mod routes;
 mod state;
-mod store;
+pub mod store;
 
 pub use faults::{FaultConfig, Stall};
 pub use limits::RateLimit;

@@ -13,11 +13,11 @@ use super::patient::view;
 use crate::AppState;
 use crate::api_error::ApiError;
 use crate::auth::AuthUser;
+use crate::operations;
 use crate::store::{AlertPage, AlertStatus, NewEvent, Role};
 use tta_core::session::SessionEvent;
 
 const MAX_PER_PAGE: u32 = 100;
-const RECENT_EVENTS: u32 = 20;
 
 /// Checks that the caller may see `patient`: the assigned clinician, or admin.
 fn may_see(state: &AppState, user: &AuthUser, patient: &str) -> Result<(), ApiError> {
@@ -37,40 +37,11 @@ fn may_see(state: &AppState, user: &AuthUser, patient: &str) -> Result<(), ApiEr
     }
 }
 
-/// A patient's progress view: character, difficulty, sessions and recent events (cached until
-/// the patient's next write).
+/// A patient's progress view ([`operations::progress`]), cached until the patient's next write.
 fn progress_view(state: &AppState, patient: &str) -> Result<Arc<Value>, ApiError> {
     state.progress(patient, || {
-        let level = state
-            .store
-            .difficulty(patient)?
-            .unwrap_or(tta_core::difficulty::DEFAULT_LEVEL);
-        let sessions: Vec<_> = state
-            .store
-            .sessions_of(patient)?
-            .iter()
-            .map(|s| view(s, level))
-            .collect();
-        let highest = sessions
-            .iter()
-            .map(|s| s.highest_crisis.clone())
-            .max_by_key(crisis_rank);
-        Ok(json!({
-            "patient_id": patient,
-            "character": state.store.character(patient)?,
-            "difficulty_level": level,
-            "highest_crisis": highest.unwrap_or(json!("NONE")),
-            "sessions": sessions,
-            "recent_events": state.store.recent_events(patient, RECENT_EVENTS)?,
-        }))
+        Ok(operations::progress(&*state.store, patient)?)
     })
-}
-
-fn crisis_rank(v: &Value) -> usize {
-    ["NONE", "LOW", "MODERATE", "HIGH", "CRITICAL"]
-        .iter()
-        .position(|l| v.as_str() == Some(l))
-        .unwrap_or(0)
 }
 
 /// Dashboard of a clinician: their patients with recent progress and open alert counts.
@@ -87,28 +58,13 @@ pub async fn dashboard(
             "a clinician sees only their own dashboard",
         ));
     }
-    let counts = state.store.open_alert_counts(&clinician)?;
     let patients = state.patients_of(&clinician)?;
-    let mut rows = Vec::with_capacity(patients.len());
-    for p in patients.iter() {
-        let v = progress_view(&state, p)?;
-        let sessions = v["sessions"].as_array().map_or(&[][..], |s| s.as_slice());
-        rows.push(json!({
-            "patient_id": p,
-            "sessions": sessions.len(),
-            "active_sessions": sessions.iter().filter(|s| s["state"] == "active").count(),
-            "total_turns": sessions.iter().filter_map(|s| s["turns"].as_u64()).sum::<u64>(),
-            "difficulty_level": v["difficulty_level"],
-            "highest_crisis": v["highest_crisis"],
-            "last_event": v["recent_events"].get(0).map(|e| e["timestamp"].clone()),
-            "open_alerts": counts.iter().find(|(q, _)| q == p).map_or(0, |(_, n)| *n),
-        }));
-    }
-    Ok(Json(json!({
-        "clinician_id": clinician,
-        "patients": rows,
-        "open_alerts": counts.iter().map(|(_, n)| n).sum::<u64>(),
-    })))
+    Ok(Json(operations::dashboard(
+        &*state.store,
+        &clinician,
+        &patients,
+        |p| progress_view(&state, p),
+    )?))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

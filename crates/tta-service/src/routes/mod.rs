@@ -5,7 +5,7 @@
 mod clinical;
 mod extract;
 mod ops;
-mod patient;
+pub(crate) mod patient;
 
 use std::sync::Arc;
 

@@ -13,9 +13,10 @@ use utoipa::ToSchema;
 use super::extract::Json;
 use crate::AppState;
 use crate::api_error::ApiError;
-use crate::auth::{AuthUser, verify_password};
+use crate::auth::AuthUser;
 use crate::clock::{now_ms, rfc3339};
 use crate::faults::FaultConfig;
+use crate::operations;
 use crate::store::Role;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -32,17 +33,6 @@ pub struct LoginResponse {
     pub role: Role,
     /// RFC 3339.
     pub expires_at: String,
-}
-
-/// The hash an unknown user's password is verified against: argon2id with the defaults every
-/// account's hash has, of a random password, made once.
-fn dummy_hash() -> &'static str {
-    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DUMMY.get_or_init(|| {
-        let mut bytes = [0u8; 24];
-        rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
-        crate::auth::hash_password(&format!("{bytes:?}"))
-    })
 }
 
 /// Exchanges a username and password for a 30-minute HS256 token.
@@ -63,23 +53,16 @@ pub async fn login(
         .check(&format!("login:{}", req.username))?;
     let client = client.ip();
     state.login_throttle.check(&req.username, client)?;
-    let user = state.store.user(&req.username)?;
-    // An unknown user is verified against a dummy hash of the same parameters, so it costs the
-    // same argon2 run as a known one and timing does not tell them apart.
-    let hash = user
-        .as_ref()
-        .map_or_else(|| dummy_hash().to_string(), |u| u.password_hash.clone());
-    let known = user.is_some();
-    let password = req.password;
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash) && known)
-        .await
-        .map_err(|e| ApiError::internal(e.to_string()))?;
-    let user = match (ok, user) {
-        (true, Some(u)) => u,
-        _ => {
-            state.login_throttle.failed(&req.username, client);
-            return Err(ApiError::unauthorized("unknown user or wrong password"));
-        }
+    let store = state.store.clone();
+    let (username, password) = (req.username.clone(), req.password);
+    let user = tokio::task::spawn_blocking(move || {
+        operations::authenticate(&*store, &username, &password)
+    })
+    .await
+    .map_err(|e| ApiError::internal(e.to_string()))??;
+    let Some(user) = user else {
+        state.login_throttle.failed(&req.username, client);
+        return Err(ApiError::unauthorized("unknown user or wrong password"));
     };
     state.login_throttle.succeeded(&req.username);
     let now_s = now_ms() / 1000;

@@ -55,6 +55,42 @@ impl SqliteStore {
         Ok(store)
     }
 
+    /// An in-memory database holding a copy of the one at `path` (SQLite's backup API), brought
+    /// up to date like [`Self::open`]; `path` is only read.
+    pub fn open_in_memory_copy(path: &Path) -> StoreResult<Self> {
+        let mut conn = Connection::open_in_memory()?;
+        conn.restore(
+            rusqlite::MAIN_DB,
+            path,
+            None::<fn(rusqlite::backup::Progress)>,
+        )?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let store = Self {
+            conn: Mutex::new(conn),
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Runs `f` in one transaction (bulk loading: a generated dataset).
+    pub fn bulk(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>,
+    ) -> StoreResult<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        f(&tx)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Moves the write-ahead log into the database file and empties it.
+    pub fn checkpoint(&self) -> StoreResult<()> {
+        self.conn()
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
     fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite half-written (transactions roll
         // back on drop), so a poisoned lock is safe to reuse.

@@ -38,6 +38,7 @@ pub use cli::Cli;
 pub use error::{EXIT_ERROR, Error};
 pub use load::target::EmbeddedServer;
 pub use micro::count::{Counting, count as count_instructions};
+pub use micro::store::Scratch as StoreScratch;
 pub use micro::suite::register as register_micro_suite;
 pub use run::{RunResult, TargetInfo, assemble};
 pub use scenario::load_profiles;

@@ -78,7 +78,7 @@ fn thresholds_check_validates() {
     assert_eq!(out.status.code(), Some(0));
     assert!(
         String::from_utf8_lossy(&out.stdout)
-            .starts_with("thresholds.yaml: valid (12 micro budgets")
+            .starts_with("thresholds.yaml: valid (23 micro budgets")
     );
     let dir = tempfile::tempdir().unwrap();
     let bad = thresholds_copy(dir.path(), |t| {
@@ -91,7 +91,7 @@ fn thresholds_check_validates() {
         .unwrap();
     assert_one_line_error(
         &out,
-        "t.yaml:77:3: regression: \"50 percent\": unit \"percent\" is not one of %",
+        "t.yaml:91:3: regression: \"50 percent\": unit \"percent\" is not one of %",
     );
 }
 

@@ -19,8 +19,20 @@ pub fn assert_valid(schema: &str, doc: &serde_json::Value) {
     );
 }
 
+/// The binary, with the store benchmarks' dataset small (40 patients, 2 sessions of 5 turns:
+/// a debug build would take minutes over the default million turns) and cached apart from
+/// the default one.
 pub fn tta() -> Command {
-    Command::cargo_bin("tta-bench").expect("binary built")
+    let mut c = Command::cargo_bin("tta-bench").expect("binary built");
+    c.env("TTA_BENCH_DATASET", TEST_DATASET)
+        .env("TTA_BENCH_DATASET_DIR", test_dataset_dir());
+    c
+}
+
+pub const TEST_DATASET: &str = "40:2:5";
+
+pub fn test_dataset_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("datasets")
 }
 
 /// Asserts that a run failed with exit 2 and a single stderr line `tta-bench: error: …`

@@ -153,16 +153,16 @@ fn run_micro_worker(args: &MicroWorkerArgs) -> Result<Outcome> {
         (Some(n), _, _) => {
             let extra = micro::count::parse_extra_work(args.extra_work.as_deref().unwrap_or(""))
                 .map_err(|e| Error::Usage(format!("--extra-work: {e}")))?;
-            for (name, pid) in
+            for (name, pid, calls) in
                 micro::count::worker(filter.as_ref(), n, &extra).map_err(Error::Process)?
             {
-                println!("{name} {pid}");
+                println!("{name} {pid} {calls}");
             }
         }
         (None, Some(dir), Some(mode)) => {
             let mode = Mode::from_name(mode)
                 .ok_or_else(|| Error::Usage(format!("--mode {mode}: not quick, full or retest")))?;
-            micro::worker(dir, mode, filter.as_ref());
+            micro::worker(dir, mode, filter.as_ref())?;
         }
         _ => {
             return Err(Error::Usage(

@@ -136,21 +136,24 @@ impl Iterate for Counter {
 }
 
 /// The worker's side: counts every selected operation, in suite order, each in a child process
-/// of its own (see the module's doc), and returns `(name, child pid)` for each, the pid naming
-/// the child's Callgrind dump.
+/// of its own (see the module's doc), and returns `(name, child pid, calls)` for each, the pid
+/// naming the child's Callgrind dump and `calls` how many calls it holds: `iterations`, or the
+/// operation's own smaller number ([`suite::MicroBench::counted_calls`]).
 pub fn worker(
     filter: Option<&Regex>,
     iterations: u64,
     extra: &ExtraWork,
-) -> Result<Vec<(String, u32)>, String> {
+) -> Result<Vec<(String, u32, u64)>, String> {
+    let _scratch = super::store::Scratch::create().map_err(|e| e.to_string())?;
     suite::SUITE
         .iter()
         .filter(|b| filter.is_none_or(|f| f.is_match(&b.id())))
         .map(|b| {
             let fraction = extra.get(&b.id()).copied().unwrap_or(0.0);
+            let calls = iterations.min(b.counted_calls);
             let mut counter = Counter {
-                iterations,
-                extra: (iterations as f64 * fraction).round() as u64,
+                iterations: calls,
+                extra: (calls as f64 * fraction).round() as u64,
             };
             let pid = in_child(|| {
                 // Allocations cost the same whatever the heap held (`super::arena`).
@@ -159,7 +162,7 @@ pub fn worker(
                 (b.count)(&mut counter)
             })
             .map_err(|e| format!("{}: {e}", b.id()))?;
-            Ok((b.id(), pid))
+            Ok((b.id(), pid, calls))
         })
         .collect()
 }
@@ -224,6 +227,12 @@ pub fn count(exe: &Path, filter: Option<&Regex>, extra: &ExtraWork) -> Counting 
 
 fn try_count(exe: &Path, filter: Option<&Regex>, extra: &ExtraWork) -> Result<Counting, String> {
     let version = valgrind_version()?;
+    let selected = suite::names()
+        .into_iter()
+        .filter(|n| filter.is_none_or(|f| f.is_match(n)));
+    if suite::needs_dataset(selected.collect::<Vec<_>>().iter().map(String::as_str)) {
+        super::dataset::ensure().map_err(|e| e.to_string())?;
+    }
     let dir = tempfile::Builder::new()
         .prefix("tta-bench-callgrind-")
         .tempdir()
@@ -272,14 +281,20 @@ fn try_count(exe: &Path, filter: Option<&Regex>, extra: &ExtraWork) -> Result<Co
     }
     let mut per_call = BTreeMap::new();
     for line in String::from_utf8_lossy(&out.stdout).lines() {
-        let Some((name, pid)) = line.split_once(' ') else {
+        // `name pid calls`; builds before per-operation calls print `name pid`.
+        let mut fields = line.split(' ');
+        let (Some(name), Some(pid)) = (fields.next(), fields.next()) else {
             continue;
         };
+        let calls: u64 = fields
+            .next()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(ITERATIONS);
         let dump = dir.path().join(format!("callgrind.out.{pid}.1"));
         let text = std::fs::read_to_string(&dump)
             .map_err(|e| format!("callgrind dump of {name} ({}): {e}", dump.display()))?;
         let ir = parse_total(&text).ok_or_else(|| format!("{}: no totals line", dump.display()))?;
-        per_call.insert(name.to_string(), ir as f64 / ITERATIONS as f64);
+        per_call.insert(name.to_string(), ir as f64 / calls as f64);
     }
     if per_call.is_empty() {
         return Err(format!("{} counted no operation", exe.display()));

@@ -10,8 +10,10 @@
 #[cfg(unix)]
 mod arena;
 pub mod count;
+pub mod dataset;
 pub mod ingest;
 pub mod inputs;
+pub mod store;
 pub mod suite;
 
 use std::path::{Path, PathBuf};
@@ -302,6 +304,9 @@ fn measure(mode: Mode, filter: Option<&Regex>) -> Result<Vec<Measurement>> {
             suite::names().join(", ")
         )));
     }
+    if suite::needs_dataset(selected.iter().map(String::as_str)) {
+        dataset::ensure()?;
+    }
     let dir = tempfile::Builder::new()
         .prefix("tta-bench-criterion-")
         .tempdir()
@@ -350,11 +355,12 @@ fn measure(mode: Mode, filter: Option<&Regex>) -> Result<Vec<Measurement>> {
 }
 
 /// The worker's side: run Criterion in this process, writing results under `dir`.
-pub fn worker(dir: &Path, mode: Mode, filter: Option<&Regex>) -> usize {
+pub fn worker(dir: &Path, mode: Mode, filter: Option<&Regex>) -> Result<usize> {
+    let _scratch = store::Scratch::create()?;
     let mut c = mode.criterion().output_directory(dir);
     let n = suite::register(&mut c, filter);
     c.final_summary();
-    n
+    Ok(n)
 }
 
 /// Test input: a measurement of `name` with mean `mean_ns` and a 95 % interval of mean ± 10 %.

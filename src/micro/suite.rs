@@ -11,6 +11,7 @@ use std::hint::black_box;
 
 use crate::micro::count::Counter;
 use crate::micro::inputs::Messages;
+use crate::micro::store::{self, Backend};
 use tta_core::character::{Attribute, CharacterSystem, Goal};
 use tta_core::collaboration::{CollaborationSystem, GroupMode, Participant};
 use tta_core::consequences::{ConsequencePatterns, ConsequenceSystem};
@@ -49,6 +50,10 @@ pub struct MicroBench {
     pub name: &'static str,
     pub run: fn(&mut Bencher<'_>),
     pub count: fn(&mut Counter),
+    /// Calls counted under Callgrind: [`count::ITERATIONS`](crate::micro::count::ITERATIONS),
+    /// fewer for operations of tens of millions of instructions (argon2), whose count is
+    /// as exact in two calls and which would take minutes under Callgrind in twenty.
+    pub counted_calls: u64,
 }
 
 impl MicroBench {
@@ -64,6 +69,13 @@ macro_rules! bench {
             name: $name,
             run: |$b: &mut Bencher<'_>| $body,
             count: |$b: &mut Counter| $body,
+            counted_calls: crate::micro::count::ITERATIONS,
+        }
+    };
+    ($group:literal, $name:literal, calls $calls:expr, |$b:ident| $body:expr) => {
+        MicroBench {
+            counted_calls: $calls,
+            ..bench!($group, $name, |$b| $body)
         }
     };
     ($group:literal, $name:literal, $f:ident) => {
@@ -104,7 +116,52 @@ pub const SUITE: &[MicroBench] = &[
     bench!("cross_system", "turn_warm", cross_turn_warm),
     bench!("cross_system", "turn_cold", |b| cross_turn_cold(b, false)),
     bench!("cross_system", "turn_crisis", |b| cross_turn_cold(b, true)),
+    bench!("store", "argon2_verify", calls 2, |b| store::argon2_verify(b)),
+    bench!("store_wal", "authenticate", calls 2, |b| store::authenticate(
+        b,
+        Backend::Wal
+    )),
+    bench!("store_wal", "user_lookup", |b| store::user_lookup(
+        b,
+        Backend::Wal
+    )),
+    bench!("store_wal", "session_retrieval", |b| {
+        store::session_retrieval(b, Backend::Wal)
+    }),
+    bench!("store_wal", "data_insertion", |b| store::data_insertion(
+        b,
+        Backend::Wal
+    )),
+    bench!("store_wal", "complex_query", |b| store::complex_query(
+        b,
+        Backend::Wal
+    )),
+    bench!("store_memory", "authenticate", calls 2, |b| store::authenticate(
+        b,
+        Backend::Memory
+    )),
+    bench!("store_memory", "user_lookup", |b| store::user_lookup(
+        b,
+        Backend::Memory
+    )),
+    bench!("store_memory", "session_retrieval", |b| {
+        store::session_retrieval(b, Backend::Memory)
+    }),
+    bench!("store_memory", "data_insertion", |b| store::data_insertion(
+        b,
+        Backend::Memory
+    )),
+    bench!("store_memory", "complex_query", |b| store::complex_query(
+        b,
+        Backend::Memory
+    )),
 ];
+
+/// Whether any of `names` is a store benchmark, which needs the generated dataset and a
+/// scratch folder ([`store`]).
+pub fn needs_dataset<'a>(mut names: impl Iterator<Item = &'a str>) -> bool {
+    names.any(|n| n.starts_with("store"))
+}
 
 /// Names (`group/function`) of every benchmark in the suite.
 pub fn names() -> Vec<String> {

@@ -30,10 +30,13 @@ pub struct LatencyLevel {
     pub source: String,
 }
 
-/// A micro-benchmark budget (mean time per operation).
+/// A micro-benchmark budget (mean time per operation): a mean above `target` warns, one
+/// significantly above `max` fails.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Budget {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<Duration>,
     pub max: Duration,
     pub source: String,
 }
@@ -233,6 +236,16 @@ impl Thresholds {
                 );
             }
         }
+        for (name, b) in &t.micro {
+            if let Some(target) = b.target
+                && target.0.value > b.max.0.value
+            {
+                return fail(
+                    name,
+                    format!("{name}: target {} is above max {}", target.0, b.max.0),
+                );
+            }
+        }
         if let Some(a) = &t.alerts
             && let Err((field, message)) = a.validate()
         {
@@ -382,17 +395,24 @@ pub fn evaluate_micro(run: &MicroRun, t: &Thresholds) -> Vec<Check> {
         .filter_map(|o| {
             let (_, b) = t.budget(&o.name)?;
             let max = b.max.0.value;
-            let status = crate::micro::budget_status(o.mean_ns, o.ci_low_ns, max);
+            let target = b.target.map(|t| t.0.value);
+            let mut status = crate::micro::budget_status(o.mean_ns, o.ci_low_ns, max);
+            let over_target = status == Status::Pass && target.is_some_and(|t| o.mean_ns > t);
+            if over_target {
+                status = Status::Warn;
+            }
             let mut c = Check::sla(
                 Subject::MicroOperation(o.name.clone()),
                 "ns",
                 o.mean_ns,
-                None,
+                target,
                 max,
                 &b.source,
                 status,
             );
-            if status != Status::Pass {
+            if over_target {
+                c.detail = Some("above the target, within the threshold".into());
+            } else if status != Status::Pass {
                 c.detail = Some(format!(
                     "{:.0}% confidence interval {:.0}–{:.0} ns: {}",
                     o.confidence_level * 100.0,

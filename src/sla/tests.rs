@@ -19,11 +19,11 @@ fn shipped_thresholds_load_with_seed_figures() {
     );
     assert_eq!(t.route_level("GET /unknown").critical.0.ms(), 500.0);
     assert_eq!(t.profiles["heavy"].threshold.0.value, 75.0);
-    assert!(
-        t.micro
-            .values()
-            .all(|b| b.source.starts_with("TTA therapeutic systems benchmarks"))
-    );
+    assert!(t.micro.values().all(|b| {
+        b.source.starts_with("TTA therapeutic systems benchmarks")
+            || b.source
+                .starts_with("AI therapist performance benchmarks database operations")
+    }));
 }
 
 #[test]
@@ -90,7 +90,7 @@ fn bad(from: &str, to: &str) -> String {
 fn bad_thresholds_name_the_place() {
     let e = bad("response_time: 10%", "response_time: 10");
     assert!(
-        e.starts_with("77:3: regression: \"10\" has no unit (expected %)"),
+        e.starts_with("91:3: regression: \"10\" has no unit (expected %)"),
         "{e}"
     );
     let e = bad("init/: { max: 5ms,", "init/: { max: 5MB,");
@@ -166,4 +166,27 @@ fn a_micro_check_names_its_operation_and_no_other_check_does() {
     assert_eq!(checks[0].id.budgeted_operation(), Some("init/cold"));
     let route = crate::check::CheckId::sla(crate::check::Subject::Route("GET /health".into()));
     assert_eq!(route.budgeted_operation(), None);
+}
+
+#[test]
+fn a_micro_target_warns_below_its_max_and_may_not_exceed_it() {
+    let run = crate::micro::test_run(&[
+        ("store_wal/complex_query", 50e6),
+        ("store_memory/complex_query", 600e6),
+        ("store_wal/session_retrieval", 2e9),
+    ]);
+    let checks = evaluate_micro(&run, Thresholds::shipped());
+    let status: Vec<Status> = checks.iter().map(|c| c.status).collect();
+    assert_eq!(status, [Status::Pass, Status::Warn, Status::Fail]);
+    assert_eq!(checks[1].warning, Some(500e6));
+    assert_eq!(
+        checks[1].detail.as_deref(),
+        Some("above the target, within the threshold")
+    );
+    let e = bad(
+        "store_wal/complex_query: { target: 500ms,",
+        "store_wal/complex_query: { target: 1500ms,",
+    );
+    assert!(e.contains("store_wal/complex_query: target"), "{e}");
+    assert!(e.contains("is above max"), "{e}");
 }

@@ -171,11 +171,7 @@ pub fn generate(
                 ])?;
                 for _ in 0..size.turns_per_session {
                     clock += 1000;
-                    if core.sessions.get(id).map_err(invalid)?.state == SessionState::CrisisPaused {
-                        core.sessions
-                            .apply(id, SessionEvent::ClinicianResume)
-                            .map_err(invalid)?;
-                    }
+                    resume_if_paused(&mut core, id)?;
                     let text = if rng.random_range(0..DISTRESS_EVERY) == 0 {
                         DISTRESS[rng.random_range(0..DISTRESS.len())]
                     } else {
@@ -209,6 +205,7 @@ pub fn generate(
                 }
                 // Every session but a patient's last is over.
                 let session = if s + 1 < size.sessions_per_patient {
+                    resume_if_paused(&mut core, id)?;
                     core.sessions
                         .apply(id, SessionEvent::Complete)
                         .map_err(invalid)?
@@ -241,6 +238,43 @@ pub fn generate(
         progress(i);
     }
     store.checkpoint()?;
+    Ok(())
+}
+
+/// Checks that `path` holds a dataset of `size`: a SQLite database of this schema with the
+/// sessions and turns the size states. Reads only, on a read-write connection (one that
+/// cannot create the file), so closing it removes the write-ahead log's side files again; a
+/// file that is not SQLite, is locked or holds another size is an error saying so.
+pub fn check(path: &Path, size: DatasetSize) -> StoreResult<()> {
+    let conn = rusqlite::Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    let count = |sql: &str| -> StoreResult<u64> {
+        Ok(conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64)
+    };
+    let sessions = count("SELECT COUNT(*) FROM sessions")?;
+    let turns = count("SELECT COUNT(*) FROM events WHERE kind = 'choice'")?;
+    if (sessions, turns) != (size.sessions(), size.turns()) {
+        return Err(StoreError::Corrupt {
+            what: "dataset",
+            message: format!(
+                "holds {sessions} sessions and {turns} turns, not the {} and {} of {size}",
+                size.sessions(),
+                size.turns()
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// A session paused by a crisis is resumed by its clinician before it goes on or ends.
+fn resume_if_paused(core: &mut TherapeuticCore, id: u64) -> rusqlite::Result<()> {
+    if core.sessions.get(id).map_err(invalid)?.state == SessionState::CrisisPaused {
+        core.sessions
+            .apply(id, SessionEvent::ClinicianResume)
+            .map_err(invalid)?;
+    }
     Ok(())
 }
 

@@ -8,6 +8,7 @@ mod alerts;
 mod app;
 mod baseline;
 mod capacity;
+mod catalogue;
 mod check;
 mod cli;
 mod driver;

@@ -148,6 +148,33 @@ fn a_run_within_its_slas_passes_and_one_outside_fails() {
         stdout.contains("WARN") && stdout.contains("p95 GET /api/patient/sessions/{session_id}"),
         "{stdout}"
     );
+
+    // --catalogue: after the verdict, every figure of the benchmarks document; session
+    // retrieval and authentication judged by this run's routes, the rest not.
+    let out = tta()
+        .args(["check", "--baseline", "none", "--catalogue"])
+        .arg(&bad)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let catalogue = stdout.split_once("\ncatalogue (AI therapist performance benchmarks): 37 figures, 9 measured by tta-bench, 2 judged in this verdict\n");
+    let (_, table) = catalogue.unwrap_or_else(|| panic!("{stdout}"));
+    let line = |figure: &str| {
+        table
+            .lines()
+            .find(|l| l.contains(figure))
+            .unwrap()
+            .to_string()
+    };
+    assert!(line("User authentication").contains("FAIL"), "{table}");
+    assert!(line("Session retrieval").contains("WARN"), "{table}");
+    assert!(line("Complex query").contains("not in this run"), "{table}");
+    assert!(
+        line("Session cleanup").contains("not measured yet"),
+        "{table}"
+    );
 }
 
 #[test]

@@ -150,6 +150,24 @@ fn the_report_is_self_contained_verdict_first_and_every_chart_has_data() {
     let head = first.select(&sel("h1")).next().unwrap().inner_html();
     assert!(head.contains("PASS") || head.contains("FAIL"), "{head}");
 
+    // The catalogue: every figure of the benchmarks document, the smoke run judging the base
+    // application's memory, the voice figures waiting for their issue.
+    let rows: Vec<Vec<String>> = doc
+        .select(&sel("#catalogue tbody tr"))
+        .map(|tr| {
+            tr.select(&sel("td"))
+                .map(|td| td.text().collect())
+                .collect()
+        })
+        .collect();
+    assert_eq!(rows.len(), 37);
+    let row = |figure: &str| rows.iter().find(|r| r[1] == figure).unwrap().clone();
+    let memory = row("Base application");
+    assert!(memory[4].starts_with("server RSS peak: "), "{memory:?}");
+    assert!(["pass", "WARN", "FAIL"].contains(&memory[5].as_str()));
+    assert_eq!(row("Heavy (100 users)")[5], "not in this run");
+    assert_eq!(row("Speech-to-text (1 s audio)")[5], "not measured yet");
+
     let charts: Vec<(String, usize)> = doc
         .select(&sel("figure.chart"))
         .map(|f| {

@@ -131,5 +131,13 @@ pub(super) fn finish(
             &read_history(&o.judge.baselines_dir),
         )?),
     };
-    deliver(v, o, html)
+    let outcome = deliver(v, o, html)?;
+    if o.catalogue {
+        let rows = crate::catalogue::rows(&thresholds.catalogue, v);
+        emit(&format!(
+            "\n{}",
+            crate::export::terminal::catalogue_table(&rows, Terminal::for_stdout().width)
+        ))?;
+    }
+    Ok(outcome)
 }

@@ -215,6 +215,11 @@ pub struct VerdictOutputArgs {
     /// Show every check, not only failing, warning and changed ones.
     #[arg(long)]
     pub all: bool,
+    /// After the verdict, print the catalogue: every figure of the AI therapist performance
+    /// benchmarks with what this verdict measured of it, its status, and the command that
+    /// measures it (or why nothing does yet).
+    #[arg(long)]
+    pub catalogue: bool,
 }
 
 #[derive(Debug, Args)]

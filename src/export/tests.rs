@@ -168,3 +168,31 @@ fn html() {
     .unwrap();
     insta::assert_snapshot!(page);
 }
+
+/// The catalogue against the fixed verdict with two checks of user authentication added: that
+/// row judged (the worse of the two), the other measured rows "not in this run", the rest why
+/// they are not measured.
+#[test]
+fn catalogue_table() {
+    let mut v = verdict();
+    v.checks.push(Check::sla(
+        Subject::MicroOperation("store_wal/authenticate".into()),
+        "ns",
+        22.1e6,
+        Some(200e6),
+        500e6,
+        "test",
+        Status::Pass,
+    ));
+    v.checks.push(Check::sla(
+        Subject::Route("POST /api/v1/auth/login".into()),
+        "ms",
+        240.0,
+        Some(200.0),
+        500.0,
+        "test",
+        Status::Warn,
+    ));
+    let rows = crate::catalogue::rows(&crate::sla::Thresholds::shipped().catalogue, &v);
+    insta::assert_snapshot!(crate::export::terminal::catalogue_table(&rows, None));
+}

@@ -6,6 +6,7 @@
 //! [`charts`] draws the SVG.
 
 mod capacity;
+mod catalogue;
 pub mod charts;
 mod curve;
 mod html;

@@ -364,6 +364,7 @@ pub fn render(r: &Report<'_>) -> Result<String, String> {
     body.push_str(&trend_section(&super::trend(r.history, r.load, r.micro)));
     let mut all: Vec<&Check> = v.checks.iter().collect();
     all.sort_by_key(|c| std::cmp::Reverse(c.status));
+    body.push_str(&super::catalogue::section(r));
     body.push_str("<section id=\"checks\"><h2>Every check</h2>");
     body.push_str(&checks_table(&all));
     body.push_str("</section>");

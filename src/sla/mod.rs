@@ -140,6 +140,9 @@ pub struct Thresholds {
     /// Seed 002's production alerts, for `export-alerts`; optional.
     #[serde(default)]
     pub alerts: Option<alerts::Alerts>,
+    /// Every figure of the AI therapist performance benchmarks and what measures it.
+    #[serde(default)]
+    pub catalogue: Vec<crate::catalogue::Entry>,
 }
 
 impl Thresholds {
@@ -234,6 +237,11 @@ impl Thresholds {
                     name,
                     format!("{name}: warning {} is above critical {}", w.0, l.critical.0),
                 );
+            }
+        }
+        for e in &t.catalogue {
+            if let Err(message) = e.validate() {
+                return fail(&format!("figure: {}", e.figure), message);
             }
         }
         for (name, b) in &t.micro {

@@ -11,8 +11,10 @@ use crate::error::Result;
 use crate::micro::MicroRun;
 
 mod capacity;
+mod catalogue;
 mod load;
 pub use capacity::capacity;
+pub use catalogue::catalogue_table;
 use load::load;
 
 /// Terminal output. A verdict's table is fitted to `width` columns, when given, by wrapping
@@ -203,6 +205,13 @@ pub fn checks_table(checks: &[crate::check::Check], all: bool, width: Option<usi
         return format!("{verdict}\n");
     }
     let mut table = Table::new(rows);
+    sharp_within(&mut table, width);
+    format!("{verdict}\n{table}\n")
+}
+
+/// Sharp borders, fitted to `width` when given by wrapping the widest columns, rightmost
+/// first, at word boundaries.
+fn sharp_within(table: &mut Table, width: Option<usize>) {
     table.with(Style::sharp());
     if let Some(width) = width {
         table.with(
@@ -211,7 +220,6 @@ pub fn checks_table(checks: &[crate::check::Check], all: bool, width: Option<usi
                 .keep_words(true),
         );
     }
-    format!("{verdict}\n{table}\n")
 }
 
 fn verdict(v: &crate::verdict::Verdict, all: bool, width: Option<usize>) -> String {

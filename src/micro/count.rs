@@ -145,6 +145,11 @@ pub fn worker(
     extra: &ExtraWork,
 ) -> Result<Vec<(String, u32, u64)>, String> {
     let _scratch = super::store::Scratch::create().map_err(|e| e.to_string())?;
+    let selected: Vec<String> = suite::names()
+        .into_iter()
+        .filter(|n| filter.is_none_or(|f| f.is_match(n)))
+        .collect();
+    super::store::prepare_before_fork(&selected);
     suite::SUITE
         .iter()
         .filter(|b| filter.is_none_or(|f| f.is_match(&b.id())))
@@ -227,6 +232,9 @@ pub fn count(exe: &Path, filter: Option<&Regex>, extra: &ExtraWork) -> Counting 
 
 fn try_count(exe: &Path, filter: Option<&Regex>, extra: &ExtraWork) -> Result<Counting, String> {
     let version = valgrind_version()?;
+    if !exe.is_file() {
+        return Err(format!("{}: no such build", exe.display()));
+    }
     let selected = suite::names()
         .into_iter()
         .filter(|n| filter.is_none_or(|f| f.is_match(n)));

@@ -140,7 +140,7 @@ fn instructions(run: &MicroRun) -> String {
             table
                 .with(Style::sharp())
                 .modify(Columns::new(1..2), Alignment::right());
-            format!("{table}\ncounted under {tool}, {iterations} calls each\n")
+            format!("{table}\ncounted under {tool}, up to {iterations} calls each\n")
         }
     }
 }

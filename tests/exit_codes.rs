@@ -35,3 +35,32 @@ fn invalid_values_exit_2_with_one_line() {
         "--filter \"^nothing$\" matches no benchmark (available: init/cold",
     );
 }
+
+/// The service's `--db`: a file that is not SQLite, or in a folder that does not exist, is one
+/// line naming it and exit 2, and the file is left as it was.
+#[test]
+fn a_database_that_cannot_be_opened_is_one_line_naming_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = tmp.path().join("notes.db");
+    let content = "these are notes, not a SQLite database, and long enough for a header";
+    std::fs::write(&text, content).unwrap();
+    let o = tta().args(["serve", "--db"]).arg(&text).output().unwrap();
+    assert_one_line_error(
+        &o,
+        &format!("{}: database: file is not a database", text.display()),
+    );
+    assert_eq!(std::fs::read_to_string(&text).unwrap(), content);
+    let missing = tmp.path().join("no/such/folder/tta.db");
+    let o = tta()
+        .args(["serve", "--db"])
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert_one_line_error(
+        &o,
+        &format!(
+            "{}: database: unable to open database file",
+            missing.display()
+        ),
+    );
+}

@@ -145,14 +145,8 @@ pub fn worker(
     extra: &ExtraWork,
 ) -> Result<Vec<(String, u32, u64)>, String> {
     let _scratch = super::store::Scratch::create().map_err(|e| e.to_string())?;
-    let selected: Vec<String> = suite::names()
-        .into_iter()
-        .filter(|n| filter.is_none_or(|f| f.is_match(n)))
-        .collect();
-    super::store::prepare_before_fork(&selected);
-    suite::SUITE
-        .iter()
-        .filter(|b| filter.is_none_or(|f| f.is_match(&b.id())))
+    super::store::prepare_before_fork(filter);
+    suite::selected(filter)
         .map(|b| {
             let fraction = extra.get(&b.id()).copied().unwrap_or(0.0);
             let calls = iterations.min(b.counted_calls);
@@ -235,10 +229,7 @@ fn try_count(exe: &Path, filter: Option<&Regex>, extra: &ExtraWork) -> Result<Co
     if !exe.is_file() {
         return Err(format!("{}: no such build", exe.display()));
     }
-    let selected = suite::names()
-        .into_iter()
-        .filter(|n| filter.is_none_or(|f| f.is_match(n)));
-    if suite::needs_dataset(selected.collect::<Vec<_>>().iter().map(String::as_str)) {
+    if suite::needs_dataset(filter) {
         super::dataset::ensure().map_err(|e| e.to_string())?;
     }
     let dir = tempfile::Builder::new()

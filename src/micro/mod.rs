@@ -304,7 +304,7 @@ fn measure(mode: Mode, filter: Option<&Regex>) -> Result<Vec<Measurement>> {
             suite::names().join(", ")
         )));
     }
-    if suite::needs_dataset(selected.iter().map(String::as_str)) {
+    if suite::needs_dataset(filter) {
         dataset::ensure()?;
     }
     let dir = tempfile::Builder::new()

@@ -157,12 +157,18 @@ pub const SUITE: &[MicroBench] = &[
     )),
 ];
 
-/// Whether any of `names` is a store benchmark, which needs the generated dataset and a
+/// Whether `filter` selects a store benchmark, which needs the generated dataset and a
 /// scratch folder ([`store`]).
-pub fn needs_dataset<'a>(mut names: impl Iterator<Item = &'a str>) -> bool {
-    names.any(|n| n.starts_with("store"))
+pub fn needs_dataset(filter: Option<&Regex>) -> bool {
+    selected(filter).any(|b| b.group.starts_with("store"))
 }
 
+/// The benchmarks `filter` selects (all when `None`), in suite order.
+pub fn selected(filter: Option<&Regex>) -> impl Iterator<Item = &'static MicroBench> + '_ {
+    SUITE
+        .iter()
+        .filter(move |b| filter.is_none_or(|f| f.is_match(&b.id())))
+}
 /// Names (`group/function`) of every benchmark in the suite.
 pub fn names() -> Vec<String> {
     SUITE.iter().map(MicroBench::id).collect()
@@ -170,10 +176,7 @@ pub fn names() -> Vec<String> {
 
 /// Registers the benchmarks whose name matches `filter` (all when `None`) and returns how many.
 pub fn register(c: &mut Criterion, filter: Option<&Regex>) -> usize {
-    let selected: Vec<&MicroBench> = SUITE
-        .iter()
-        .filter(|b| filter.is_none_or(|f| f.is_match(&b.id())))
-        .collect();
+    let selected: Vec<&MicroBench> = selected(filter).collect();
     let mut groups: Vec<&str> = selected.iter().map(|b| b.group).collect();
     groups.dedup();
     for group in groups {

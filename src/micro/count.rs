@@ -26,7 +26,8 @@ use std::process::{Command, Stdio};
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use super::suite::{self, Iterate};
+use super::iterate::Iterate;
+use super::suite;
 
 /// Calls of each operation counted (after one uncounted call, so lazy one-time set-up such as a
 /// first allocation of a buffer is left out). 20 makes extra work of 5 % steps exact.
@@ -145,7 +146,9 @@ pub fn worker(
     extra: &ExtraWork,
 ) -> Result<Vec<(String, u32, u64)>, String> {
     let _scratch = super::store::Scratch::create().map_err(|e| e.to_string())?;
-    super::store::prepare_before_fork(filter);
+    if suite::selected(filter).any(|b| matches!(b.group, "store_memory" | "store")) {
+        super::store::prepare_before_fork();
+    }
     suite::selected(filter)
         .map(|b| {
             let fraction = extra.get(&b.id()).copied().unwrap_or(0.0);

@@ -13,6 +13,7 @@ pub mod count;
 pub mod dataset;
 pub mod ingest;
 pub mod inputs;
+mod iterate;
 pub mod store;
 pub mod suite;
 

@@ -21,7 +21,7 @@ use tta_service::store::sqlite::SqliteStore;
 use tta_service::store::{NewEvent, Store, TurnWrite};
 
 use super::dataset;
-use super::suite::Iterate;
+use super::iterate::Iterate;
 use crate::error::{Error, Result};
 
 /// Which database the operations run on.
@@ -64,11 +64,9 @@ impl Drop for Scratch {
 /// counting: the children inherit it (copy-on-write) instead of each copying the dataset
 /// under Callgrind, which took about 15 s a copy. A file connection is never carried across a
 /// fork (SQLite's locks would be shared), so the WAL copy is still made in each child.
-pub fn prepare_before_fork(filter: Option<&regex::Regex>) {
-    // store/argon2_verify reads its hash from the in-memory copy too.
-    if super::suite::selected(filter).any(|b| matches!(b.group, "store_memory" | "store")) {
-        store(Backend::Memory);
-    }
+/// `store/argon2_verify` reads its hash from the in-memory copy too.
+pub fn prepare_before_fork() {
+    store(Backend::Memory);
 }
 
 /// The store of `backend`, over this process's copy of the dataset. A failure here is a

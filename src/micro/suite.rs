@@ -5,12 +5,13 @@
 //! "Warm" runs the operation on a system that already holds state for the user; "cold" builds
 //! fresh state in Criterion's untimed setup (`iter_batched`) so only the operation is timed.
 
-use criterion::{BatchSize, Bencher, Criterion};
+use criterion::{Bencher, Criterion};
 use regex::Regex;
 use std::hint::black_box;
 
 use crate::micro::count::Counter;
 use crate::micro::inputs::Messages;
+use crate::micro::iterate::Iterate;
 use crate::micro::store::{self, Backend};
 use tta_core::character::{Attribute, CharacterSystem, Goal};
 use tta_core::collaboration::{CollaborationSystem, GroupMode, Participant};
@@ -23,26 +24,6 @@ use tta_core::{CoreConfig, TherapeuticCore};
 
 const SEED: u64 = 2024;
 const USER: &str = "bench-user";
-
-/// How an operation is run: timed by Criterion's [`Bencher`], or counted under Callgrind by a
-/// [`Counter`]. Each benchmark is written once, against this, so both measure the same code.
-pub trait Iterate {
-    /// Runs `routine` repeatedly; its output is dropped inside the measurement.
-    fn iter<O, R: FnMut() -> O>(&mut self, routine: R);
-    /// Runs `routine` on inputs made by `setup` outside the measurement; outputs are dropped
-    /// outside it too.
-    fn iter_batched<I, O, S: FnMut() -> I, R: FnMut(I) -> O>(&mut self, setup: S, routine: R);
-}
-
-impl Iterate for Bencher<'_> {
-    fn iter<O, R: FnMut() -> O>(&mut self, routine: R) {
-        Bencher::iter(self, routine);
-    }
-
-    fn iter_batched<I, O, S: FnMut() -> I, R: FnMut(I) -> O>(&mut self, setup: S, routine: R) {
-        Bencher::iter_batched(self, setup, routine, BatchSize::SmallInput);
-    }
-}
 
 /// One benchmark of the suite, instantiated for both ways of running it.
 pub struct MicroBench {

@@ -2,7 +2,8 @@
 //! never saw, so a run that dropped many measured a lighter load than it was asked for (k6
 //! counts these as `dropped_iterations`).
 
-use super::{Thresholds, upper};
+use super::Thresholds;
+use super::evaluate::upper;
 use crate::check::{Check, Subject};
 use crate::run::RunResult;
 

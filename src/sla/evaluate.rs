@@ -1,0 +1,137 @@
+//! The pure evaluation of runs against the thresholds: SLA checks of a load run and of a
+//! micro run.
+
+use super::*;
+
+/// Status of `actual` against an upper limit with an optional warning level.
+pub(super) fn upper(actual: f64, warning: Option<f64>, critical: f64) -> Status {
+    if actual > critical {
+        Status::Fail
+    } else if warning.is_some_and(|w| actual > w) {
+        Status::Warn
+    } else {
+        Status::Pass
+    }
+}
+
+/// SLA checks of a load run: p95 of every route, the profile's throughput, server memory and CPU.
+pub fn evaluate_load(run: &RunResult, t: &Thresholds) -> Vec<Check> {
+    let mut out = Vec::new();
+    let throughput = t.profiles.get(&run.profile_name);
+    for (route, r) in &run.routes {
+        let l = t.route_level(route);
+        let mut critical = l.critical.0.ms();
+        let mut source = l.source.clone();
+        if let Some(p) = throughput
+            && p.max_latency.0.ms() < critical
+        {
+            critical = p.max_latency.0.ms();
+            source = p.source.clone();
+        }
+        let warning = l.warning.map(|w| w.0.ms().min(critical));
+        out.push(Check::sla(
+            Subject::Route(route.clone()),
+            "ms",
+            r.summary.p95_ms,
+            warning,
+            critical,
+            &source,
+            upper(r.summary.p95_ms, warning, critical),
+        ));
+    }
+    if let Some(p) = throughput {
+        let actual = run.totals.throughput_rps;
+        let status = if actual < p.threshold.0.value {
+            Status::Fail
+        } else if actual < p.target.0.value {
+            Status::Warn
+        } else {
+            Status::Pass
+        };
+        let mut c = Check::sla(
+            Subject::Throughput,
+            "req/s",
+            actual,
+            Some(p.target.0.value),
+            p.threshold.0.value,
+            &p.source,
+            status,
+        );
+        c.comparison = ">=".into();
+        out.push(c);
+    }
+    if let Some(server) = run.resources.summaries.get("server") {
+        let rss = &t.resources.server_rss;
+        let (w, c) = (
+            rss.warning.0.value / 1048576.0,
+            rss.critical.0.value / 1048576.0,
+        );
+        let peak = server.rss_peak_bytes as f64 / 1048576.0;
+        out.push(Check::sla(
+            Subject::ServerRss,
+            "MiB",
+            peak,
+            Some(w),
+            c,
+            &rss.source,
+            upper(peak, Some(w), c),
+        ));
+        let cpu = &t.resources.server_cpu;
+        let share = server.cpu_mean_percent / run.environment.logical_cpus.max(1) as f64;
+        let (w, c) = (cpu.warning.0.value, cpu.critical.0.value);
+        out.push(Check::sla(
+            Subject::ServerCpu,
+            "%",
+            share,
+            Some(w),
+            c,
+            &cpu.source,
+            upper(share, Some(w), c),
+        ));
+    }
+    out
+}
+
+/// SLA checks of a micro run: each operation's mean against its budget. As in
+/// [`crate::micro::evaluate`], a mean above the budget fails only when the lower bound of its
+/// confidence interval is above it too (the excess is significant); otherwise it is a warning.
+pub fn evaluate_micro(run: &MicroRun, t: &Thresholds) -> Vec<Check> {
+    run.operations
+        .iter()
+        .filter_map(|o| {
+            let (_, b) = t.budget(&o.name)?;
+            let max = b.max.0.value;
+            let target = b.target.map(|t| t.0.value);
+            let mut status = crate::micro::budget_status(o.mean_ns, o.ci_low_ns, max);
+            let over_target = status == Status::Pass && target.is_some_and(|t| o.mean_ns > t);
+            if over_target {
+                status = Status::Warn;
+            }
+            let mut c = Check::sla(
+                Subject::MicroOperation(o.name.clone()),
+                "ns",
+                o.mean_ns,
+                target,
+                max,
+                &b.source,
+                status,
+            );
+            if over_target {
+                c.detail = Some("above the target, within the threshold".into());
+            } else if status != Status::Pass {
+                c.detail = Some(format!(
+                    "{:.0}% confidence interval {:.0}–{:.0} ns: {}",
+                    o.confidence_level * 100.0,
+                    o.ci_low_ns,
+                    o.ci_high_ns,
+                    if status == Status::Fail {
+                        "wholly above the budget"
+                    } else {
+                        "reaches the budget, so not significantly over it"
+                    }
+                ));
+            }
+            Some(c)
+        })
+        .collect()
+}

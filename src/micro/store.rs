@@ -62,7 +62,7 @@ impl Drop for Scratch {
 
 /// Makes the in-memory copy now, in a process about to fork one child per operation for
 /// counting: the children inherit it (copy-on-write) instead of each copying the dataset
-/// under Callgrind, which took about 15 s a copy. A file connection is never carried across a
+/// under Callgrind, which was most of the counting's time. A file connection is never carried across a
 /// fork (SQLite's locks would be shared), so the WAL copy is still made in each child.
 /// `store/argon2_verify` reads its hash from the in-memory copy too.
 pub fn prepare_before_fork() {

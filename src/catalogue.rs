@@ -114,6 +114,16 @@ pub struct Row<'a> {
     pub coverage: Coverage,
 }
 
+/// How many rows some check measures, and how many this verdict judged.
+pub fn coverage_counts(rows: &[Row<'_>]) -> (usize, usize) {
+    let measurable = rows.iter().filter(|r| !r.entry.checks.is_empty()).count();
+    let judged = rows
+        .iter()
+        .filter(|r| matches!(r.coverage, Coverage::Judged(_)))
+        .count();
+    (measurable, judged)
+}
+
 /// The catalogue's rows against `verdict`, in the document's order.
 pub fn rows<'a>(entries: &'a [Entry], verdict: &Verdict) -> Vec<Row<'a>> {
     entries

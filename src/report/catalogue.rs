@@ -13,11 +13,7 @@ pub fn section(r: &Report<'_>) -> String {
     if rows.is_empty() {
         return String::new();
     }
-    let measurable = rows.iter().filter(|r| !r.entry.checks.is_empty()).count();
-    let judged = rows
-        .iter()
-        .filter(|r| matches!(r.coverage, Coverage::Judged(_)))
-        .count();
+    let (measurable, judged) = crate::catalogue::coverage_counts(&rows);
     let mut s = format!(
         "<section id=\"catalogue\"><h2>Catalogue</h2><p>Every figure of the AI therapist performance benchmarks: {} figures, {measurable} measured by tta-bench, {judged} judged in this verdict.</p><table><thead><tr><th>table</th><th>figure</th><th>target</th><th>threshold</th><th>measured</th><th>status</th><th>measured by, or why not</th></tr></thead><tbody>",
         rows.len()

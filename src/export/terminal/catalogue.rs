@@ -3,7 +3,7 @@
 
 use tabled::{Table, Tabled};
 
-use crate::catalogue::{Coverage, Row};
+use crate::catalogue::Row;
 
 #[derive(Tabled)]
 struct Line {
@@ -20,11 +20,7 @@ struct Line {
 
 /// A heading of coverage, then one line per figure, fitted to `width` by wrapping.
 pub fn catalogue_table(rows: &[Row<'_>], width: Option<usize>) -> String {
-    let judged = rows
-        .iter()
-        .filter(|r| matches!(r.coverage, Coverage::Judged(_)))
-        .count();
-    let measurable = rows.iter().filter(|r| !r.entry.checks.is_empty()).count();
+    let (measurable, judged) = crate::catalogue::coverage_counts(rows);
     let heading = format!(
         "catalogue (AI therapist performance benchmarks): {} figures, {measurable} measured by tta-bench, {judged} judged in this verdict",
         rows.len()

@@ -232,9 +232,10 @@ fn try_count(exe: &Path, filter: Option<&Regex>, extra: &ExtraWork) -> Result<Co
     if !exe.is_file() {
         return Err(format!("{}: no such build", exe.display()));
     }
-    if suite::needs_dataset(filter) {
-        super::dataset::ensure().map_err(|e| e.to_string())?;
-    }
+    let dataset = suite::needs_dataset(filter)
+        .then(super::dataset::ensure)
+        .transpose()
+        .map_err(|e| e.to_string())?;
     let dir = tempfile::Builder::new()
         .prefix("tta-bench-callgrind-")
         .tempdir()
@@ -257,6 +258,9 @@ fn try_count(exe: &Path, filter: Option<&Regex>, extra: &ExtraWork) -> Result<Co
     if !extra.is_empty() {
         let pairs: Vec<String> = extra.iter().map(|(op, f)| format!("{op}={f}")).collect();
         cmd.arg("--extra-work").arg(pairs.join(","));
+    }
+    if let Some(path) = &dataset {
+        cmd.env(super::dataset::CHECKED_FILE_ENV, path);
     }
     cmd.stdin(Stdio::null());
     let out = match crate::interrupt::output(&mut cmd) {

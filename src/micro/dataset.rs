@@ -17,6 +17,9 @@ use crate::error::{Error, Result};
 
 pub const SIZE_ENV: &str = "TTA_BENCH_DATASET";
 pub const DIR_ENV: &str = "TTA_BENCH_DATASET_DIR";
+/// Set by a parent that has checked (or generated) the dataset for the worker it starts, so
+/// the worker does not check it again.
+pub const CHECKED_FILE_ENV: &str = "TTA_BENCH_DATASET_CHECKED";
 /// Seed of the generated choices; part of the file name.
 pub const SEED: u64 = 2024;
 /// Bumped whenever the generator writes other rows for the same size and seed.
@@ -48,8 +51,12 @@ pub fn path_of(size: DatasetSize) -> PathBuf {
 }
 
 /// The path of the dataset of the environment's size, generated first if it is not there,
-/// with progress on stderr. Once per process.
+/// with progress on stderr, and checked. Once per process; a worker whose parent did it takes
+/// the parent's path ([`CHECKED_FILE_ENV`]).
 pub fn ensure() -> Result<PathBuf> {
+    if let Some(checked) = std::env::var_os(CHECKED_FILE_ENV) {
+        return Ok(PathBuf::from(checked));
+    }
     static DONE: OnceLock<PathBuf> = OnceLock::new();
     static LOCK: Mutex<()> = Mutex::new(());
     let _held = LOCK.lock().unwrap_or_else(|p| p.into_inner());

@@ -305,9 +305,9 @@ fn measure(mode: Mode, filter: Option<&Regex>) -> Result<Vec<Measurement>> {
             suite::names().join(", ")
         )));
     }
-    if suite::needs_dataset(filter) {
-        dataset::ensure()?;
-    }
+    let dataset = suite::needs_dataset(filter)
+        .then(dataset::ensure)
+        .transpose()?;
     let dir = tempfile::Builder::new()
         .prefix("tta-bench-criterion-")
         .tempdir()
@@ -318,6 +318,9 @@ fn measure(mode: Mode, filter: Option<&Regex>) -> Result<Vec<Measurement>> {
         .arg("--criterion-dir")
         .arg(dir.path());
     cmd.arg("--mode").arg(mode.name());
+    if let Some(path) = &dataset {
+        cmd.env(dataset::CHECKED_FILE_ENV, path);
+    }
     if let Some(f) = filter {
         cmd.arg("--filter").arg(f.as_str());
     }

@@ -182,9 +182,10 @@ pub fn session_retrieval(b: &mut impl Iterate, backend: Backend) {
 pub fn data_insertion(b: &mut impl Iterate, backend: Backend) {
     let store = store(backend);
     // A thousand of the patients' open sessions with their characters, read before timing.
-    let per = u64::from(size().sessions_per_patient);
-    let mut walk = Walk::new(u64::from(size().patients));
-    let turns: Vec<_> = (0..1000.min(size().patients))
+    let size = size();
+    let per = u64::from(size.sessions_per_patient);
+    let mut walk = Walk::new(u64::from(size.patients));
+    let turns: Vec<_> = (0..1000.min(size.patients))
         .map(|_| {
             let id = walk.next() * per;
             let session = store

@@ -17,5 +17,6 @@ mod open_model;
 mod redirects;
 mod report;
 mod server;
+mod store_micro;
 mod support;
 mod verdict;

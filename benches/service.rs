@@ -21,16 +21,10 @@ use reqwest::Client;
 use serde_json::{Value, json};
 use tokio::sync::Mutex;
 use tta_bench::EmbeddedServer;
+// What a patient types, as the generated dataset plays it.
+use tta_service::dataset::CHOICES;
 
 const SECRET: &str = "service-bench-secret-of-at-least-32-bytes";
-const CHOICES: [&str; 6] = [
-    "I take a slow breath and stay calm",
-    "I call my friend and ask for help",
-    "I write in my journal about the day",
-    "I stand up and tell them how I feel",
-    "I take a short break and rest",
-    "I paint what I imagine",
-];
 
 /// The release service as a child (the library's own spawner), with the bench's settings.
 struct Server(EmbeddedServer);

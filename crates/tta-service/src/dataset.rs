@@ -23,7 +23,7 @@ use tta_core::session::{SessionEvent, SessionState};
 use tta_core::{CoreConfig, TherapeuticCore};
 
 /// What a patient types: mostly choices of the kinds the journeys play, now and then distress.
-const CHOICES: [&str; 8] = [
+pub const CHOICES: [&str; 8] = [
     "I take a slow breath and stay calm",
     "I call my friend and ask for help",
     "I write in my journal about the day",

@@ -61,8 +61,8 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct MicroArgs {
-    /// Short measurement (10 samples, 0.3 s each benchmark, ~15 s in all) instead of Criterion's
-    /// full defaults (~3 min).
+    /// Short measurement (10 samples, 0.3 s each benchmark) instead of Criterion's full
+    /// defaults (100 samples, 5 s each).
     #[arg(long)]
     pub quick: bool,
     /// Only benchmarks whose name (group/function, e.g. crisis/long_crisis) matches this regex.

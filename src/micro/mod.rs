@@ -37,11 +37,11 @@ pub const SCHEMA_VERSION: u32 = 1;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
-    /// 10 samples, 0.1 s warm-up, 0.3 s measurement, 10 000 bootstrap resamples: about 15 s for
-    /// the whole suite, for CI and quick looks.
+    /// 10 samples, 0.1 s warm-up, 0.3 s measurement, 10 000 bootstrap resamples: for CI and
+    /// quick looks.
     Quick,
     /// Criterion's defaults (100 samples, 3 s warm-up, 5 s measurement, 100 000 resamples), as
-    /// `cargo bench` uses: about three minutes.
+    /// `cargo bench` uses.
     Full,
     /// 20 samples, 0.5 s warm-up, 2 s measurement, 10 000 resamples: the gate's retest of an
     /// operation a quick run found over budget ([`crate::gate::confirm`]). Seven times the

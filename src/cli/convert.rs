@@ -11,8 +11,9 @@ use crate::micro::{MicroConfig, Mode, Source};
 use crate::probe::System;
 use crate::scenario::arrival::{ArrivalSpec, Spacing, parse_duration};
 use crate::scenario::{self, Executor, Overrides};
-use tta_service::FaultConfig;
+use crate::sla::units::{Kind, Quantity};
 use tta_service::RateLimit;
+use tta_service::{CacheSnapshot, FaultConfig};
 use tta_service::{JWT_SECRET_ENV, ServerConfig};
 
 /// Compiles a `--filter` regex, naming the flag on error.
@@ -186,6 +187,20 @@ impl TryFrom<&ServeArgs> for ServerConfig {
         if a.seed_password.is_empty() {
             return Err(Error::Usage("--seed-password must not be empty".into()));
         }
+        let cache_bytes = cache_size(&a.cache_size)?;
+        let cache_snapshot = match &a.cache_snapshot {
+            None => None,
+            Some(path) => Some(CacheSnapshot {
+                path: path.clone(),
+                every: match a.cache_snapshot_every.as_str() {
+                    "off" => None,
+                    every => Some(std::time::Duration::from_secs(duration_s(
+                        "--cache-snapshot-every",
+                        every,
+                    )?)),
+                },
+            }),
+        };
         let jwt_secret = match std::env::var(JWT_SECRET_ENV) {
             Ok(s) if s.len() < 32 => {
                 return Err(Error::Usage(format!(
@@ -210,8 +225,23 @@ impl TryFrom<&ServeArgs> for ServerConfig {
             max_sessions: a.max_sessions,
             faults: FaultConfig::try_from(&a.faults)?,
             seed: a.seed,
+            cache_bytes,
+            cache_snapshot,
         })
     }
+}
+
+/// `--cache-size`: a size with its unit, at least 1 KiB (a cache that cannot hold one view
+/// would only count misses).
+fn cache_size(text: &str) -> Result<u64> {
+    let q = Quantity::parse(text, Kind::Size)
+        .map_err(|e| Error::Usage(format!("--cache-size: {e}")))?;
+    if q.value < 1024.0 || q.value > u64::MAX as f64 {
+        return Err(Error::Usage(format!(
+            "--cache-size {text:?}: expected a size from 1KiB up"
+        )));
+    }
+    Ok(q.value as u64)
 }
 
 /// Parses a duration of whole seconds: plain seconds, or a number with s, m or h.

@@ -163,6 +163,23 @@ pub struct ServeArgs {
     /// Open therapeutic sessions the core accepts.
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     pub max_sessions: usize,
+    /// Bytes of keys and values the read cache holds (values over 1 KiB count compressed),
+    /// with a unit: B, KB, MB, GB, KiB, MiB, GiB.
+    #[arg(long, value_name = "SIZE", default_value = "64MiB")]
+    pub cache_size: String,
+    /// Snapshot file of the cache: warmed from at start when it exists (entries keep their
+    /// age, so none outlives its 60 s), written at shutdown and every --cache-snapshot-every.
+    #[arg(long, value_name = "FILE")]
+    pub cache_snapshot: Option<PathBuf>,
+    /// How often the snapshot is written while serving: 30, 90s, 2m, or "off" (at shutdown
+    /// only).
+    #[arg(
+        long,
+        value_name = "DURATION|off",
+        default_value = "60s",
+        requires = "cache_snapshot"
+    )]
+    pub cache_snapshot_every: String,
     #[command(flatten)]
     pub faults: FaultArgs,
     /// Seed of the core's randomness.

@@ -1,6 +1,7 @@
 //! `tta-bench serve`: the real binary on 127.0.0.1:0, driven with reqwest.
 
 mod api;
+mod cache;
 mod fuzz;
 mod guards;
 mod login;

@@ -6,6 +6,7 @@
 
 mod api_error;
 mod auth;
+pub mod cache;
 mod clock;
 pub mod dataset;
 mod faults;
@@ -17,6 +18,7 @@ mod routes;
 mod state;
 pub mod store;
 
+pub use cache::persistence::CacheSnapshot;
 pub use faults::{FaultConfig, Stall};
 pub use limits::RateLimit;
 pub use routes::templates as route_templates;
@@ -83,6 +85,11 @@ pub struct ServerConfig {
     pub max_sessions: usize,
     pub faults: faults::FaultConfig,
     pub seed: u64,
+    /// Bytes of keys and (compressed) values the read cache holds.
+    pub cache_bytes: u64,
+    /// Where the cache is snapshotted: warmed from at start when it exists, written at
+    /// shutdown and every `every` (when set) while serving.
+    pub cache_snapshot: Option<CacheSnapshot>,
 }
 
 impl Default for ServerConfig {
@@ -102,6 +109,8 @@ impl Default for ServerConfig {
             max_sessions: 100_000,
             faults: faults::FaultConfig::default(),
             seed: CoreConfig::default().seed,
+            cache_bytes: cache::DEFAULT_CAPACITY_BYTES,
+            cache_snapshot: None,
         }
     }
 }
@@ -166,16 +175,26 @@ pub struct RunningServer {
     pub state: Arc<AppState>,
     shutdown: oneshot::Sender<()>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
+    snapshot: Option<CacheSnapshot>,
+    snapshot_timer: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl RunningServer {
-    /// Stops accepting, lets in-flight requests finish, then returns.
+    /// Stops accepting, lets in-flight requests finish, writes the cache snapshot (with
+    /// `--cache-snapshot`), then returns.
     pub async fn stop(self) -> Result<()> {
         let _ = self.shutdown.send(());
+        if let Some(timer) = self.snapshot_timer {
+            timer.abort();
+        }
         self.task
             .await
             .map_err(|e| ServiceError::Process(format!("server task failed: {e}")))?
-            .map_err(|e| ServiceError::Process(format!("server failed: {e}")))
+            .map_err(|e| ServiceError::Process(format!("server failed: {e}")))?;
+        if let Some(s) = self.snapshot {
+            cache::persistence::write_final(self.state.clone(), &s).await?;
+        }
+        Ok(())
     }
 }
 
@@ -204,14 +223,13 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer> {
         rand::rng().fill_bytes(&mut s);
         s
     });
+    let cache = cache::persistence::open(config.cache_bytes, config.cache_snapshot.as_ref())?;
     let state = Arc::new(AppState::new(
+        &config,
         core,
         Arc::new(store),
         auth::Keys::new(&secret),
-        limits::RateLimiter::new(config.rate_limit),
-        limits::LoginThrottle::new(config.login_throttle, config.login_throttle_client),
-        faults::Faults::new(config.faults.clone()),
-        config.max_in_flight,
+        cache,
     ));
     let app = routes::router(state.clone(), &config);
     let listener = TcpListener::bind(config.addr)
@@ -232,11 +250,17 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer> {
         })
         .await
     });
+    let snapshot_timer = config
+        .cache_snapshot
+        .as_ref()
+        .and_then(|s| cache::persistence::timer(state.clone(), s));
     Ok(RunningServer {
         addr,
         state,
         shutdown: tx,
         task,
+        snapshot: config.cache_snapshot,
+        snapshot_timer,
     })
 }
 

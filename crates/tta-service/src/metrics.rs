@@ -3,8 +3,10 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+
+use crate::cache::CacheCounters;
 
 /// Histogram bucket upper bounds, seconds.
 const BUCKETS: [f64; 13] = [
@@ -23,8 +25,8 @@ pub struct Metrics {
     requests: Mutex<BTreeMap<(String, String, u16), u64>>,
     durations: Mutex<BTreeMap<(String, String), Histogram>>,
     crisis: Mutex<BTreeMap<&'static str, u64>>,
-    pub cache_hits: AtomicU64,
-    pub cache_misses: AtomicU64,
+    /// The read cache's, which counts them itself.
+    pub cache: Arc<CacheCounters>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -39,6 +41,13 @@ fn esc(v: &str) -> String {
 }
 
 impl Metrics {
+    pub fn new(cache: Arc<CacheCounters>) -> Self {
+        Self {
+            cache,
+            ..Self::default()
+        }
+    }
+
     pub fn observe(&self, route: &str, method: &str, status: u16, seconds: f64) {
         *lock(&self.requests)
             .entry((route.to_string(), method.to_string(), status))
@@ -113,12 +122,27 @@ impl Metrics {
             (
                 "tta_cache_hits_total",
                 "Cache lookups answered from the cache.",
-                &self.cache_hits,
+                &self.cache.hits,
             ),
             (
                 "tta_cache_misses_total",
                 "Cache lookups that went to the database.",
-                &self.cache_misses,
+                &self.cache.misses,
+            ),
+            (
+                "tta_cache_evictions_total",
+                "Cache entries evicted to keep within its byte budget.",
+                &self.cache.evictions,
+            ),
+            (
+                "tta_cache_snapshots_total",
+                "Cache snapshots written to disk (--cache-snapshot).",
+                &self.cache.snapshots,
+            ),
+            (
+                "tta_cache_snapshot_bytes_total",
+                "Bytes of the cache snapshots written to disk.",
+                &self.cache.snapshot_bytes,
             ),
         ] {
             let _ = writeln!(

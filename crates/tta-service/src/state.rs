@@ -1,24 +1,29 @@
 //! What every request shares: the core (the live computation engine), the store (the source of
 //! truth), the cache, keys, limits, faults and metrics.
 
-use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use moka::sync::Cache;
+use serde_json::Value;
 
+use super::ServerConfig;
 use super::api_error::ApiError;
 use super::auth::Keys;
+use super::cache::ViewCache;
 use super::faults::Faults;
 use super::limits::{LoginThrottle, RateLimiter};
 use super::metrics::Metrics;
 use super::store::{Store, StoreResult};
 use tta_core::TherapeuticCore;
 
-/// Entries the read cache holds, and how long one lives. Writes for a patient evict that
-/// patient's entries at once; the TTL bounds staleness of anything else (clinician assignments).
-const CACHE_ENTRIES: u64 = 10_000;
-const CACHE_TTL: Duration = Duration::from_secs(60);
+/// Cache keys: a clinician's patients, a patient's progress view.
+fn patients_key(clinician: &str) -> String {
+    format!("patients:{clinician}")
+}
+
+fn progress_key(patient: &str) -> String {
+    format!("progress:{patient}")
+}
 
 pub struct AppState {
     core: Mutex<TherapeuticCore>,
@@ -31,41 +36,30 @@ pub struct AppState {
     pub started: Instant,
     /// Permits for requests in flight; none left means answer 503 at once.
     pub in_flight: tokio::sync::Semaphore,
-    /// Patients of a clinician.
-    patients: Cache<String, Arc<Vec<String>>>,
-    /// Progress views of a patient.
-    progress: Cache<String, Arc<serde_json::Value>>,
-}
-
-fn new_cache<V: Clone + Send + Sync + 'static>() -> Cache<String, V> {
-    Cache::builder()
-        .max_capacity(CACHE_ENTRIES)
-        .time_to_live(CACHE_TTL)
-        .build()
+    /// Clinicians' patients and patients' progress views, as JSON.
+    pub cache: ViewCache,
 }
 
 impl AppState {
+    /// The state of a service of `config` over `core`, `store` and `cache`, signing with `keys`.
     pub fn new(
+        config: &ServerConfig,
         core: TherapeuticCore,
         store: Arc<dyn Store>,
         keys: Keys,
-        rate_limiter: RateLimiter,
-        login_throttle: LoginThrottle,
-        faults: Faults,
-        max_in_flight: usize,
+        cache: ViewCache,
     ) -> Self {
         Self {
             core: Mutex::new(core),
             store,
             keys,
-            rate_limiter,
-            login_throttle,
-            faults,
-            metrics: Metrics::default(),
+            rate_limiter: RateLimiter::new(config.rate_limit),
+            login_throttle: LoginThrottle::new(config.login_throttle, config.login_throttle_client),
+            faults: Faults::new(config.faults.clone()),
+            metrics: Metrics::new(cache.counters.clone()),
             started: Instant::now(),
-            in_flight: tokio::sync::Semaphore::new(max_in_flight),
-            patients: new_cache(),
-            progress: new_cache(),
+            in_flight: tokio::sync::Semaphore::new(config.max_in_flight),
+            cache,
         }
     }
 
@@ -74,50 +68,59 @@ impl AppState {
         self.core.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn counted<V: Clone + Send + Sync + 'static>(
+    /// The JSON under `key`, or `load`'s, which is then cached.
+    fn cached<T: serde::Serialize + serde::de::DeserializeOwned>(
         &self,
-        cache: &Cache<String, V>,
         key: &str,
-        load: impl FnOnce() -> Result<V, ApiError>,
-    ) -> Result<V, ApiError> {
-        if let Some(v) = cache.get(key) {
-            self.metrics.cache_hits.fetch_add(1, Ordering::Relaxed);
-            return Ok(v);
+        load: impl FnOnce() -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let stale_or_bad = match self.cache.get(key) {
+            // A cached value is JSON this service wrote; one that does not parse as `T` (a
+            // snapshot of an older build) is dropped and loaded afresh.
+            Some(raw) => match serde_json::from_slice(&raw) {
+                Ok(v) => return Ok(v),
+                Err(_) => true,
+            },
+            None => false,
+        };
+        if stale_or_bad {
+            self.cache.invalidate(key);
         }
-        self.metrics.cache_misses.fetch_add(1, Ordering::Relaxed);
         let v = load()?;
-        cache.insert(key.to_string(), v.clone());
+        let raw = serde_json::to_vec(&v)
+            .map_err(|e| ApiError::internal(format!("cannot serialize a view: {e}")))?;
+        self.cache.insert(key, &raw);
         Ok(v)
     }
 
     /// The patients assigned to `clinician` (cached).
     pub fn patients_of(&self, clinician: &str) -> Result<Arc<Vec<String>>, ApiError> {
-        self.counted(&self.patients, clinician, || {
-            Ok(Arc::new(self.store.patients_of(clinician)?))
+        self.cached(&patients_key(clinician), || {
+            Ok(self.store.patients_of(clinician)?)
         })
+        .map(Arc::new)
     }
 
     /// A patient's progress view (cached until the patient's next write).
     pub fn progress(
         &self,
         patient: &str,
-        load: impl FnOnce() -> Result<serde_json::Value, ApiError>,
-    ) -> Result<Arc<serde_json::Value>, ApiError> {
-        self.counted(&self.progress, patient, || load().map(Arc::new))
+        load: impl FnOnce() -> Result<Value, ApiError>,
+    ) -> Result<Arc<Value>, ApiError> {
+        self.cached(&progress_key(patient), load).map(Arc::new)
     }
 
     /// Forgets cached views of `patient` after a write.
     pub fn invalidate(&self, patient: &str) {
-        self.progress.invalidate(patient);
+        self.cache.invalidate(&progress_key(patient));
     }
 
     /// Whether the cache answers (a write and a read of a probe key).
     pub fn cache_ok(&self) -> bool {
-        let key = "\u{0}health".to_string();
-        self.progress
-            .insert(key.clone(), Arc::new(serde_json::Value::Null));
-        let ok = self.progress.get(&key).is_some();
-        self.progress.invalidate(&key);
+        let key = "\u{0}health";
+        self.cache.insert(key, b"null");
+        let ok = self.cache.contains(key);
+        self.cache.invalidate(key);
         ok
     }
 

@@ -1,5 +1,5 @@
-//! The store micro-benchmarks: measured over the generated dataset, judged against the
-//! database operations' figures, and refusing a bad size or dataset file.
+//! The store and cache micro-benchmarks: measured over the generated dataset, judged against
+//! the database and cache operations' figures, and refusing a bad size or dataset file.
 
 use crate::support::{assert_one_line_error, read_json, tta};
 
@@ -106,4 +106,44 @@ fn a_bad_dataset_size_or_file_is_one_line_and_exit_2() {
         .output()
         .unwrap();
     assert_one_line_error(&o, &file.join("sub").display().to_string());
+}
+
+/// The cache benchmarks run on the dataset's views and are judged against the cache
+/// operations' thresholds.
+#[test]
+fn cache_operations_are_measured_and_judged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("micro.json");
+    let o = tta()
+        .args(["micro", "--quick", "--filter", "^cache/", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let run = read_json(&out);
+    let ops = run["operations"].as_array().unwrap();
+    let budgets: Vec<(&str, f64)> = ops
+        .iter()
+        .map(|o| {
+            (
+                o["name"].as_str().unwrap(),
+                o["budget_ns"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        budgets,
+        [
+            ("cache/compression", 300e6),
+            ("cache/eviction", 50e6),
+            ("cache/hit", 20e6),
+            ("cache/miss", 200e6)
+        ]
+    );
+    assert!(ops.iter().all(|o| o["mean_ns"].as_f64().unwrap() > 0.0));
 }

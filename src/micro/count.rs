@@ -146,7 +146,7 @@ pub fn worker(
     extra: &ExtraWork,
 ) -> Result<Vec<(String, u32, u64)>, String> {
     let _scratch = super::store::Scratch::create().map_err(|e| e.to_string())?;
-    if suite::selected(filter).any(|b| matches!(b.group, "store_memory" | "store")) {
+    if suite::selected(filter).any(|b| suite::IN_MEMORY_GROUPS.contains(&b.group)) {
         super::store::prepare_before_fork();
     }
     suite::selected(filter)

@@ -9,6 +9,7 @@
 
 #[cfg(unix)]
 mod arena;
+mod cache;
 pub mod count;
 pub mod dataset;
 pub mod ingest;

@@ -72,7 +72,7 @@ pub fn prepare_before_fork() {
 /// The store of `backend`, over this process's copy of the dataset. A failure here is a
 /// broken set-up (the parent generated the dataset and holds the scratch folder), so it panics
 /// with the reason, which the worker's caller reports.
-fn store(backend: Backend) -> &'static SqliteStore {
+pub(super) fn store(backend: Backend) -> &'static SqliteStore {
     static WAL: OnceLock<SqliteStore> = OnceLock::new();
     static MEMORY: OnceLock<SqliteStore> = OnceLock::new();
     let source = || dataset::ensure().unwrap_or_else(|e| panic!("store dataset: {e}"));
@@ -104,14 +104,14 @@ fn size() -> DatasetSize {
 
 /// Walks 1..=n in a fixed order that jumps around the table (a stride prime to n), so
 /// consecutive calls do not read neighbouring rows.
-struct Walk {
+pub(super) struct Walk {
     n: u64,
     k: u64,
     stride: u64,
 }
 
 impl Walk {
-    fn new(n: u64) -> Self {
+    pub(super) fn new(n: u64) -> Self {
         let stride = [7919, 104_729, 1_299_709]
             .into_iter()
             .find(|p| !n.is_multiple_of(*p))
@@ -119,13 +119,13 @@ impl Walk {
         Self { n, k: 0, stride }
     }
 
-    fn next(&mut self) -> u64 {
+    pub(super) fn next(&mut self) -> u64 {
         self.k += 1;
         (self.k * self.stride) % self.n + 1
     }
 }
 
-fn patients() -> Vec<String> {
+pub(super) fn patients() -> Vec<String> {
     (1..=size().patients)
         .map(|i| format!("patient-{i}"))
         .collect()

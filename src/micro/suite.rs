@@ -9,6 +9,7 @@ use criterion::{Bencher, Criterion};
 use regex::Regex;
 use std::hint::black_box;
 
+use crate::micro::cache;
 use crate::micro::count::Counter;
 use crate::micro::inputs::Messages;
 use crate::micro::iterate::Iterate;
@@ -97,6 +98,10 @@ pub const SUITE: &[MicroBench] = &[
     bench!("cross_system", "turn_warm", cross_turn_warm),
     bench!("cross_system", "turn_cold", |b| cross_turn_cold(b, false)),
     bench!("cross_system", "turn_crisis", |b| cross_turn_cold(b, true)),
+    bench!("cache", "hit", |b| cache::hit(b)),
+    bench!("cache", "miss", |b| cache::miss(b)),
+    bench!("cache", "eviction", |b| cache::eviction(b)),
+    bench!("cache", "compression", |b| cache::compression(b)),
     bench!("store", "argon2_verify", calls 2, |b| store::argon2_verify(b)),
     bench!("store_wal", "authenticate", calls 2, |b| store::authenticate(
         b,
@@ -138,10 +143,16 @@ pub const SUITE: &[MicroBench] = &[
     )),
 ];
 
-/// Whether `filter` selects a store benchmark, which needs the generated dataset and a
-/// scratch folder ([`store`]).
+/// Groups whose benchmarks read the generated dataset: the store's, and the cache's (its
+/// views). Whoever runs them holds a scratch folder ([`store::Scratch`]).
+const DATASET_GROUPS: [&str; 4] = ["store", "store_wal", "store_memory", "cache"];
+
+/// Groups that read the dataset's in-memory copy, made once before the count worker forks.
+pub const IN_MEMORY_GROUPS: [&str; 3] = ["store", "store_memory", "cache"];
+
+/// Whether `filter` selects a benchmark that needs the generated dataset.
 pub fn needs_dataset(filter: Option<&Regex>) -> bool {
-    selected(filter).any(|b| b.group.starts_with("store"))
+    selected(filter).any(|b| DATASET_GROUPS.contains(&b.group))
 }
 
 /// The benchmarks `filter` selects (all when `None`), in suite order.

@@ -1,12 +1,40 @@
 //! How the cache stores a value: as it is, or compressed with zstd when it is over
 //! [`COMPRESS_OVER`] bytes (small values gain little and would pay the frame's overhead).
 
+use std::cell::RefCell;
 use std::time::{SystemTime, UNIX_EPOCH};
+
+use zstd::bulk::{Compressor, Decompressor};
 
 /// Values longer than this are compressed.
 pub const COMPRESS_OVER: usize = 1024;
 /// zstd's level for cached values: its own default, the usual balance of ratio and speed.
 pub const ZSTD_LEVEL: i32 = 3;
+
+// One zstd context per thread, reused: making one per call (what `zstd::bulk::compress` does)
+// allocates and clears its tables every time, which cost more than compressing a view.
+thread_local! {
+    static COMPRESSOR: RefCell<Option<Compressor<'static>>> = const { RefCell::new(None) };
+    static DECOMPRESSOR: RefCell<Option<Decompressor<'static>>> = const { RefCell::new(None) };
+}
+
+fn compress(raw: &[u8]) -> std::io::Result<Vec<u8>> {
+    COMPRESSOR.with_borrow_mut(|c| {
+        if c.is_none() {
+            *c = Some(Compressor::new(ZSTD_LEVEL)?);
+        }
+        c.as_mut().expect("made above").compress(raw)
+    })
+}
+
+fn decompress(bytes: &[u8], capacity: usize) -> std::io::Result<Vec<u8>> {
+    DECOMPRESSOR.with_borrow_mut(|d| {
+        if d.is_none() {
+            *d = Some(Decompressor::new()?);
+        }
+        d.as_mut().expect("made above").decompress(bytes, capacity)
+    })
+}
 
 /// How [`Stored::bytes`] encodes the value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,7 +98,7 @@ impl Stored {
     pub fn encode_at(raw: &[u8], loaded_unix_ms: u64) -> Self {
         let raw_len = u32::try_from(raw.len()).unwrap_or(u32::MAX);
         let compressed = (raw.len() > COMPRESS_OVER)
-            .then(|| zstd::bulk::compress(raw, ZSTD_LEVEL).ok())
+            .then(|| compress(raw).ok())
             .flatten()
             // Kept raw when compression does not pay (already compressed or random bytes).
             .filter(|c| c.len() < raw.len());
@@ -94,8 +122,9 @@ impl Stored {
     pub fn decode(&self) -> Result<Vec<u8>, DecodeError> {
         let raw = match self.codec {
             Codec::Raw => self.bytes.to_vec(),
-            Codec::Zstd => zstd::bulk::decompress(&self.bytes, self.raw_len as usize)
-                .map_err(DecodeError::Zstd)?,
+            Codec::Zstd => {
+                decompress(&self.bytes, self.raw_len as usize).map_err(DecodeError::Zstd)?
+            }
         };
         if raw.len() != self.raw_len as usize {
             return Err(DecodeError::Length {

@@ -63,6 +63,10 @@ pub enum Subject {
     Guarded,
     /// Open model: the share of arrivals not sent because the in-flight cap was reached.
     DroppedArrivals,
+    /// The cache's hit rate at one size (`100MB`) in the hit-rate study.
+    CacheHitRate(String),
+    /// The p99 of the cache's eviction passes at one size in the hit-rate study.
+    CacheEviction(String),
 }
 
 /// A check's identity: its kind and what it judges.
@@ -122,6 +126,12 @@ impl CheckId {
             (_, Guarded) => ("routes and micro operations guarded against regression", ""),
             (CheckKind::Sla, DroppedArrivals) => ("dropped arrivals", ""),
             (CheckKind::Regression, DroppedArrivals) => ("dropped arrivals vs baseline", ""),
+            (CheckKind::Sla, CacheHitRate(_)) => ("cache hit rate at ", ""),
+            (CheckKind::Regression, CacheHitRate(_)) => ("cache hit rate at ", " vs baseline"),
+            (CheckKind::Sla, CacheEviction(_)) => ("cache eviction pass p99 at ", ""),
+            (CheckKind::Regression, CacheEviction(_)) => {
+                ("cache eviction pass p99 at ", " vs baseline")
+            }
         }
     }
 
@@ -130,7 +140,9 @@ impl CheckId {
             Subject::Route(t)
             | Subject::RouteRelative(t)
             | Subject::MicroOperation(t)
-            | Subject::MicroInstructions(t) => t,
+            | Subject::MicroInstructions(t)
+            | Subject::CacheHitRate(t)
+            | Subject::CacheEviction(t) => t,
             Subject::AllRoutes
             | Subject::Throughput
             | Subject::ServerRss
@@ -145,7 +157,9 @@ impl CheckId {
         use Subject::*;
         // Most specific spelling first, where two read alike: "p95 all routes" is AllRoutes,
         // not a route of that name, and "…, relative to other routes" a relative route.
-        let makers: [fn(String) -> Subject; 10] = [
+        let makers: [fn(String) -> Subject; 12] = [
+            CacheHitRate,
+            CacheEviction,
             |_| Guarded,
             |_| DroppedArrivals,
             |_| AllRoutes,

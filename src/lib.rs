@@ -7,6 +7,7 @@
 mod alerts;
 mod app;
 mod baseline;
+mod cache_study;
 mod capacity;
 mod catalogue;
 mod check;

@@ -1,6 +1,7 @@
 //! Integration tests: each module runs the real `tta-bench` binary.
 
 mod alerts;
+mod cache_study;
 mod capacity;
 mod check;
 mod ci_kit;

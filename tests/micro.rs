@@ -227,8 +227,8 @@ fn published_schema_requires_exactly_the_written_fields() {
             .cloned()
             .collect()
     };
-    // Written only when counted (`micro::count`).
-    let optional = ["instructions"];
+    // Written only when the cache study ran with the run, and when counted (`micro::count`).
+    let optional = ["cache_study", "instructions"];
     assert_eq!(props(&schema), [&RUN_KEYS[..], &optional[..]].concat());
     assert_eq!(
         props(&schema["properties"]["operations"]["items"]),

@@ -89,8 +89,8 @@ fn load_runs(
     Ok(runs)
 }
 
-/// `n` quick micro runs; with `count`, the first also holds this build's instruction counts,
-/// with `extra` work injected.
+/// `n` quick micro runs; the first also holds the cache hit-rate study at the sizes `budgets`
+/// judges, and with `count` this build's instruction counts, with `extra` work injected.
 fn micro_runs(
     n: usize,
     budgets: &dyn Budgets,
@@ -112,6 +112,15 @@ fn micro_runs(
             )
         })
         .collect::<Result<Vec<_>>>()?;
+    let sizes = budgets.cache_sizes();
+    if let Some(first) = runs.first_mut().filter(|_| !sizes.is_empty()) {
+        let workload = crate::cache_study::Workload::default();
+        first.cache_study = Some(
+            crate::cache_study::run(&workload, &sizes, |line| eprintln!("tta-bench: {line}"))
+                .map_err(Error::Usage)?,
+        );
+        not_stopped()?;
+    }
     if let Some(first) = runs.first_mut().filter(|_| count) {
         let own = std::env::current_exe().map_err(|e| Error::io("current executable", e))?;
         first.instructions = Some(count_instructions("this build", &own, extra));

@@ -11,6 +11,8 @@ mod judging;
 mod measure;
 mod refresh;
 
+use crate::cache_study;
+use crate::check::{Status, Subject};
 use crate::cli::{
     Cli, Command, CoreArgs, LoadArgs, MicroArgs, MicroWorkerArgs, ServeArgs, ThresholdsCommand,
 };
@@ -19,7 +21,7 @@ use crate::export::json::Json;
 use crate::export::terminal::Terminal;
 use crate::export::{Document, Exporter};
 use crate::fsutil::{read_utf8_bounded, write_atomic};
-use crate::micro::{self, MicroConfig, Mode};
+use crate::micro::{self, MicroConfig, Mode, StudyRequest};
 use crate::probe;
 use crate::verdict::Outcome;
 
@@ -114,13 +116,52 @@ pub(crate) fn emit(text: &str) -> Result<()> {
 
 fn run_micro(args: &MicroArgs) -> Result<Outcome> {
     let config = MicroConfig::try_from(args)?;
+    let study = StudyRequest::try_from(args)?;
     let thresholds = html_report::thresholds_for(&args.report)?;
     // The run is judged by the file its page is judged by, else by the built-in copy.
     let budgets: &dyn micro::Budgets = match &thresholds {
         Some(t) => t,
         None => crate::sla::Thresholds::shipped(),
     };
-    let mut run = micro::run(&config, budgets)?;
+    // The study measures; it has nothing to read back from Criterion's results (--from).
+    let sizes: Vec<(String, u64)> = match &config.source {
+        micro::Source::Ingest(_) => Vec::new(),
+        micro::Source::Measure(_) => study.sizes.clone().unwrap_or_else(|| budgets.cache_sizes()),
+    };
+    let selects = |name: &str| config.filter.as_ref().is_none_or(|f| f.is_match(name));
+    let sizes: Vec<(String, u64)> = sizes
+        .into_iter()
+        .filter(|(label, _)| selects(&cache_study::name(label)))
+        .collect();
+    let any_operation = micro::suite::names().iter().any(|n| selects(n));
+    if !any_operation && sizes.is_empty() {
+        let mut available = micro::suite::names();
+        available.extend(
+            budgets
+                .cache_sizes()
+                .iter()
+                .map(|(l, _)| cache_study::name(l)),
+        );
+        return Err(Error::Usage(format!(
+            "--filter {:?} matches no benchmark (available: {})",
+            config.filter.as_ref().map_or("", |f| f.as_str()),
+            available.join(", ")
+        )));
+    }
+    let study_run = |sizes: &[(String, u64)]| {
+        cache_study::run(&study.workload, sizes, |line| {
+            eprintln!("tta-bench: {line}")
+        })
+        .map_err(Error::Usage)
+    };
+    let mut run = if any_operation || matches!(config.source, micro::Source::Ingest(_)) {
+        micro::run(&config, budgets)?
+    } else {
+        micro::MicroRun::study_only(config.settings(), study_run(&sizes)?)
+    };
+    if any_operation && !sizes.is_empty() {
+        run.cache_study = Some(study_run(&sizes)?);
+    }
     if args.instructions {
         let own = std::env::current_exe().map_err(|e| Error::io("current executable", e))?;
         eprintln!("tta-bench: counting the instructions per call under callgrind");
@@ -140,7 +181,28 @@ fn run_micro(args: &MicroArgs) -> Result<Outcome> {
         std::slice::from_ref(&run),
     )?;
     emit(&Terminal::for_stdout().render(Document::Micro(&run))?)?;
-    Ok(if run.passed {
+    // The study's sizes are judged here as check and the gate judge them; the operations'
+    // budgets are in `run.passed`.
+    let judged = thresholds
+        .as_ref()
+        .unwrap_or(crate::sla::Thresholds::shipped());
+    let study_checks: Vec<_> = crate::sla::evaluate_micro(&run, judged)
+        .into_iter()
+        .filter(|c| {
+            matches!(
+                c.id.subject,
+                Subject::CacheHitRate(_) | Subject::CacheEviction(_)
+            )
+        })
+        .collect();
+    if !study_checks.is_empty() {
+        emit(&format!(
+            "cache hit-rate study against thresholds.yaml: {}",
+            crate::export::terminal::checks_table(&study_checks, true, None)
+        ))?;
+    }
+    let study_failed = study_checks.iter().any(|c| c.status == Status::Fail);
+    Ok(if run.passed && !study_failed {
         Outcome::Pass
     } else {
         Outcome::Fail

@@ -28,7 +28,7 @@ fn the_catalogue_lists_every_figure_of_the_document_in_its_order() {
             "Cache performance"
         ]
     );
-    assert_eq!(entries.iter().filter(|e| !e.checks.is_empty()).count(), 13);
+    assert_eq!(entries.iter().filter(|e| !e.checks.is_empty()).count(), 16);
 }
 
 /// A stated figure ("< 200 ms", "50 req/s") in base units.
@@ -71,6 +71,23 @@ fn each_measured_figure_agrees_with_the_limits_its_checks_use() {
                     let r = &t.resources.server_cpu;
                     (Kind::Percent, r.warning.0.value, r.critical.0.value)
                 }
+                // "> 85 % hits, eviction < 50 ms" / "> 70 % hits".
+                Subject::CacheHitRate(size) | Subject::CacheEviction(size) => {
+                    let l = &t.cache_hit_rate[size];
+                    let (rate, eviction) = e.target.split_once(", eviction ").unwrap();
+                    let hits = |text: &str| {
+                        let text = text.trim_start_matches("> ").trim_end_matches(" hits");
+                        stated(text, Kind::Percent)
+                    };
+                    if matches!(id.subject, Subject::CacheEviction(_)) {
+                        assert_eq!(stated(eviction, Kind::Duration), l.eviction.0.value);
+                    } else {
+                        assert_eq!(hits(rate), l.target.0.value, "{name}");
+                        assert_eq!(hits(&e.threshold), l.threshold.0.value, "{name}");
+                    }
+                    seen += 1;
+                    continue;
+                }
                 other => panic!("{name}: no limits known for {other:?}"),
             };
             assert_eq!(stated(&e.target, kind), target, "{} / {name}", e.figure);
@@ -83,7 +100,7 @@ fn each_measured_figure_agrees_with_the_limits_its_checks_use() {
             seen += 1;
         }
     }
-    assert_eq!(seen, 4 * 3 + 4 + 3 + 2);
+    assert_eq!(seen, 4 * 3 + 4 + 3 * 2 + 3 + 2);
 }
 
 fn check(subject: Subject, status: Status, actual: f64) -> Check {

@@ -7,7 +7,7 @@ use super::{
 };
 use crate::error::{Error, Result};
 use crate::load::{LoadConfig, Target};
-use crate::micro::{MicroConfig, Mode, Source};
+use crate::micro::{MicroConfig, Mode, Source, StudyRequest};
 use crate::probe::System;
 use crate::scenario::arrival::{ArrivalSpec, Spacing, parse_duration};
 use crate::scenario::{self, Executor, Overrides};
@@ -63,6 +63,22 @@ impl TryFrom<&MicroArgs> for MicroConfig {
             filter: filter(a.filter.as_deref())?,
             budget_scale: a.budget_scale,
         })
+    }
+}
+
+impl TryFrom<&MicroArgs> for StudyRequest {
+    type Error = Error;
+
+    fn try_from(a: &MicroArgs) -> Result<Self> {
+        let workload = crate::cache_study::Workload::parse(&a.cache_workload)
+            .map_err(|e| Error::Usage(format!("--cache-workload: {e}")))?;
+        let sizes = a
+            .cache_sizes
+            .as_deref()
+            .map(crate::cache_study::parse_sizes)
+            .transpose()
+            .map_err(|e| Error::Usage(format!("--cache-sizes: {e}")))?;
+        Ok(Self { workload, sizes })
     }
 }
 

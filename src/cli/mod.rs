@@ -89,6 +89,14 @@ pub struct MicroArgs {
     /// the gate does, into the table and the run (`--out`), so `check` can judge them.
     #[arg(long)]
     pub instructions: bool,
+    /// Sizes of the cache hit-rate study (run as `cache_hit_rate/<size>`, so --filter selects
+    /// them too), with units, comma-separated; default: the sizes thresholds.yaml judges.
+    #[arg(long, value_name = "SIZES")]
+    pub cache_sizes: Option<String>,
+    /// The study's workload: key=value pairs, each overriding the default
+    /// (zipf=0.99,keys=2000000,values=2KiB..16KiB,settle=1000000,requests=2000000,seed=2024).
+    #[arg(long, value_name = "SPEC", default_value = "")]
+    pub cache_workload: String,
 }
 
 #[derive(Debug, Args)]

@@ -102,6 +102,28 @@ pub struct MicroConfig {
     pub budget_scale: f64,
 }
 
+impl MicroConfig {
+    /// The settings a run of this request records.
+    pub fn settings(&self) -> MicroSettings {
+        MicroSettings {
+            mode: match self.source {
+                Source::Ingest(_) => "ingested".into(),
+                Source::Measure(mode) => mode.name().into(),
+            },
+            filter: self.filter.as_ref().map(|f| f.as_str().to_string()),
+            budget_scale: self.budget_scale,
+        }
+    }
+}
+
+/// A validated request for the cache hit-rate study: its workload, and its sizes when given
+/// (else the judged ones).
+#[derive(Debug, Clone)]
+pub struct StudyRequest {
+    pub workload: crate::cache_study::Workload,
+    pub sizes: Option<Vec<(String, u64)>>,
+}
+
 /// Settings recorded with a run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -178,6 +200,9 @@ pub struct MicroRun {
     /// in runs written before they were counted).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instructions: Option<count::Counting>,
+    /// The cache hit-rate study, when it ran with this run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_study: Option<crate::cache_study::CacheStudy>,
 }
 
 impl MicroRun {
@@ -207,7 +232,15 @@ impl MicroRun {
             passed: operations.iter().all(|o| o.within_budget != Some(false)),
             operations,
             instructions: None,
+            cache_study: None,
         }
+    }
+
+    /// A run of the cache study alone (`micro --filter` selecting no operation).
+    pub fn study_only(settings: MicroSettings, study: crate::cache_study::CacheStudy) -> Self {
+        let mut run = Self::now(settings, Vec::new());
+        run.cache_study = Some(study);
+        run
     }
 }
 
@@ -223,6 +256,11 @@ pub struct MicroBudget {
 pub trait Budgets {
     /// The budget of operation `name` (`group/function`), if it has one.
     fn budget_for(&self, name: &str) -> Option<MicroBudget>;
+
+    /// The cache sizes the hit-rate study runs at ([`crate::cache_study`]), smallest first.
+    fn cache_sizes(&self) -> Vec<(String, u64)> {
+        Vec::new()
+    }
 }
 
 /// Judges measurements against the budgets. A budget is a ceiling on the mean (typical cost).
@@ -282,14 +320,7 @@ pub fn run(config: &MicroConfig, budgets: &dyn Budgets) -> Result<MicroRun> {
             None => format!("{origin} found"),
         }));
     }
-    let settings = MicroSettings {
-        mode: match config.source {
-            Source::Ingest(_) => "ingested".into(),
-            Source::Measure(mode) => mode.name().into(),
-        },
-        filter: config.filter.as_ref().map(|f| f.as_str().to_string()),
-        budget_scale: config.budget_scale,
-    };
+    let settings = config.settings();
     Ok(evaluate(measurements, settings, budgets))
 }
 

@@ -5,6 +5,7 @@
 //! This module gathers the figures ([`Report`] → [`Figures`]); [`page`] writes the HTML and
 //! [`charts`] draws the SVG.
 
+mod cache_study;
 mod capacity;
 mod catalogue;
 pub mod charts;

@@ -361,6 +361,7 @@ pub fn render(r: &Report<'_>) -> Result<String, String> {
         None => body.push_str(&empty("routes", "Load", "No load run in this report.")),
     }
     body.push_str(&micro_section(r));
+    body.push_str(&super::cache_study::section(r));
     body.push_str(&trend_section(&super::trend(r.history, r.load, r.micro)));
     let mut all: Vec<&Check> = v.checks.iter().collect();
     all.sort_by_key(|c| std::cmp::Reverse(c.status));

@@ -190,7 +190,25 @@ pub(crate) fn validate_micro(m: &MicroRun) -> Check {
             return Err(format!("operations.{}.mean_ns is {}", o.name, o.mean_ns));
         }
     }
-    if m.operations.is_empty() {
+    if let Some(study) = &m.cache_study {
+        let mut labels = std::collections::BTreeSet::new();
+        for r in &study.sizes {
+            let at = format!("cache_study size {}", r.label);
+            if !labels.insert(&r.label) {
+                return Err(format!("{at} appears twice"));
+            }
+            if r.hits > r.requests || (r.hit_rate - r.hits as f64 / r.requests as f64).abs() > 1e-9
+            {
+                return Err(format!(
+                    "{at}: hit_rate {} is not its {} hits of {} requests",
+                    r.hit_rate, r.hits, r.requests
+                ));
+            }
+            if r.eviction_pass_p99_ns > r.eviction_pass_max_ns {
+                return Err(format!("{at}: eviction_pass_p99_ns is above its max"));
+            }
+        }
+    } else if m.operations.is_empty() {
         return Err("operations is empty".into());
     }
     Ok(())

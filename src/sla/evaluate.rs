@@ -14,6 +14,17 @@ pub(super) fn upper(actual: f64, warning: Option<f64>, critical: f64) -> Status 
     }
 }
 
+/// Status of `actual` against a floor (`critical`) with a warning level above it.
+fn lower(actual: f64, warning: f64, critical: f64) -> Status {
+    if actual < critical {
+        Status::Fail
+    } else if actual < warning {
+        Status::Warn
+    } else {
+        Status::Pass
+    }
+}
+
 /// SLA checks of a load run: p95 of every route, the profile's throughput, server memory and CPU.
 pub fn evaluate_load(run: &RunResult, t: &Thresholds) -> Vec<Check> {
     let mut out = Vec::new();
@@ -41,13 +52,7 @@ pub fn evaluate_load(run: &RunResult, t: &Thresholds) -> Vec<Check> {
     }
     if let Some(p) = throughput {
         let actual = run.totals.throughput_rps;
-        let status = if actual < p.threshold.0.value {
-            Status::Fail
-        } else if actual < p.target.0.value {
-            Status::Warn
-        } else {
-            Status::Pass
-        };
+        let status = lower(actual, p.target.0.value, p.threshold.0.value);
         let mut c = Check::sla(
             Subject::Throughput,
             "req/s",
@@ -96,6 +101,14 @@ pub fn evaluate_load(run: &RunResult, t: &Thresholds) -> Vec<Check> {
 /// [`crate::micro::evaluate`], a mean above the budget fails only when the lower bound of its
 /// confidence interval is above it too (the excess is significant); otherwise it is a warning.
 pub fn evaluate_micro(run: &MicroRun, t: &Thresholds) -> Vec<Check> {
+    let mut checks = micro_budgets(run, t);
+    if let Some(study) = &run.cache_study {
+        checks.extend(cache_study(study, t));
+    }
+    checks
+}
+
+fn micro_budgets(run: &MicroRun, t: &Thresholds) -> Vec<Check> {
     run.operations
         .iter()
         .filter_map(|o| {
@@ -134,4 +147,56 @@ pub fn evaluate_micro(run: &MicroRun, t: &Thresholds) -> Vec<Check> {
             Some(c)
         })
         .collect()
+}
+
+/// SLA checks of the cache study: each size's hit rate against its target (warn) and threshold
+/// (fail), and the p99 of its eviction passes against the eviction time. A size run scaled
+/// down (the machine could not hold it) says so in the check's detail.
+fn cache_study(study: &crate::cache_study::CacheStudy, t: &Thresholds) -> Vec<Check> {
+    let mut out = Vec::new();
+    for r in &study.sizes {
+        let Some(l) = t.cache_hit_rate.get(&r.label) else {
+            continue;
+        };
+        let rate = r.hit_rate * 100.0;
+        let status = lower(rate, l.target.0.value, l.threshold.0.value);
+        let mut c = Check::sla(
+            Subject::CacheHitRate(r.label.clone()),
+            "%",
+            rate,
+            Some(l.target.0.value),
+            l.threshold.0.value,
+            &l.source,
+            status,
+        );
+        c.comparison = ">=".into();
+        c.detail = Some(format!(
+            "{} hits of {} requests{}",
+            r.hits,
+            r.requests,
+            r.scaled
+                .as_ref()
+                .map_or(String::new(), |s| format!("; {s}"))
+        ));
+        out.push(c);
+        let p99_ms = r.eviction_pass_p99_ns as f64 / 1e6;
+        let limit = l.eviction.0.ms();
+        let mut c = Check::sla(
+            Subject::CacheEviction(r.label.clone()),
+            "ms",
+            p99_ms,
+            None,
+            limit,
+            &l.source,
+            upper(p99_ms, None, limit),
+        );
+        c.detail = Some(format!(
+            "{} passes, longest {:.3} ms, {} entries evicted",
+            r.eviction_passes,
+            r.eviction_pass_max_ns as f64 / 1e6,
+            r.evictions
+        ));
+        out.push(c);
+    }
+    out
 }

@@ -92,6 +92,21 @@ pub struct Throughput {
     pub source: String,
 }
 
+/// Hit rate and eviction time expected of the service's cache at one size (AI therapist
+/// performance benchmarks, cache performance), judged on the study's workload
+/// ([`crate::cache_study`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HitRateLevel {
+    /// Below this: warning.
+    pub target: Percent,
+    /// Below this: failure.
+    pub threshold: Percent,
+    /// The p99 of the eviction passes must stay under this.
+    pub eviction: Duration,
+    pub source: String,
+}
+
 /// Regression limits (AI therapist performance benchmarks) and the statistics that judge them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -146,6 +161,9 @@ pub struct Thresholds {
     /// Every figure of the AI therapist performance benchmarks and what measures it.
     #[serde(default)]
     pub catalogue: Vec<crate::catalogue::Entry>,
+    /// Cache size (`100MB`, with its unit) → the hit rate and eviction time expected of it.
+    #[serde(default)]
+    pub cache_hit_rate: BTreeMap<String, HitRateLevel>,
 }
 
 impl Thresholds {
@@ -270,6 +288,20 @@ impl Thresholds {
                 message,
             });
         }
+        for (size, l) in &t.cache_hit_rate {
+            if let Err(e) = units::Quantity::parse(size, units::Kind::Size) {
+                return fail(&format!("{size}:"), format!("cache_hit_rate: {e}"));
+            }
+            if l.threshold.0.value > l.target.0.value || l.target.0.value > 100.0 {
+                return fail(
+                    &format!("{size}:"),
+                    format!(
+                        "cache_hit_rate {size}: expected threshold <= target <= 100%, got {} and {}",
+                        l.threshold.0, l.target.0
+                    ),
+                );
+            }
+        }
         for (name, p) in &t.profiles {
             if p.threshold.0.value > p.target.0.value {
                 return fail(
@@ -289,6 +321,20 @@ impl Thresholds {
         self.api.routes.get(route).unwrap_or(&self.api.default_p95)
     }
 
+    /// The sizes of `cache_hit_rate`, smallest first, in bytes (validated when loaded).
+    pub fn cache_sizes(&self) -> Vec<(String, u64)> {
+        let mut sizes: Vec<(String, u64)> = self
+            .cache_hit_rate
+            .keys()
+            .filter_map(|k| {
+                let q = units::Quantity::parse(k, units::Kind::Size).ok()?;
+                Some((k.clone(), q.value as u64))
+            })
+            .collect();
+        sizes.sort_by_key(|(_, b)| *b);
+        sizes
+    }
+
     /// The budget of a micro-benchmark (longest matching prefix).
     pub fn budget(&self, name: &str) -> Option<(&str, &Budget)> {
         self.micro
@@ -305,6 +351,10 @@ impl crate::micro::Budgets for Thresholds {
             max_ns: b.max.0.value,
             source: b.source.clone(),
         })
+    }
+
+    fn cache_sizes(&self) -> Vec<(String, u64)> {
+        Thresholds::cache_sizes(self)
     }
 }
 

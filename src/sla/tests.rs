@@ -92,7 +92,7 @@ fn bad(from: &str, to: &str) -> String {
 fn bad_thresholds_name_the_place() {
     let e = bad("response_time: 10%", "response_time: 10");
     assert!(
-        e.starts_with("96:3: regression: \"10\" has no unit (expected %)"),
+        e.starts_with("104:3: regression: \"10\" has no unit (expected %)"),
         "{e}"
     );
     let e = bad("init/: { max: 5ms,", "init/: { max: 5MB,");
@@ -119,6 +119,16 @@ fn bad_thresholds_name_the_place() {
     );
     assert!(
         e.contains("default_p95: warning 900 ms is above critical 500 ms"),
+        "{e}"
+    );
+    let e = bad("  100MB: { target: 85%", "  100 apples: { target: 85%");
+    assert!(
+        e.starts_with("45:3: cache_hit_rate: \"100 apples\": unit \"apples\""),
+        "{e}"
+    );
+    let e = bad("target: 85%, threshold: 70%", "target: 65%, threshold: 70%");
+    assert!(
+        e.starts_with("45:3: cache_hit_rate 100MB: expected threshold <= target <= 100%"),
         "{e}"
     );
 }

@@ -10,6 +10,7 @@ use super::{Document, Exporter};
 use crate::error::Result;
 use crate::micro::MicroRun;
 
+mod cache_study;
 mod capacity;
 mod catalogue;
 mod load;
@@ -111,7 +112,11 @@ fn micro(run: &MicroRun) -> String {
             judged.len()
         ),
     };
-    format!("{table}\n{verdict}\n{}", instructions(run))
+    let study = run
+        .cache_study
+        .as_ref()
+        .map_or(String::new(), cache_study::cache_study);
+    format!("{table}\n{verdict}\n{}{study}", instructions(run))
 }
 
 #[derive(Tabled)]

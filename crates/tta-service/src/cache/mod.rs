@@ -127,6 +127,19 @@ impl ViewCache {
         raw
     }
 
+    /// The value under `key` as stored (compressed or not), counted as a hit or a miss: a
+    /// lookup without the decompression, for measuring the policy alone.
+    pub fn get_stored(&self, key: &str) -> Option<Arc<Stored>> {
+        let stored = self.inner.get(key);
+        let counter = if stored.is_some() {
+            &self.counters.hits
+        } else {
+            &self.counters.misses
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        stored
+    }
+
     /// Stores `raw` under `key`, compressed if it is over [`COMPRESS_OVER`] bytes.
     pub fn insert(&self, key: &str, raw: &[u8]) {
         self.insert_stored(key.to_string(), Stored::encode(raw));

@@ -52,8 +52,12 @@ pub enum Subject {
     Throughput,
     /// Peak RSS of the service.
     ServerRss,
+    /// Peak RSS of the service under a peak-load profile (stress), judged as peak load memory.
+    PeakLoadRss,
     /// Mean CPU of the service (SLA: as a share of the machine).
     ServerCpu,
+    /// Mean CPU of the service watched idle before the load, as a share of the machine.
+    IdleCpu,
     /// One micro-benchmark operation's mean (`group/function`).
     MicroOperation(String),
     /// One micro-benchmark operation's instructions per call, counted under Callgrind.
@@ -110,7 +114,13 @@ impl CheckId {
             (CheckKind::Sla, AllRoutes) => ("p95 all routes", ""),
             (CheckKind::Sla, Throughput) => ("throughput", ""),
             (CheckKind::Sla, ServerRss) => ("server RSS peak", ""),
+            (CheckKind::Sla, PeakLoadRss) => ("server RSS peak under peak load", ""),
+            (CheckKind::Regression, PeakLoadRss) => {
+                ("server RSS peak under peak load vs baseline", "")
+            }
             (CheckKind::Sla, ServerCpu) => ("server CPU mean (share of machine)", ""),
+            (CheckKind::Sla, IdleCpu) => ("server CPU idle (share of machine)", ""),
+            (CheckKind::Regression, IdleCpu) => ("server CPU idle vs baseline", ""),
             (CheckKind::Sla, MicroOperation(_)) => ("mean ", ""),
             (CheckKind::Regression, Route(_)) => ("median ", " vs baseline"),
             (CheckKind::Regression, RouteRelative(_)) => {
@@ -146,6 +156,8 @@ impl CheckId {
             Subject::AllRoutes
             | Subject::Throughput
             | Subject::ServerRss
+            | Subject::PeakLoadRss
+            | Subject::IdleCpu
             | Subject::ServerCpu
             | Subject::Guarded
             | Subject::DroppedArrivals => "",
@@ -157,9 +169,11 @@ impl CheckId {
         use Subject::*;
         // Most specific spelling first, where two read alike: "p95 all routes" is AllRoutes,
         // not a route of that name, and "…, relative to other routes" a relative route.
-        let makers: [fn(String) -> Subject; 12] = [
+        let makers: [fn(String) -> Subject; 14] = [
             CacheHitRate,
             CacheEviction,
+            |_| PeakLoadRss,
+            |_| IdleCpu,
             |_| Guarded,
             |_| DroppedArrivals,
             |_| AllRoutes,

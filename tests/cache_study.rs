@@ -4,8 +4,6 @@
 
 use crate::support::{assert_one_line_error, assert_valid, read_json, thresholds_copy, tta};
 
-const SMALL: &str = "keys=20000,settle=20000,requests=40000,values=512B..2KiB";
-
 #[test]
 fn the_study_runs_at_each_size_and_is_judged_by_check() {
     let tmp = tempfile::tempdir().unwrap();
@@ -18,7 +16,7 @@ fn the_study_runs_at_each_size_and_is_judged_by_check() {
             "--cache-sizes",
             "2MiB,8MiB",
             "--cache-workload",
-            SMALL,
+            crate::support::TEST_CACHE_WORKLOAD,
             "--out",
         ])
         .arg(&out)

@@ -91,7 +91,7 @@ fn thresholds_check_validates() {
         .unwrap();
     assert_one_line_error(
         &out,
-        "t.yaml:104:3: regression: \"50 percent\": unit \"percent\" is not one of %",
+        "t.yaml:115:3: regression: \"50 percent\": unit \"percent\" is not one of %",
     );
 }
 
@@ -159,7 +159,7 @@ fn a_run_within_its_slas_passes_and_one_outside_fails() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    let catalogue = stdout.split_once("\ncatalogue (AI therapist performance benchmarks): 37 figures, 16 measured by tta-bench, 2 judged in this verdict\n");
+    let catalogue = stdout.split_once("\ncatalogue (AI therapist performance benchmarks): 37 figures, 18 measured by tta-bench, 2 judged in this verdict\n");
     let (_, table) = catalogue.unwrap_or_else(|| panic!("{stdout}"));
     let line = |figure: &str| {
         table

@@ -200,7 +200,16 @@ fn a_regression_against_a_stored_baseline_is_measured_again_before_it_fails() {
     let _lock = load_lock();
     let gate = |repeat: &str, extra: &[&str]| {
         tta()
-            .args(["gate", "--load", "--repeat", repeat, "--scenario-dir"])
+            // The idle watch of the first run, shortened from its 10 s.
+            .args([
+                "gate",
+                "--load",
+                "--idle",
+                "1",
+                "--repeat",
+                repeat,
+                "--scenario-dir",
+            ])
             .arg(scenarios.path())
             .arg("--baselines-dir")
             .arg(&baselines)

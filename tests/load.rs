@@ -290,7 +290,7 @@ pub(crate) fn held_to_schema(run: &Value) {
     };
     let top: Vec<String> = props(&schema)
         .into_iter()
-        .filter(|k| k != "interrupted" || run.get(k).is_some())
+        .filter(|k| !["interrupted", "idle"].contains(&k.as_str()) || run.get(k).is_some())
         .collect();
     assert_eq!(keys(run), top, "top level");
     let defs = &schema["$defs"];
@@ -354,4 +354,50 @@ fn a_load_opens_no_controller_port() {
     );
     assert!(matches!(o.status.code(), Some(0 | 1)), "{all}");
     assert!(!all.contains("Controller"), "{all}");
+}
+
+/// `--idle`: the service watched before the load, its CPU in the run and judged by `check`.
+#[test]
+fn the_idle_service_is_watched_before_the_load_and_judged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("run.json");
+    let short = short_smoke(1);
+    let o = load(short.path(), &["--idle", "1", "--sample-ms", "100"], &out);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("watching the service idle for 1 s"));
+    let run: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    held_to_schema(&run);
+    let idle = &run["idle"];
+    assert!(idle["seconds"].as_f64().unwrap() >= 1.0, "{idle}");
+    assert!(idle["samples"].as_u64().unwrap() >= 5, "{idle}");
+    let verdict = tmp.path().join("verdict.json");
+    let o = tta()
+        .args(["check", "--baseline", "none", "--json"])
+        .arg(&verdict)
+        .arg(&out)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(
+        o.status.code().is_some_and(|c| c < 2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v = crate::support::read_json(&verdict);
+    let check = crate::support::check_named(&v, "server CPU idle (share of machine)");
+    assert_eq!(check["limit"], 15.0);
+    assert!(
+        check["detail"]
+            .as_str()
+            .unwrap()
+            .contains("s idle before the load"),
+        "{check}"
+    );
+    let o = tta().args(["load", "--idle", "soon"]).output().unwrap();
+    assert_one_line_error(&o, "--idle \"soon\": expected a duration");
 }

@@ -21,15 +21,20 @@ pub fn assert_valid(schema: &str, doc: &serde_json::Value) {
 
 /// The binary, with the store benchmarks' dataset small (40 patients, 2 sessions of 5 turns:
 /// a debug build would take minutes over the default million turns) and cached apart from
-/// the default one.
+/// the default one, and the cache study's workload small ([`TEST_CACHE_WORKLOAD`]).
 pub fn tta() -> Command {
     let mut c = Command::cargo_bin("tta-bench").expect("binary built");
     c.env("TTA_BENCH_DATASET", TEST_DATASET)
-        .env("TTA_BENCH_DATASET_DIR", test_dataset_dir());
+        .env("TTA_BENCH_DATASET_DIR", test_dataset_dir())
+        .env("TTA_BENCH_CACHE_WORKLOAD", TEST_CACHE_WORKLOAD);
     c
 }
 
 pub const TEST_DATASET: &str = "40:2:5";
+
+/// The cache study's workload in tests: 20 000 keys of under 2 KiB, which fit in every judged
+/// size, so a debug build's gate fills no gigabyte.
+pub const TEST_CACHE_WORKLOAD: &str = "keys=20000,settle=20000,requests=40000,values=512B..2KiB";
 
 pub fn test_dataset_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("datasets")

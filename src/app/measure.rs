@@ -56,6 +56,7 @@ fn parts(m: &MeasureArgs) -> Result<(bool, bool)> {
         return Err(Error::Usage("--repeat must be 1-100".into()));
     }
     extra_work(m)?;
+    m.idle()?;
     Ok(match (m.load, m.micro) {
         (false, false) => (true, true),
         other => other,
@@ -63,7 +64,7 @@ fn parts(m: &MeasureArgs) -> Result<(bool, bool)> {
 }
 
 /// `m.repeat()` load runs of this build, each with its own embedded service, kept as
-/// `<side>-N.json`.
+/// `<side>-N.json`; the first of side `current` first watches the service idle (`--idle`).
 fn load_runs(
     m: &MeasureArgs,
     target: Target,
@@ -71,9 +72,14 @@ fn load_runs(
     side: &str,
 ) -> Result<Vec<RunResult>> {
     let plan = m.plan()?;
+    let idle = m.idle()?;
     let mut runs = Vec::new();
     for i in 1..=m.repeat() {
-        let config = LoadConfig::new(plan.clone(), target.clone());
+        let mut config = LoadConfig::new(plan.clone(), target.clone());
+        // The idle state is watched once, before the first run of this build (not in a retest).
+        if i == 1 && side == "current" {
+            config.idle = idle;
+        }
         let run = crate::load::run(&config, |url| {
             eprintln!(
                 "tta-bench: load repetition {i}/{} (profile {}) against {url}",
@@ -114,7 +120,7 @@ fn micro_runs(
         .collect::<Result<Vec<_>>>()?;
     let sizes = budgets.cache_sizes();
     if let Some(first) = runs.first_mut().filter(|_| !sizes.is_empty()) {
-        let workload = crate::cache_study::Workload::default();
+        let workload = crate::cache_study::Workload::from_env().map_err(Error::Usage)?;
         first.cache_study = Some(
             crate::cache_study::run(&workload, &sizes, |line| eprintln!("tta-bench: {line}"))
                 .map_err(Error::Usage)?,

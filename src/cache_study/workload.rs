@@ -40,11 +40,30 @@ impl Default for Workload {
     }
 }
 
+/// Environment variable holding a workload spec that replaces the default wherever the study
+/// runs (micro, gate, baseline save): for a machine, or a test, that cannot afford the default.
+pub const WORKLOAD_ENV: &str = "TTA_BENCH_CACHE_WORKLOAD";
+
 impl Workload {
+    /// The default, with [`WORKLOAD_ENV`]'s pairs over it when that is set.
+    pub fn from_env() -> Result<Self, String> {
+        match std::env::var(WORKLOAD_ENV) {
+            Ok(spec) => {
+                Self::parse_onto(Self::default(), &spec).map_err(|e| format!("{WORKLOAD_ENV}: {e}"))
+            }
+            Err(_) => Ok(Self::default()),
+        }
+    }
+
     /// `key=value` pairs separated by commas, each overriding the default: `zipf=0.99`,
     /// `keys=2000000`, `values=2KiB..16KiB`, `settle=1000000`, `requests=2000000`, `seed=2024`.
     pub fn parse(text: &str) -> Result<Self, String> {
-        let mut w = Self::default();
+        Self::parse_onto(Self::default(), text)
+    }
+
+    /// As [`Self::parse`], each pair overriding `base`.
+    pub fn parse_onto(base: Self, text: &str) -> Result<Self, String> {
+        let mut w = base;
         for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let (key, value) = part
                 .split_once('=')

@@ -28,7 +28,7 @@ fn the_catalogue_lists_every_figure_of_the_document_in_its_order() {
             "Cache performance"
         ]
     );
-    assert_eq!(entries.iter().filter(|e| !e.checks.is_empty()).count(), 16);
+    assert_eq!(entries.iter().filter(|e| !e.checks.is_empty()).count(), 18);
 }
 
 /// A stated figure ("< 200 ms", "50 req/s") in base units.
@@ -67,6 +67,15 @@ fn each_measured_figure_agrees_with_the_limits_its_checks_use() {
                     let r = &t.resources.server_rss;
                     (Kind::Size, r.warning.0.value, r.critical.0.value)
                 }
+                Subject::IdleCpu => {
+                    let r = t.resources.idle_cpu.as_ref().unwrap();
+                    (Kind::Percent, r.warning.0.value, r.critical.0.value)
+                }
+                Subject::PeakLoadRss => {
+                    let r = t.resources.peak_load_rss.as_ref().unwrap();
+                    assert!(r.profiles.contains(e.profile.as_ref().unwrap()));
+                    (Kind::Size, r.warning.0.value, r.critical.0.value)
+                }
                 Subject::ServerCpu => {
                     let r = &t.resources.server_cpu;
                     (Kind::Percent, r.warning.0.value, r.critical.0.value)
@@ -100,7 +109,7 @@ fn each_measured_figure_agrees_with_the_limits_its_checks_use() {
             seen += 1;
         }
     }
-    assert_eq!(seen, 4 * 3 + 4 + 3 * 2 + 3 + 2);
+    assert_eq!(seen, 4 * 3 + 4 + 3 * 2 + 3 + 4);
 }
 
 fn check(subject: Subject, status: Status, actual: f64) -> Check {

@@ -70,7 +70,8 @@ impl TryFrom<&MicroArgs> for StudyRequest {
     type Error = Error;
 
     fn try_from(a: &MicroArgs) -> Result<Self> {
-        let workload = crate::cache_study::Workload::parse(&a.cache_workload)
+        let base = crate::cache_study::Workload::from_env().map_err(Error::Usage)?;
+        let workload = crate::cache_study::Workload::parse_onto(base, &a.cache_workload)
             .map_err(|e| Error::Usage(format!("--cache-workload: {e}")))?;
         let sizes = a
             .cache_sizes
@@ -273,6 +274,14 @@ pub fn duration_s(flag: &str, text: &str) -> Result<u64> {
 }
 
 impl MeasureArgs {
+    /// `--idle`: how long the first repetition watches the service idle (zero: off).
+    pub fn idle(&self) -> Result<std::time::Duration> {
+        Ok(match self.idle.as_str() {
+            "off" => std::time::Duration::ZERO,
+            text => std::time::Duration::from_secs(duration_s("--idle", text)?),
+        })
+    }
+
     /// The load plan these arguments measure (the profile, closed or open).
     pub fn plan(&self) -> Result<scenario::Plan> {
         let overrides = Overrides {
@@ -372,6 +381,9 @@ impl TryFrom<&LoadArgs> for LoadConfig {
         let plan = scenario::plan(&a.scenario_dir, &a.scenario, &a.profile, &overrides)?;
         let mut config = LoadConfig::new(plan, target);
         config.sample_interval = std::time::Duration::from_millis(a.sample_ms);
+        if let Some(idle) = &a.idle {
+            config.idle = std::time::Duration::from_secs(duration_s("--idle", idle)?);
+        }
         Ok(config)
     }
 }

@@ -37,6 +37,10 @@ pub struct LoadArgs {
     /// Resource sampling interval in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 250)]
     pub sample_ms: u64,
+    /// Watch the embedded service idle this long (10, 10s, 1m) once healthy, before the load:
+    /// its CPU then is judged as the idle state's.
+    #[arg(long, value_name = "DURATION")]
+    pub idle: Option<String>,
     #[command(flatten)]
     pub arrival: ArrivalArgs,
     #[command(flatten)]

@@ -304,6 +304,10 @@ pub struct MeasureArgs {
     /// known slowdown of this build only, for measuring the gate's detection.
     #[arg(long, value_name = "OP=FRACTION,…")]
     pub inject_micro_work: Option<String>,
+    /// The first load repetition first watches the embedded service idle this long (its CPU
+    /// judged as the idle state's); "off" skips it.
+    #[arg(long, value_name = "DURATION|off", default_value = "10s")]
+    pub idle: String,
     #[command(flatten)]
     pub arrival: ArrivalArgs,
     #[command(flatten)]

@@ -69,5 +69,10 @@ pub fn pool(runs: &[RunResult]) -> Option<RunResult> {
     let reports: Vec<&ArrivalReport> = runs.iter().filter_map(|r| r.arrival.as_ref()).collect();
     let summary = |h| tta_stats::summarize(h, 0, seconds);
     pooled.arrival = ArrivalReport::pooled(&reports, summary(&all.service), summary(&all.lag));
+    // One repetition watches the service idle (the gate's first); with several, the longest.
+    pooled.idle = runs
+        .iter()
+        .filter_map(|r| r.idle.clone())
+        .max_by(|a, b| a.seconds.total_cmp(&b.seconds));
     Some(pooled)
 }

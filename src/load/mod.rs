@@ -40,6 +40,9 @@ pub struct LoadConfig {
     pub sample_interval: Duration,
     /// Live progress on stderr (drawn only on a terminal).
     pub progress: bool,
+    /// Seconds the embedded service is watched idle, once healthy and before any load: its
+    /// CPU then is the idle state's (zero: not watched).
+    pub idle: Duration,
 }
 
 impl LoadConfig {
@@ -49,6 +52,7 @@ impl LoadConfig {
             target,
             sample_interval: DEFAULT_INTERVAL,
             progress: true,
+            idle: Duration::ZERO,
         }
     }
 }
@@ -76,17 +80,49 @@ pub fn run_to_stop(config: &LoadConfig, on_ready: impl FnOnce(&str)) -> Result<R
     let plan = &config.plan;
     let (server, url) = start(&config.target, plan)?;
     on_ready(&url);
-    let run = drive_to_stop(
-        plan,
-        &url,
-        server.as_ref().map(EmbeddedServer::pid),
-        config.sample_interval,
-        config.progress,
-    );
+    let pid = server.as_ref().map(EmbeddedServer::pid);
+    let run = watch_idle(pid, config.idle, config.sample_interval).and_then(|idle| {
+        let mut run = drive_to_stop(plan, &url, pid, config.sample_interval, config.progress)?;
+        run.idle = idle;
+        Ok(run)
+    });
     if let Some(s) = server {
         s.stop();
     }
     run
+}
+
+/// The embedded service's CPU while nothing loads it, over `idle` (none for a `--target`, whose
+/// process is not ours to watch, or when `idle` is zero). A stop signal ends it early.
+fn watch_idle(
+    server_pid: Option<u32>,
+    idle: Duration,
+    interval: Duration,
+) -> Result<Option<run::IdleMeasure>> {
+    let Some(pid) = server_pid.filter(|_| !idle.is_zero()) else {
+        return Ok(None);
+    };
+    eprintln!(
+        "tta-bench: watching the service idle for {} s before the load",
+        idle.as_secs_f64()
+    );
+    let sampler = Sampler::start(vec![("server".to_string(), pid)], interval);
+    let started = Instant::now();
+    while started.elapsed() < idle {
+        if let Some(signal) = crate::interrupt::received() {
+            drop(sampler.finish());
+            return Err(Error::Interrupted(signal));
+        }
+        std::thread::sleep(Duration::from_millis(50).min(idle.saturating_sub(started.elapsed())));
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let resources = sampler.finish();
+    Ok(resources.summaries.get("server").map(|s| run::IdleMeasure {
+        seconds,
+        samples: s.samples,
+        cpu_mean_percent: s.cpu_mean_percent,
+        cpu_peak_percent: s.cpu_peak_percent,
+    }))
 }
 
 /// Makes `target` ready for `plan`: starts the embedded service (with accounts for the plan's

@@ -107,6 +107,20 @@ pub struct RunResult {
     /// Present when a stop signal cut the run short: `check`, `gate` and `baseline` refuse it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interrupted: Option<Interruption>,
+    /// The service watched idle before the load (`load --idle`), when it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle: Option<IdleMeasure>,
+}
+
+/// The service's CPU while idle: healthy, before the load, nothing sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdleMeasure {
+    pub seconds: f64,
+    pub samples: usize,
+    /// Percent of one core, as the resource summaries count it.
+    pub cpu_mean_percent: f64,
+    pub cpu_peak_percent: f64,
 }
 
 impl RunResult {
@@ -205,6 +219,7 @@ pub fn assemble(
         checks,
         passed,
         interrupted: None,
+        idle: None,
     }
 }
 

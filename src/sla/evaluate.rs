@@ -66,19 +66,27 @@ pub fn evaluate_load(run: &RunResult, t: &Thresholds) -> Vec<Check> {
         out.push(c);
     }
     if let Some(server) = run.resources.summaries.get("server") {
-        let rss = &t.resources.server_rss;
-        let (w, c) = (
-            rss.warning.0.value / 1048576.0,
-            rss.critical.0.value / 1048576.0,
-        );
+        let peak_load = t
+            .resources
+            .peak_load_rss
+            .as_ref()
+            .filter(|p| p.profiles.contains(&run.profile_name));
+        let (subject, warning, critical, source) = match peak_load {
+            Some(p) => (Subject::PeakLoadRss, p.warning, p.critical, &p.source),
+            None => {
+                let r = &t.resources.server_rss;
+                (Subject::ServerRss, r.warning, r.critical, &r.source)
+            }
+        };
+        let (w, c) = (warning.0.value / 1048576.0, critical.0.value / 1048576.0);
         let peak = server.rss_peak_bytes as f64 / 1048576.0;
         out.push(Check::sla(
-            Subject::ServerRss,
+            subject,
             "MiB",
             peak,
             Some(w),
             c,
-            &rss.source,
+            source,
             upper(peak, Some(w), c),
         ));
         let cpu = &t.resources.server_cpu;
@@ -93,6 +101,24 @@ pub fn evaluate_load(run: &RunResult, t: &Thresholds) -> Vec<Check> {
             &cpu.source,
             upper(share, Some(w), c),
         ));
+    }
+    if let (Some(idle), Some(level)) = (&run.idle, &t.resources.idle_cpu) {
+        let share = idle.cpu_mean_percent / run.environment.logical_cpus.max(1) as f64;
+        let (w, c) = (level.warning.0.value, level.critical.0.value);
+        let mut check = Check::sla(
+            Subject::IdleCpu,
+            "%",
+            share,
+            Some(w),
+            c,
+            &level.source,
+            upper(share, Some(w), c),
+        );
+        check.detail = Some(format!(
+            "{:.1} s idle before the load, {} samples",
+            idle.seconds, idle.samples
+        ));
+        out.push(check);
     }
     out
 }

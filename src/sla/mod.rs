@@ -77,6 +77,24 @@ pub struct ResourceLimits {
     pub server_rss: SizeLevel,
     /// Mean CPU of the service process, as a share of the whole machine.
     pub server_cpu: PercentLevel,
+    /// Peak RSS of the service under the load profiles named: judged as peak load memory
+    /// instead of `server_rss` (base application memory).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peak_load_rss: Option<PeakLoadLevel>,
+    /// Mean CPU of the service watched idle before the load (`--idle`), as a share of the
+    /// whole machine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_cpu: Option<PercentLevel>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeakLoadLevel {
+    pub warning: Size,
+    pub critical: Size,
+    /// The load profiles whose runs are judged by this level.
+    pub profiles: Vec<String>,
+    pub source: String,
 }
 
 /// Throughput expected of a load profile (AI therapist performance benchmarks: throughput table).

@@ -92,7 +92,7 @@ fn bad(from: &str, to: &str) -> String {
 fn bad_thresholds_name_the_place() {
     let e = bad("response_time: 10%", "response_time: 10");
     assert!(
-        e.starts_with("104:3: regression: \"10\" has no unit (expected %)"),
+        e.starts_with("115:3: regression: \"10\" has no unit (expected %)"),
         "{e}"
     );
     let e = bad("init/: { max: 5ms,", "init/: { max: 5MB,");
@@ -201,4 +201,45 @@ fn a_micro_target_warns_below_its_max_and_may_not_exceed_it() {
     );
     assert!(e.contains("store_wal/complex_query: target"), "{e}");
     assert!(e.contains("is above max"), "{e}");
+}
+
+/// The stress profile's peak is judged as peak load memory (500 MB / 1 GB); other profiles'
+/// as base application memory (100 / 200 MB).
+#[test]
+fn the_stress_profile_is_held_to_peak_load_memory() {
+    let t = shipped();
+    let mut run = crate::run::synthetic(&[("GET /health", vec![1000; 10])]);
+    run.resources.summaries.insert(
+        "server".into(),
+        crate::sysmon::ResourceSummary {
+            samples: 4,
+            cpu_mean_percent: 10.0,
+            cpu_peak_percent: 20.0,
+            rss_mean_bytes: 3e8,
+            rss_peak_bytes: 300 << 20,
+            disk_read_bytes: 0,
+            disk_written_bytes: 0,
+        },
+    );
+    let rss = |run: &crate::run::RunResult| -> Vec<(String, Status)> {
+        evaluate_load(run, &t)
+            .into_iter()
+            .filter(|c| matches!(c.id.subject, Subject::ServerRss | Subject::PeakLoadRss))
+            .map(|c| (c.name(), c.status))
+            .collect()
+    };
+    assert_eq!(rss(&run), [("server RSS peak".to_string(), Status::Fail)]);
+    run.profile_name = "stress".into();
+    assert_eq!(
+        rss(&run),
+        [("server RSS peak under peak load".to_string(), Status::Pass)]
+    );
+    assert_eq!(
+        crate::check::CheckId::parse(
+            crate::check::CheckKind::Sla,
+            "server RSS peak under peak load"
+        )
+        .map(|id| id.subject),
+        Some(Subject::PeakLoadRss)
+    );
 }

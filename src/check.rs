@@ -67,6 +67,8 @@ pub enum Subject {
     Guarded,
     /// Open model: the share of arrivals not sent because the in-flight cap was reached.
     DroppedArrivals,
+    /// Resident memory of the service's cache holding 1 GB of view data (the cache study).
+    CacheMemory,
     /// The cache's hit rate at one size (`100MB`) in the hit-rate study.
     CacheHitRate(String),
     /// The p99 of the cache's eviction passes at one size in the hit-rate study.
@@ -137,6 +139,10 @@ impl CheckId {
             (CheckKind::Sla, DroppedArrivals) => ("dropped arrivals", ""),
             (CheckKind::Regression, DroppedArrivals) => ("dropped arrivals vs baseline", ""),
             (CheckKind::Sla, CacheHitRate(_)) => ("cache hit rate at ", ""),
+            (CheckKind::Sla, CacheMemory) => ("cache memory holding 1 GB of data", ""),
+            (CheckKind::Regression, CacheMemory) => {
+                ("cache memory holding 1 GB of data vs baseline", "")
+            }
             (CheckKind::Regression, CacheHitRate(_)) => ("cache hit rate at ", " vs baseline"),
             (CheckKind::Sla, CacheEviction(_)) => ("cache eviction pass p99 at ", ""),
             (CheckKind::Regression, CacheEviction(_)) => {
@@ -158,6 +164,7 @@ impl CheckId {
             | Subject::ServerRss
             | Subject::PeakLoadRss
             | Subject::IdleCpu
+            | Subject::CacheMemory
             | Subject::ServerCpu
             | Subject::Guarded
             | Subject::DroppedArrivals => "",
@@ -169,9 +176,10 @@ impl CheckId {
         use Subject::*;
         // Most specific spelling first, where two read alike: "p95 all routes" is AllRoutes,
         // not a route of that name, and "…, relative to other routes" a relative route.
-        let makers: [fn(String) -> Subject; 14] = [
+        let makers: [fn(String) -> Subject; 15] = [
             CacheHitRate,
             CacheEviction,
+            |_| CacheMemory,
             |_| PeakLoadRss,
             |_| IdleCpu,
             |_| Guarded,

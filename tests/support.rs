@@ -33,8 +33,9 @@ pub fn tta() -> Command {
 pub const TEST_DATASET: &str = "40:2:5";
 
 /// The cache study's workload in tests: 20 000 keys of under 2 KiB, which fit in every judged
-/// size, so a debug build's gate fills no gigabyte.
-pub const TEST_CACHE_WORKLOAD: &str = "keys=20000,settle=20000,requests=40000,values=512B..2KiB";
+/// size, and 8 MB for the memory measurement, so a debug build's gate fills no gigabyte.
+pub const TEST_CACHE_WORKLOAD: &str =
+    "keys=20000,settle=20000,requests=40000,values=512B..2KiB,memory=8MB";
 
 pub fn test_dataset_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("datasets")

@@ -191,7 +191,7 @@ fn run_micro(args: &MicroArgs) -> Result<Outcome> {
         .filter(|c| {
             matches!(
                 c.id.subject,
-                Subject::CacheHitRate(_) | Subject::CacheEviction(_)
+                Subject::CacheHitRate(_) | Subject::CacheEviction(_) | Subject::CacheMemory
             )
         })
         .collect();

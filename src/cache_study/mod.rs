@@ -15,6 +15,7 @@
 //! budget): an eviction pass. Beside each hit rate stands the best any cache holding as many
 //! entries could do: the request share of that many most popular keys.
 
+pub mod memory;
 pub mod values;
 pub mod workload;
 
@@ -78,6 +79,10 @@ pub struct CacheStudy {
     pub workload: Workload,
     pub method: String,
     pub sizes: Vec<SizeResult>,
+    /// The memory of the cache holding [`memory::DATA_BYTES`] of view data; absent in runs
+    /// written before it was measured, or where the process's memory cannot be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<memory::MemoryResult>,
 }
 
 fn key(rank: u64) -> String {
@@ -110,6 +115,11 @@ pub fn run(
     let pool: Vec<Stored> = (1..=POOL)
         .map(|i| Stored::encode(&values::value(w, i)))
         .collect();
+    progress(&format!(
+        "cache memory: holding {} MB of view data",
+        w.memory_data_bytes / 1_000_000
+    ));
+    let held = memory::held(&pool, w.memory_data_bytes);
     let mut out = Vec::new();
     for (label, bytes) in sizes {
         let (capacity, keys, scaled) = match available_memory() {
@@ -149,6 +159,7 @@ pub fn run(
             w.describe()
         ),
         sizes: out,
+        memory: held,
     })
 }
 
@@ -291,6 +302,7 @@ mod tests {
             requests: 40_000,
             value_min_bytes: 512,
             value_max_bytes: 2048,
+            memory_data_bytes: 4 << 20,
             ..Workload::default()
         };
         let sizes = [("1MiB".to_string(), 1 << 20), ("4MiB".to_string(), 4 << 20)];
@@ -309,5 +321,7 @@ mod tests {
             assert!(s.hit_rate <= s.best_hit_rate + 0.02, "{s:?}");
         }
         assert!(study.method.contains("Zipf s = 0.99 over 20000 keys"));
+        let memory = study.memory.expect("linux has /proc");
+        assert!(memory.raw_bytes >= 4 << 20 && memory.stored_bytes < memory.raw_bytes);
     }
 }

@@ -22,6 +22,9 @@ pub struct Workload {
     /// Requests whose hits and misses are counted.
     pub requests: u64,
     pub seed: u64,
+    /// View data (JSON before compression) the cache is filled with to measure its memory;
+    /// judged only at the document's 1 GB.
+    pub memory_data_bytes: u64,
 }
 
 impl Default for Workload {
@@ -36,6 +39,7 @@ impl Default for Workload {
             settle_requests: 1_000_000,
             requests: 2_000_000,
             seed: 2024,
+            memory_data_bytes: super::memory::DATA_BYTES,
         }
     }
 }
@@ -56,7 +60,8 @@ impl Workload {
     }
 
     /// `key=value` pairs separated by commas, each overriding the default: `zipf=0.99`,
-    /// `keys=2000000`, `values=2KiB..16KiB`, `settle=1000000`, `requests=2000000`, `seed=2024`.
+    /// `keys=2000000`, `values=2KiB..16KiB`, `settle=1000000`, `requests=2000000`, `seed=2024`,
+    /// `memory=1GB`.
     pub fn parse(text: &str) -> Result<Self, String> {
         Self::parse_onto(Self::default(), text)
     }
@@ -86,6 +91,11 @@ impl Workload {
                         })?;
                 }
                 "keys" => w.keys = count(value)?,
+                "memory" => {
+                    w.memory_data_bytes = Quantity::parse(value, Kind::Size)
+                        .map(|q| q.value as u64)
+                        .map_err(|e| format!("memory: {e}"))?
+                }
                 "settle" => w.settle_requests = count(value)?,
                 "requests" => w.requests = count(value)?,
                 "seed" => {
@@ -112,7 +122,7 @@ impl Workload {
                 }
                 other => {
                     return Err(format!(
-                        "unknown field {other:?} (known: zipf, keys, values, settle, requests, seed)"
+                        "unknown field {other:?} (known: zipf, keys, values, settle, requests, seed, memory)"
                     ));
                 }
             }

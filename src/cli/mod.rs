@@ -94,7 +94,8 @@ pub struct MicroArgs {
     #[arg(long, value_name = "SIZES")]
     pub cache_sizes: Option<String>,
     /// The study's workload: key=value pairs, each overriding the default
-    /// (zipf=0.99,keys=2000000,values=2KiB..16KiB,settle=1000000,requests=2000000,seed=2024).
+    /// (zipf=0.99,keys=2000000,values=2KiB..16KiB,settle=1000000,requests=2000000,seed=2024,
+    /// memory=1GB).
     #[arg(long, value_name = "SPEC", default_value = "")]
     pub cache_workload: String,
 }

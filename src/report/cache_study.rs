@@ -32,6 +32,17 @@ pub fn section(r: &Report<'_>) -> String {
             z.stored_bytes as f64 / 1048576.0,
         );
     }
-    s.push_str("</tbody></table></section>");
+    s.push_str("</tbody></table>");
+    if let Some(m) = &study.memory {
+        let _ = write!(
+            s,
+            "<p>Cache memory: {:.0} MiB of view data ({} entries, {:.0} MiB stored) grew the process's resident memory by {:.0} MiB.</p>",
+            m.raw_bytes as f64 / 1048576.0,
+            m.entries,
+            m.stored_bytes as f64 / 1048576.0,
+            m.rss_growth_bytes as f64 / 1048576.0
+        );
+    }
+    s.push_str("</section>");
     s
 }

@@ -180,6 +180,29 @@ fn micro_budgets(run: &MicroRun, t: &Thresholds) -> Vec<Check> {
 /// down (the machine could not hold it) says so in the check's detail.
 fn cache_study(study: &crate::cache_study::CacheStudy, t: &Thresholds) -> Vec<Check> {
     let mut out = Vec::new();
+    // Judged at the document's amount only (a test's workload holds less).
+    let at_figure = study.workload.memory_data_bytes == crate::cache_study::memory::DATA_BYTES;
+    if let (Some(m), Some(level), true) = (&study.memory, &t.resources.cache_memory, at_figure) {
+        let mib = |b: f64| b / 1048576.0;
+        let (w, c) = (mib(level.warning.0.value), mib(level.critical.0.value));
+        let grown = mib(m.rss_growth_bytes as f64);
+        let mut check = Check::sla(
+            Subject::CacheMemory,
+            "MiB",
+            grown,
+            Some(w),
+            c,
+            &level.source,
+            upper(grown, Some(w), c),
+        );
+        check.detail = Some(format!(
+            "{} entries, {:.0} MiB of JSON held as {:.0} MiB",
+            m.entries,
+            mib(m.raw_bytes as f64),
+            mib(m.stored_bytes as f64)
+        ));
+        out.push(check);
+    }
     for r in &study.sizes {
         let Some(l) = t.cache_hit_rate.get(&r.label) else {
             continue;

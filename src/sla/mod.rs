@@ -85,6 +85,9 @@ pub struct ResourceLimits {
     /// whole machine.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idle_cpu: Option<PercentLevel>,
+    /// Resident memory the service's cache takes holding 1 GB of view data (the cache study).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_memory: Option<SizeLevel>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -88,11 +88,23 @@ fn bad(from: &str, to: &str) -> String {
         .to_string()
 }
 
+/// The 1-based line of the shipped thresholds.yaml holding `needle` (so these tests do not
+/// move with every section added above it).
+fn line_of(needle: &str) -> usize {
+    let text =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("thresholds.yaml"))
+            .unwrap();
+    text.lines().position(|l| l.contains(needle)).unwrap() + 1
+}
+
 #[test]
 fn bad_thresholds_name_the_place() {
     let e = bad("response_time: 10%", "response_time: 10");
+    let regression = line_of("response_time: 10%");
     assert!(
-        e.starts_with("115:3: regression: \"10\" has no unit (expected %)"),
+        e.starts_with(&format!(
+            "{regression}:3: regression: \"10\" has no unit (expected %)"
+        )),
         "{e}"
     );
     let e = bad("init/: { max: 5ms,", "init/: { max: 5MB,");
@@ -123,12 +135,18 @@ fn bad_thresholds_name_the_place() {
     );
     let e = bad("  100MB: { target: 85%", "  100 apples: { target: 85%");
     assert!(
-        e.starts_with("45:3: cache_hit_rate: \"100 apples\": unit \"apples\""),
+        e.starts_with(&format!(
+            "{}:3: cache_hit_rate: \"100 apples\": unit \"apples\"",
+            line_of("  100MB: {")
+        )),
         "{e}"
     );
     let e = bad("target: 85%, threshold: 70%", "target: 65%, threshold: 70%");
     assert!(
-        e.starts_with("45:3: cache_hit_rate 100MB: expected threshold <= target <= 100%"),
+        e.starts_with(&format!(
+            "{}:3: cache_hit_rate 100MB: expected threshold <= target <= 100%",
+            line_of("  100MB: {")
+        )),
         "{e}"
     );
 }

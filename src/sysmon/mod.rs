@@ -79,11 +79,16 @@ pub struct Sampler {
 }
 
 impl Sampler {
-    /// Starts sampling `processes` (label, pid) every `interval`.
+    /// Starts sampling `processes` (label, pid) every `interval`, and returns once the first
+    /// reading is taken, so what the processes do from then on is counted (disk totals count
+    /// from that reading).
     pub fn start(processes: Vec<(String, u32)>, interval: Duration) -> Self {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
-        let handle = std::thread::spawn(move || run(processes, interval, &flag));
+        let (primed, is_primed) = std::sync::mpsc::channel();
+        let handle = std::thread::spawn(move || run(processes, interval, &flag, primed));
+        // An error only means the thread ended first (no process information): nothing to wait for.
+        let _ = is_primed.recv();
         Self { stop, handle }
     }
 
@@ -94,7 +99,12 @@ impl Sampler {
     }
 }
 
-fn run(processes: Vec<(String, u32)>, interval: Duration, stop: &AtomicBool) -> Resources {
+fn run(
+    processes: Vec<(String, u32)>,
+    interval: Duration,
+    stop: &AtomicBool,
+    primed: std::sync::mpsc::Sender<()>,
+) -> Resources {
     let Ok(mut system) = System::new_with_specifics(
         RefreshKind::nothing().with_cpu(CpuRefreshKind::nothing().with_usage()),
     ) else {
@@ -125,6 +135,7 @@ fn run(processes: Vec<(String, u32)>, interval: Duration, stop: &AtomicBool) -> 
             })
         })
         .collect();
+    let _ = primed.send(());
     while !stop.load(Ordering::Relaxed) {
         let tick = Instant::now();
         while tick.elapsed() < interval && !stop.load(Ordering::Relaxed) {

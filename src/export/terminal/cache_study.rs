@@ -51,8 +51,17 @@ pub fn cache_study(study: &CacheStudy) -> String {
         .iter()
         .filter_map(|s| s.scaled.as_ref().map(|why| format!("{}: {why}\n", s.label)))
         .collect();
+    let memory = study.memory.as_ref().map_or(String::new(), |m| {
+        format!(
+            "cache memory: {} of view data ({} entries, {} stored) grew the process by {}\n",
+            mib(m.raw_bytes),
+            m.entries,
+            mib(m.stored_bytes),
+            mib(m.rss_growth_bytes)
+        )
+    });
     format!(
-        "cache hit-rate study (seconds: warm fill + requests)\n{table}\n{scaled}workload: {}\n",
+        "cache hit-rate study (seconds: warm fill + requests)\n{table}\n{scaled}workload: {}\n{memory}",
         study.method
     )
 }

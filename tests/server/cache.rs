@@ -30,7 +30,8 @@ fn a_snapshot_written_at_shutdown_warms_the_next_start() {
 
     let cold = Server::start(&args);
     read_dashboard(&cold);
-    // clinician-1 of 8 seeded patients has patients 1 and 3, 5, 7: their list and 4 views.
+    // clinician-1 of 8 seeded patients has patients 1, 3, 5 and 7: their list and their 4
+    // dashboard rows, each missed once.
     assert_eq!(counter(&cold, "tta_cache_misses_total"), 5);
     assert_eq!(counter(&cold, "tta_cache_hits_total"), 0);
     assert_eq!(counter(&cold, "tta_cache_snapshots_total"), 0);
@@ -40,6 +41,7 @@ fn a_snapshot_written_at_shutdown_warms_the_next_start() {
 
     let warm = Server::start(&args);
     read_dashboard(&warm);
+    // The list and the 4 rows, from the snapshot.
     assert_eq!(counter(&warm, "tta_cache_hits_total"), 5);
     assert_eq!(counter(&warm, "tta_cache_misses_total"), 0);
     assert_eq!(warm.stop(), Some(0));

@@ -6,7 +6,7 @@
 //! authentication (the lookup and the password verification), session retrieval, data insertion
 //! (one patient turn), and the complex query (a clinician's dashboard aggregate).
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use serde_json::{Value, json};
 
@@ -97,31 +97,44 @@ fn crisis_rank(v: &Value) -> usize {
         .unwrap_or(0)
 }
 
+/// A patient's row of a clinician's dashboard, from their progress view: sessions, active
+/// ones, turns, difficulty, highest crisis and last event (the open alerts are added apart,
+/// from the store).
+pub fn dashboard_row(view: &Value) -> Value {
+    let sessions = view["sessions"]
+        .as_array()
+        .map_or(&[][..], |s| s.as_slice());
+    json!({
+        "sessions": sessions.len(),
+        "active_sessions": sessions.iter().filter(|s| s["state"] == "active").count(),
+        "total_turns": sessions.iter().filter_map(|s| s["turns"].as_u64()).sum::<u64>(),
+        "difficulty_level": view["difficulty_level"],
+        "highest_crisis": view["highest_crisis"],
+        "last_event": view["recent_events"].get(0).map(|e| e["timestamp"].clone()),
+    })
+}
+
 /// The complex query: a clinician's dashboard, their patients with session counts, turns,
-/// difficulty, highest crisis, last event and open alerts. `patients` lists them and `progress`
-/// gives each one's view: the route passes its cached ones, the benchmark the store's
-/// ([`dashboard_uncached`]).
+/// difficulty, highest crisis, last event and open alerts. `patients` lists them and `row`
+/// gives each one's [`dashboard_row`]: the route passes its cached ones, the benchmark the
+/// store's ([`dashboard_uncached`]).
 pub fn dashboard<E: From<crate::store::StoreError>>(
     store: &dyn Store,
     clinician: &str,
     patients: &[String],
-    mut progress: impl FnMut(&str) -> Result<Arc<Value>, E>,
+    mut row: impl FnMut(&str) -> Result<Value, E>,
 ) -> Result<Value, E> {
     let counts = store.open_alert_counts(clinician)?;
     let mut rows = Vec::with_capacity(patients.len());
     for p in patients {
-        let v = progress(p)?;
-        let sessions = v["sessions"].as_array().map_or(&[][..], |s| s.as_slice());
-        rows.push(json!({
-            "patient_id": p,
-            "sessions": sessions.len(),
-            "active_sessions": sessions.iter().filter(|s| s["state"] == "active").count(),
-            "total_turns": sessions.iter().filter_map(|s| s["turns"].as_u64()).sum::<u64>(),
-            "difficulty_level": v["difficulty_level"],
-            "highest_crisis": v["highest_crisis"],
-            "last_event": v["recent_events"].get(0).map(|e| e["timestamp"].clone()),
-            "open_alerts": counts.iter().find(|(q, _)| q == p).map_or(0, |(_, n)| *n),
-        }));
+        let mut r = serde_json::Map::new();
+        r.insert("patient_id".into(), json!(p));
+        if let Value::Object(fields) = row(p)? {
+            r.extend(fields);
+        }
+        let open = counts.iter().find(|(q, _)| q == p).map_or(0, |(_, n)| *n);
+        r.insert("open_alerts".into(), json!(open));
+        rows.push(Value::Object(r));
     }
     Ok(json!({
         "clinician_id": clinician,
@@ -130,10 +143,11 @@ pub fn dashboard<E: From<crate::store::StoreError>>(
     }))
 }
 
-/// [`dashboard`] with every view read from the store: what a request costs on a cold cache.
+/// [`dashboard`] with every row made from a view read from the store: what a request costs on
+/// a cold cache.
 pub fn dashboard_uncached(store: &dyn Store, clinician: &str) -> StoreResult<Value> {
     let patients = store.patients_of(clinician)?;
     dashboard(store, clinician, &patients, |p| {
-        progress(store, p).map(Arc::new)
+        progress(store, p).map(|v| dashboard_row(&v))
     })
 }

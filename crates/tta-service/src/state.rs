@@ -25,6 +25,10 @@ fn progress_key(patient: &str) -> String {
     format!("progress:{patient}")
 }
 
+fn row_key(patient: &str) -> String {
+    format!("dashboard-row:{patient}")
+}
+
 pub struct AppState {
     core: Mutex<TherapeuticCore>,
     pub store: Arc<dyn Store>,
@@ -101,18 +105,37 @@ impl AppState {
         .map(Arc::new)
     }
 
-    /// A patient's progress view (cached until the patient's next write).
-    pub fn progress(
+    /// A patient's progress view as JSON, as cached: served as it is (cached until the
+    /// patient's next write).
+    pub fn progress_json(
         &self,
         patient: &str,
         load: impl FnOnce() -> Result<Value, ApiError>,
-    ) -> Result<Arc<Value>, ApiError> {
-        self.cached(&progress_key(patient), load).map(Arc::new)
+    ) -> Result<Vec<u8>, ApiError> {
+        let key = progress_key(patient);
+        if let Some(raw) = self.cache.get(&key) {
+            return Ok(raw);
+        }
+        let raw = serde_json::to_vec(&load()?)
+            .map_err(|e| ApiError::internal(format!("cannot serialize a view: {e}")))?;
+        self.cache.insert(&key, &raw);
+        Ok(raw)
+    }
+
+    /// A patient's dashboard row (cached until the patient's next write): a few fields, so a
+    /// dashboard does not parse every patient's whole view.
+    pub fn dashboard_row(
+        &self,
+        patient: &str,
+        load: impl FnOnce() -> Result<Value, ApiError>,
+    ) -> Result<Value, ApiError> {
+        self.cached(&row_key(patient), load)
     }
 
     /// Forgets cached views of `patient` after a write.
     pub fn invalidate(&self, patient: &str) {
         self.cache.invalidate(&progress_key(patient));
+        self.cache.invalidate(&row_key(patient));
     }
 
     /// Whether the cache answers (a write and a read of a probe key).

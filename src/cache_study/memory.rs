@@ -43,7 +43,7 @@ fn rss() -> Option<u64> {
 /// read.
 pub fn held(pool: &[Stored], data_bytes: u64) -> Option<MemoryResult> {
     let before = rss()?;
-    let cache = ViewCache::new(u64::MAX, Duration::from_secs(24 * 3600));
+    let cache = ViewCache::repeatable(u64::MAX, Duration::from_secs(24 * 3600));
     let (mut raw_bytes, mut stored_bytes, mut entries) = (0u64, 0u64, 0u64);
     while raw_bytes < data_bytes {
         let v = pool[(entries % pool.len() as u64) as usize].clone();

@@ -191,7 +191,7 @@ fn run_size(
     keys: u64,
     capacity: u64,
 ) -> SizeResult {
-    let cache = ViewCache::new(capacity, NO_EXPIRY);
+    let cache = ViewCache::repeatable(capacity, NO_EXPIRY);
     let started = Instant::now();
     let mut rank = 0;
     while rank < keys {

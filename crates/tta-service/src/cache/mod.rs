@@ -10,6 +10,8 @@ pub mod codec;
 pub mod persistence;
 pub mod snapshot;
 
+use std::collections::hash_map::{DefaultHasher, RandomState};
+use std::hash::BuildHasher;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -72,13 +74,33 @@ impl Expiry<String, Arc<Stored>> for SinceLoaded {
     }
 }
 
+/// How keys are hashed: with random keys per process (the service: no one can aim keys at a
+/// bucket), or with fixed ones, so a benchmark's admissions and evictions (moka's frequency
+/// sketch hashes keys) repeat from process to process. Both are SipHash-1-3, at the same cost.
+#[derive(Debug, Clone)]
+pub enum Hashing {
+    Random(RandomState),
+    Fixed,
+}
+
+impl BuildHasher for Hashing {
+    type Hasher = DefaultHasher;
+
+    fn build_hasher(&self) -> DefaultHasher {
+        match self {
+            Self::Random(s) => s.build_hasher(),
+            Self::Fixed => DefaultHasher::new(),
+        }
+    }
+}
+
 /// The weight moka budgets an entry by: its key and its stored bytes.
 fn weight(key: &str, value: &Stored) -> u32 {
     u32::try_from(key.len() + value.bytes.len()).unwrap_or(u32::MAX)
 }
 
 pub struct ViewCache {
-    inner: Cache<String, Arc<Stored>>,
+    inner: Cache<String, Arc<Stored>, Hashing>,
     capacity_bytes: u64,
     ttl: Duration,
     pub counters: Arc<CacheCounters>,
@@ -86,6 +108,16 @@ pub struct ViewCache {
 
 impl ViewCache {
     pub fn new(capacity_bytes: u64, ttl: Duration) -> Self {
+        Self::with_hashing(capacity_bytes, ttl, Hashing::Random(RandomState::new()))
+    }
+
+    /// A cache whose behaviour repeats from process to process ([`Hashing::Fixed`]): for
+    /// benchmarks and studies.
+    pub fn repeatable(capacity_bytes: u64, ttl: Duration) -> Self {
+        Self::with_hashing(capacity_bytes, ttl, Hashing::Fixed)
+    }
+
+    fn with_hashing(capacity_bytes: u64, ttl: Duration, hashing: Hashing) -> Self {
         let counters = Arc::new(CacheCounters::default());
         let evictions = counters.clone();
         let inner = Cache::builder()
@@ -97,7 +129,7 @@ impl ViewCache {
                     evictions.evictions.fetch_add(1, Ordering::Relaxed);
                 }
             })
-            .build();
+            .build_with_hasher(hashing);
         Self {
             inner,
             capacity_bytes,

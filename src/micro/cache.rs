@@ -5,8 +5,8 @@
 //!
 //! The caches here never expire what they hold while measured (expiry is not what is timed),
 //! and hash with fixed keys ([`ViewCache::repeatable`]): with the service's random ones, the
-//! eviction's instruction count moved by a fifth from process to process (moka's admission
-//! hashes keys), which no count limit could judge.
+//! eviction's instruction count moved from process to process (moka's admission hashes keys),
+//! more than a count limit allows.
 
 use std::hint::black_box;
 use std::time::Duration;

@@ -29,6 +29,11 @@ fn row_key(patient: &str) -> String {
     format!("dashboard-row:{patient}")
 }
 
+/// A view as the cache holds it: its JSON.
+fn view_json(v: &impl serde::Serialize) -> Result<Vec<u8>, ApiError> {
+    serde_json::to_vec(v).map_err(|e| ApiError::internal(format!("cannot serialize a view: {e}")))
+}
+
 pub struct AppState {
     core: Mutex<TherapeuticCore>,
     pub store: Arc<dyn Store>,
@@ -78,31 +83,24 @@ impl AppState {
         key: &str,
         load: impl FnOnce() -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
-        let stale_or_bad = match self.cache.get(key) {
-            // A cached value is JSON this service wrote; one that does not parse as `T` (a
-            // snapshot of an older build) is dropped and loaded afresh.
-            Some(raw) => match serde_json::from_slice(&raw) {
+        if let Some(raw) = self.cache.get(key) {
+            match serde_json::from_slice(&raw) {
                 Ok(v) => return Ok(v),
-                Err(_) => true,
-            },
-            None => false,
-        };
-        if stale_or_bad {
-            self.cache.invalidate(key);
+                // A cached value is JSON this service wrote; one that does not parse as `T` (a
+                // snapshot of an older build) is dropped and loaded afresh.
+                Err(_) => self.cache.invalidate(key),
+            }
         }
         let v = load()?;
-        let raw = serde_json::to_vec(&v)
-            .map_err(|e| ApiError::internal(format!("cannot serialize a view: {e}")))?;
-        self.cache.insert(key, &raw);
+        self.cache.insert(key, &view_json(&v)?);
         Ok(v)
     }
 
     /// The patients assigned to `clinician` (cached).
-    pub fn patients_of(&self, clinician: &str) -> Result<Arc<Vec<String>>, ApiError> {
+    pub fn patients_of(&self, clinician: &str) -> Result<Vec<String>, ApiError> {
         self.cached(&patients_key(clinician), || {
             Ok(self.store.patients_of(clinician)?)
         })
-        .map(Arc::new)
     }
 
     /// A patient's progress view as JSON, as cached: served as it is (cached until the
@@ -112,14 +110,8 @@ impl AppState {
         patient: &str,
         load: impl FnOnce() -> Result<Value, ApiError>,
     ) -> Result<Vec<u8>, ApiError> {
-        let key = progress_key(patient);
-        if let Some(raw) = self.cache.get(&key) {
-            return Ok(raw);
-        }
-        let raw = serde_json::to_vec(&load()?)
-            .map_err(|e| ApiError::internal(format!("cannot serialize a view: {e}")))?;
-        self.cache.insert(&key, &raw);
-        Ok(raw)
+        self.cache
+            .get_or_load(&progress_key(patient), || view_json(&load()?))
     }
 
     /// A patient's dashboard row (cached until the patient's next write): a few fields, so a

@@ -101,7 +101,6 @@ fn weight(key: &str, value: &Stored) -> u32 {
 
 pub struct ViewCache {
     inner: Cache<String, Arc<Stored>, Hashing>,
-    capacity_bytes: u64,
     ttl: Duration,
     pub counters: Arc<CacheCounters>,
 }
@@ -132,14 +131,9 @@ impl ViewCache {
             .build_with_hasher(hashing);
         Self {
             inner,
-            capacity_bytes,
             ttl,
             counters,
         }
-    }
-
-    pub fn capacity_bytes(&self) -> u64 {
-        self.capacity_bytes
     }
 
     pub fn ttl(&self) -> Duration {
@@ -149,27 +143,24 @@ impl ViewCache {
     /// The value under `key`, decompressed; counted as a hit or a miss. A value that does not
     /// decode (it cannot, short of memory corruption) is dropped and counted as a miss.
     pub fn get(&self, key: &str) -> Option<Vec<u8>> {
-        let raw = self.inner.get(key).and_then(|s| s.decode().ok());
-        let counter = if raw.is_some() {
-            &self.counters.hits
-        } else {
-            &self.counters.misses
-        };
-        counter.fetch_add(1, Ordering::Relaxed);
-        raw
+        self.counted(self.inner.get(key).and_then(|s| s.decode().ok()))
     }
 
     /// The value under `key` as stored (compressed or not), counted as a hit or a miss: a
     /// lookup without the decompression, for measuring the policy alone.
     pub fn get_stored(&self, key: &str) -> Option<Arc<Stored>> {
-        let stored = self.inner.get(key);
-        let counter = if stored.is_some() {
+        self.counted(self.inner.get(key))
+    }
+
+    /// `found` counted as a hit, or its absence as a miss.
+    fn counted<T>(&self, found: Option<T>) -> Option<T> {
+        let counter = if found.is_some() {
             &self.counters.hits
         } else {
             &self.counters.misses
         };
         counter.fetch_add(1, Ordering::Relaxed);
-        stored
+        found
     }
 
     /// Stores `raw` under `key`, compressed if it is over [`COMPRESS_OVER`] bytes.
@@ -215,11 +206,6 @@ impl ViewCache {
     /// Bytes of keys and stored values held (as of the last maintenance).
     pub fn weighted_bytes(&self) -> u64 {
         self.inner.weighted_size()
-    }
-
-    /// Entries held (as of the last maintenance).
-    pub fn entry_count(&self) -> u64 {
-        self.inner.entry_count()
     }
 
     /// Every live entry, in no particular order.

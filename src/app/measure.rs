@@ -121,10 +121,7 @@ fn micro_runs(
     let sizes = budgets.cache_sizes();
     if let Some(first) = runs.first_mut().filter(|_| !sizes.is_empty()) {
         let workload = crate::cache_study::Workload::from_env().map_err(Error::Usage)?;
-        first.cache_study = Some(
-            crate::cache_study::run(&workload, &sizes, |line| eprintln!("tta-bench: {line}"))
-                .map_err(Error::Usage)?,
-        );
+        first.cache_study = Some(cache_study(&workload, &sizes)?);
         not_stopped()?;
     }
     if let Some(first) = runs.first_mut().filter(|_| count) {
@@ -133,6 +130,15 @@ fn micro_runs(
         not_stopped()?;
     }
     Ok(runs)
+}
+
+/// The cache hit-rate study of `workload` at `sizes`, its progress on stderr.
+pub(super) fn cache_study(
+    workload: &crate::cache_study::Workload,
+    sizes: &[(String, u64)],
+) -> Result<crate::cache_study::CacheStudy> {
+    crate::cache_study::run(workload, sizes, |line| eprintln!("tta-bench: {line}"))
+        .map_err(Error::Usage)
 }
 
 /// An error once a stop signal was received: a count it cut short is no count.

@@ -12,7 +12,7 @@ mod measure;
 mod refresh;
 
 use crate::cache_study;
-use crate::check::{Status, Subject};
+use crate::check::Status;
 use crate::cli::{
     Cli, Command, CoreArgs, LoadArgs, MicroArgs, MicroWorkerArgs, ServeArgs, ThresholdsCommand,
 };
@@ -148,12 +148,7 @@ fn run_micro(args: &MicroArgs) -> Result<Outcome> {
             available.join(", ")
         )));
     }
-    let study_run = |sizes: &[(String, u64)]| {
-        cache_study::run(&study.workload, sizes, |line| {
-            eprintln!("tta-bench: {line}")
-        })
-        .map_err(Error::Usage)
-    };
+    let study_run = |sizes: &[(String, u64)]| measure::cache_study(&study.workload, sizes);
     let mut run = if any_operation || matches!(config.source, micro::Source::Ingest(_)) {
         micro::run(&config, budgets)?
     } else {
@@ -186,15 +181,9 @@ fn run_micro(args: &MicroArgs) -> Result<Outcome> {
     let judged = thresholds
         .as_ref()
         .unwrap_or(crate::sla::Thresholds::shipped());
-    let study_checks: Vec<_> = crate::sla::evaluate_micro(&run, judged)
-        .into_iter()
-        .filter(|c| {
-            matches!(
-                c.id.subject,
-                Subject::CacheHitRate(_) | Subject::CacheEviction(_) | Subject::CacheMemory
-            )
-        })
-        .collect();
+    let study_checks = run.cache_study.as_ref().map_or_else(Vec::new, |study| {
+        crate::sla::evaluate_cache_study(study, judged)
+    });
     if !study_checks.is_empty() {
         emit(&format!(
             "cache hit-rate study against thresholds.yaml: {}",

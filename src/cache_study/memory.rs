@@ -26,6 +26,20 @@ pub struct MemoryResult {
     pub rss_growth_bytes: u64,
 }
 
+impl MemoryResult {
+    /// The measurement in words, for the terminal and the report.
+    pub fn describe(&self) -> String {
+        use crate::export::units::mib;
+        format!(
+            "{} of view data ({} entries, {} stored) grew the process by {}",
+            mib(self.raw_bytes),
+            self.entries,
+            mib(self.stored_bytes),
+            mib(self.rss_growth_bytes)
+        )
+    }
+}
+
 fn rss() -> Option<u64> {
     use sysinfo::{Pid, ProcessRefreshKind, ProcessesToUpdate, System};
     let pid = Pid::from_u32(std::process::id());

@@ -69,6 +69,11 @@ pub fn escape_markup(text: &str) -> String {
 }
 
 /// A ratio such as headroom: `1.25×`, `48.2×`, `12 345×`.
+/// Bytes in whole MiB (`683 MiB`).
+pub fn mib(bytes: u64) -> String {
+    format!("{:.0} MiB", bytes as f64 / 1048576.0)
+}
+
 pub fn ratio(r: f64) -> String {
     if r >= 1000.0 {
         let whole = format!("{:.0}", r);

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use super::Report;
 use super::html::escape;
-use crate::export::units::duration_ns;
+use crate::export::units::{duration_ns, mib};
 
 pub fn section(r: &Report<'_>) -> String {
     let Some(study) = r.micro.iter().find_map(|m| m.cache_study.as_ref()) else {
@@ -18,7 +18,7 @@ pub fn section(r: &Report<'_>) -> String {
     for z in &study.sizes {
         let _ = write!(
             s,
-            "<tr><td>{}{}</td><td class=\"num\">{:.2} %</td><td class=\"num\">{:.2} %</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{:.0} → {:.0} MiB</td></tr>",
+            "<tr><td>{}{}</td><td class=\"num\">{:.2} %</td><td class=\"num\">{:.2} %</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{} → {}</td></tr>",
             escape(&z.label),
             z.scaled
                 .as_ref()
@@ -28,20 +28,13 @@ pub fn section(r: &Report<'_>) -> String {
             duration_ns(z.eviction_pass_p99_ns as f64),
             duration_ns(z.eviction_pass_max_ns as f64),
             z.entries,
-            z.raw_bytes as f64 / 1048576.0,
-            z.stored_bytes as f64 / 1048576.0,
+            mib(z.raw_bytes),
+            mib(z.stored_bytes),
         );
     }
     s.push_str("</tbody></table>");
     if let Some(m) = &study.memory {
-        let _ = write!(
-            s,
-            "<p>Cache memory: {:.0} MiB of view data ({} entries, {:.0} MiB stored) grew the process's resident memory by {:.0} MiB.</p>",
-            m.raw_bytes as f64 / 1048576.0,
-            m.entries,
-            m.stored_bytes as f64 / 1048576.0,
-            m.rss_growth_bytes as f64 / 1048576.0
-        );
+        let _ = write!(s, "<p>Cache memory: {}.</p>", escape(&m.describe()));
     }
     s.push_str("</section>");
     s

@@ -129,7 +129,7 @@ pub fn evaluate_load(run: &RunResult, t: &Thresholds) -> Vec<Check> {
 pub fn evaluate_micro(run: &MicroRun, t: &Thresholds) -> Vec<Check> {
     let mut checks = micro_budgets(run, t);
     if let Some(study) = &run.cache_study {
-        checks.extend(cache_study(study, t));
+        checks.extend(evaluate_cache_study(study, t));
     }
     checks
 }
@@ -178,7 +178,7 @@ fn micro_budgets(run: &MicroRun, t: &Thresholds) -> Vec<Check> {
 /// SLA checks of the cache study: each size's hit rate against its target (warn) and threshold
 /// (fail), and the p99 of its eviction passes against the eviction time. A size run scaled
 /// down (the machine could not hold it) says so in the check's detail.
-fn cache_study(study: &crate::cache_study::CacheStudy, t: &Thresholds) -> Vec<Check> {
+pub fn evaluate_cache_study(study: &crate::cache_study::CacheStudy, t: &Thresholds) -> Vec<Check> {
     let mut out = Vec::new();
     // Judged at the document's amount only (a test's workload holds less).
     let at_figure = study.workload.memory_data_bytes == crate::cache_study::memory::DATA_BYTES;

@@ -9,7 +9,7 @@ mod evaluate;
 pub mod open;
 pub mod units;
 
-pub use evaluate::{evaluate_load, evaluate_micro};
+pub use evaluate::{evaluate_cache_study, evaluate_load, evaluate_micro};
 
 use std::collections::BTreeMap;
 use std::path::Path;

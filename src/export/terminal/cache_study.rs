@@ -5,7 +5,7 @@ use tabled::settings::{Alignment, Style};
 use tabled::{Table, Tabled};
 
 use crate::cache_study::CacheStudy;
-use crate::export::units::duration_ns;
+use crate::export::units::{duration_ns, mib};
 
 #[derive(Tabled)]
 struct SizeRow {
@@ -22,10 +22,6 @@ struct SizeRow {
     #[tabled(rename = "held (raw → stored)")]
     held: String,
     seconds: String,
-}
-
-fn mib(bytes: u64) -> String {
-    format!("{:.0} MiB", bytes as f64 / 1048576.0)
 }
 
 pub fn cache_study(study: &CacheStudy) -> String {
@@ -52,13 +48,7 @@ pub fn cache_study(study: &CacheStudy) -> String {
         .filter_map(|s| s.scaled.as_ref().map(|why| format!("{}: {why}\n", s.label)))
         .collect();
     let memory = study.memory.as_ref().map_or(String::new(), |m| {
-        format!(
-            "cache memory: {} of view data ({} entries, {} stored) grew the process by {}\n",
-            mib(m.raw_bytes),
-            m.entries,
-            mib(m.stored_bytes),
-            mib(m.rss_growth_bytes)
-        )
+        format!("cache memory: {}\n", m.describe())
     });
     format!(
         "cache hit-rate study (seconds: warm fill + requests)\n{table}\n{scaled}workload: {}\n{memory}",

@@ -75,6 +75,9 @@ pub enum Subject {
     CacheHitRate(String),
     /// The p99 of the cache's eviction passes at one size in the hit-rate study.
     CacheEviction(String),
+    /// What one of the service's disk writers wrote per minute of a load run (its
+    /// [`key`](crate::run::writes::Writer::key): `log`, `database WAL`, `cache snapshots`).
+    DiskWrites(String),
 }
 
 /// A check's identity: its kind and what it judges.

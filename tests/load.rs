@@ -123,6 +123,39 @@ fn smoke_run_records_every_step_losslessly() {
             .unwrap()
             > 0.0
     );
+    // The embedded service runs as deployed: a log, a WAL, cache snapshots every few
+    // seconds; each writer's bytes over the run, from its counters, and judged.
+    let writes = &run["service_writes"];
+    assert!(writes["seconds"].as_f64().unwrap() >= 5.0, "{writes}");
+    for writer in ["log_bytes", "wal_bytes", "cache_snapshot_bytes"] {
+        assert!(writes[writer].as_u64().unwrap() > 0, "{writer}: {writes}");
+    }
+    assert!(stdout.contains("service wrote: log "), "{stdout}");
+    // `check` judges them against thresholds.yaml.
+    let verdict = tmp.path().join("verdict.json");
+    tta()
+        .arg("check")
+        .arg(&out)
+        .arg("--json")
+        .arg(&verdict)
+        .output()
+        .unwrap();
+    let verdict: Value = serde_json::from_slice(&std::fs::read(&verdict).unwrap()).unwrap();
+    let judged: Vec<&str> = verdict["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .filter(|n| n.starts_with("disk write rate of "))
+        .collect();
+    assert_eq!(
+        judged,
+        [
+            "disk write rate of log",
+            "disk write rate of cache snapshots",
+            "disk write rate of database WAL"
+        ]
+    );
 }
 
 #[test]

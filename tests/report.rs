@@ -185,6 +185,7 @@ fn the_report_is_self_contained_verdict_first_and_every_chart_has_data() {
             "throughput",
             "cpu",
             "memory",
+            "disk",
             "micro",
             "trend",
             "trend-throughput"
@@ -210,6 +211,16 @@ fn the_report_is_self_contained_verdict_first_and_every_chart_has_data() {
     // Tables carry units.
     let table = doc.select(&sel("#routes table")).next().unwrap().html();
     assert!(table.contains(" ms<") || table.contains(" µs<"), "{table}");
+    // The service's writers, each with its counter and rate.
+    let writers = doc.select(&sel("#disk table")).next().unwrap().html();
+    for counter in [
+        "tta_log_bytes_total",
+        "tta_db_wal_bytes_total",
+        "tta_cache_snapshot_bytes_total",
+    ] {
+        assert!(writers.contains(counter), "{writers}");
+    }
+    assert!(writers.contains(" MB/min<"), "{writers}");
 }
 
 #[test]

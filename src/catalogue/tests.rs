@@ -28,7 +28,7 @@ fn the_catalogue_lists_every_figure_of_the_document_in_its_order() {
             "Cache performance"
         ]
     );
-    assert_eq!(entries.iter().filter(|e| !e.checks.is_empty()).count(), 19);
+    assert_eq!(entries.iter().filter(|e| !e.checks.is_empty()).count(), 22);
 }
 
 /// A stated figure ("< 200 ms", "50 req/s") in base units.
@@ -84,6 +84,11 @@ fn each_measured_figure_agrees_with_the_limits_its_checks_use() {
                     let r = &t.resources.server_cpu;
                     (Kind::Percent, r.warning.0.value, r.critical.0.value)
                 }
+                Subject::DiskWrites(key) => {
+                    let writer = crate::run::writes::Writer::from_key(key).unwrap();
+                    let l = t.disk_writes.as_ref().unwrap().level(writer);
+                    (Kind::ByteRate, l.warning.0.value, l.critical.0.value)
+                }
                 // "> 85 % hits, eviction < 50 ms" / "> 70 % hits".
                 Subject::CacheHitRate(size) | Subject::CacheEviction(size) => {
                     let l = &t.cache_hit_rate[size];
@@ -113,7 +118,7 @@ fn each_measured_figure_agrees_with_the_limits_its_checks_use() {
             seen += 1;
         }
     }
-    assert_eq!(seen, 4 * 3 + 4 + 3 * 2 + 3 + 5);
+    assert_eq!(seen, 4 * 3 + 4 + 3 * 2 + 3 + 5 + 3);
 }
 
 fn check(subject: Subject, status: Status, actual: f64) -> Check {

@@ -69,6 +69,8 @@ impl CheckId {
             (CheckKind::Regression, CacheEviction(_)) => {
                 ("cache eviction pass p99 at ", " vs baseline")
             }
+            (CheckKind::Sla, DiskWrites(_)) => ("disk write rate of ", ""),
+            (CheckKind::Regression, DiskWrites(_)) => ("disk write rate of ", " vs baseline"),
         }
     }
 
@@ -79,7 +81,8 @@ impl CheckId {
             | Subject::MicroOperation(t)
             | Subject::MicroInstructions(t)
             | Subject::CacheHitRate(t)
-            | Subject::CacheEviction(t) => t,
+            | Subject::CacheEviction(t)
+            | Subject::DiskWrites(t) => t,
             Subject::AllRoutes
             | Subject::Throughput
             | Subject::ServerRss
@@ -97,7 +100,8 @@ impl CheckId {
         use Subject::*;
         // Most specific spelling first, where two read alike: "p95 all routes" is AllRoutes,
         // not a route of that name, and "…, relative to other routes" a relative route.
-        let makers: [fn(String) -> Subject; 15] = [
+        let makers: [fn(String) -> Subject; 16] = [
+            DiskWrites,
             CacheHitRate,
             CacheEviction,
             |_| CacheMemory,

@@ -13,7 +13,7 @@ use crate::scenario::arrival::{ArrivalSpec, Spacing, parse_duration};
 use crate::scenario::{self, Executor, Overrides};
 use crate::sla::units::{Kind, Quantity};
 use tta_service::RateLimit;
-use tta_service::{CacheSnapshot, FaultConfig};
+use tta_service::{CacheSnapshot, FaultConfig, LogConfig, LogLevel};
 use tta_service::{JWT_SECRET_ENV, ServerConfig};
 
 /// Compiles a `--filter` regex, naming the flag on error.
@@ -218,6 +218,17 @@ impl TryFrom<&ServeArgs> for ServerConfig {
                 },
             }),
         };
+        let level = LogLevel::parse(&a.log_level).ok_or_else(|| {
+            Error::Usage(format!(
+                "--log-level {:?}: expected one of {}",
+                a.log_level,
+                LogLevel::NAMES.join(", ")
+            ))
+        })?;
+        let log = a.log_file.as_ref().map(|path| LogConfig {
+            path: path.clone(),
+            level,
+        });
         let jwt_secret = match std::env::var(JWT_SECRET_ENV) {
             Ok(s) if s.len() < 32 => {
                 return Err(Error::Usage(format!(
@@ -244,6 +255,7 @@ impl TryFrom<&ServeArgs> for ServerConfig {
             seed: a.seed,
             cache_bytes,
             cache_snapshot,
+            log,
         })
     }
 }

@@ -52,7 +52,7 @@ pub struct ServeArgs {
     pub cache_size: String,
     /// Snapshot file of the cache: warmed from at start when it exists (entries keep their
     /// age, so none outlives its 60 s), written at shutdown and every --cache-snapshot-every.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", env = tta_service::env::CACHE_SNAPSHOT)]
     pub cache_snapshot: Option<PathBuf>,
     /// How often the snapshot is written while serving: 30, 90s, 2m, or "off" (at shutdown
     /// only).
@@ -60,9 +60,22 @@ pub struct ServeArgs {
         long,
         value_name = "DURATION|off",
         default_value = "60s",
-        requires = "cache_snapshot"
+        requires = "cache_snapshot",
+        env = tta_service::env::CACHE_SNAPSHOT_EVERY
     )]
     pub cache_snapshot_every: String,
+    /// Structured log file, one JSON object per line (appended to; its folder must exist).
+    /// Without it the service logs nothing.
+    #[arg(long, value_name = "FILE", env = tta_service::env::LOG_FILE)]
+    pub log_file: Option<PathBuf>,
+    /// The least severe event logged: error, warn, info (adds one line per request) or debug.
+    #[arg(
+        long,
+        value_name = "LEVEL",
+        default_value = "info",
+        env = tta_service::env::LOG_LEVEL
+    )]
+    pub log_level: String,
     #[command(flatten)]
     pub faults: FaultArgs,
     /// Seed of the core's randomness.

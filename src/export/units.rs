@@ -46,6 +46,7 @@ pub fn figure(v: f64, unit: &str) -> String {
         "%" => format!("{v:.1} %"),
         "MiB" => format!("{v:.1} MiB"),
         "req/s" => format!("{v:.1} req/s"),
+        "MB/min" => format!("{v:.2} MB/min"),
         // Counts: whole numbers.
         "instr/call" | "guarded" => format!("{v:.0} {unit}"),
         _ => format!("{v:.3} {unit}"),

@@ -2,6 +2,7 @@
 
 use crate::run::RunResult;
 use crate::run::arrival::{self, ArrivalReport};
+use crate::run::writes::ServiceWrites;
 
 /// Merges repetitions into one run: histograms added exactly, resources by peak and mean.
 pub fn pool(runs: &[RunResult]) -> Option<RunResult> {
@@ -74,5 +75,6 @@ pub fn pool(runs: &[RunResult]) -> Option<RunResult> {
         .iter()
         .filter_map(|r| r.idle.clone())
         .max_by(|a, b| a.seconds.total_cmp(&b.seconds));
+    pooled.service_writes = ServiceWrites::pooled(runs.iter().map(|r| r.service_writes.as_ref()));
     Some(pooled)
 }

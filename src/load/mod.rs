@@ -13,6 +13,7 @@ use crate::driver::Counters;
 use crate::driver::arrival as arrival_driver;
 use crate::driver::goose as goose_driver;
 use crate::error::{Error, Result};
+use crate::run::writes::{ServiceWrites, Writer};
 use crate::run::{self, RunResult, TargetInfo};
 use crate::scenario::Plan;
 use crate::sysmon::{DEFAULT_INTERVAL, Sampler};
@@ -191,6 +192,7 @@ fn drive_to_stop(
     if let Some(pid) = server_pid {
         watched.push(("server".to_string(), pid));
     }
+    let writes_before = target::read_write_counters(url).map(|r| (Instant::now(), r));
     let sampler = Sampler::start(watched, sample_interval);
     let recorder = Arc::new(Recorder::new());
     let counters = Arc::new(Counters::default());
@@ -232,6 +234,11 @@ fn drive_to_stop(
         p.finish();
     }
     let resources = sampler.finish();
+    let service_writes = writes_before.and_then(|(at, before)| {
+        let after = target::read_write_counters(url)?;
+        let writes = ServiceWrites::between(&before, &after, at.elapsed().as_secs_f64());
+        Some(writes).filter(|w| Writer::ALL.iter().any(|x| w.bytes(*x).is_some()))
+    });
     let stop = crate::interrupt::received();
     outcome?;
     let (routes, steps, timeline) = recorder.finish();
@@ -261,6 +268,7 @@ fn drive_to_stop(
     if let Some(arrival) = &plan.arrival {
         run::arrival::attach(&mut result, arrival, &counters, &all);
     }
+    result.service_writes = service_writes;
     if let Some(signal) = stop {
         // Nothing judges a partial run: its profile checks would measure the stop.
         result.checks.clear();

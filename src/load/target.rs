@@ -16,7 +16,14 @@ pub struct EmbeddedServer {
     /// The child's stdin: it stops when this closes, so also when this process dies unasked.
     _lifeline: Option<ChildStdin>,
     pub url: String,
+    /// The folder of its database, log and cache snapshot, removed after it stops.
+    _files: Option<tempfile::TempDir>,
 }
+
+/// How often the embedded service of a load run snapshots its cache: often enough that a run
+/// of seconds sees snapshots written (serve's own default is a minute), so their write rate is
+/// measured at a cadence more demanding than a deployment's.
+pub const LOAD_SNAPSHOT_EVERY: &str = "5s";
 
 fn pairs<T: std::fmt::Display>(m: &std::collections::BTreeMap<String, T>) -> String {
     m.iter()
@@ -72,17 +79,24 @@ impl EmbeddedServer {
             child,
             _lifeline: lifeline,
             url,
+            _files: None,
         })
     }
 
-    /// Starts the service of `exe` (this binary, or another build of it) for a load run. Rate
-    /// limiting is off: profiles send more than the 100 requests a minute per user of TTA staging and load
-    /// tests, by design.
+    /// Starts the service of `exe` (this binary, or another build of it) for a load run, set
+    /// up as a deployment is: its database a file in WAL mode, a JSON log at info level, its
+    /// cache snapshotted every [`LOAD_SNAPSHOT_EVERY`], all in a temporary folder of their own
+    /// (the log and snapshot given by environment, which an older build without them ignores).
+    /// Rate limiting is off: profiles send more than the 100 requests a minute per user of
+    /// TTA staging and load tests, by design.
     pub fn start(exe: &Path, seed_users: u32, faults: &FaultConfig) -> Result<Self> {
-        let mut args: Vec<String> = ["--db", ":memory:", "--rate-limit", "off", "--seed-users"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let files = tempfile::Builder::new()
+            .prefix("tta-bench-service-")
+            .tempdir()
+            .map_err(|e| Error::io("temporary folder of the embedded service", e))?;
+        let file = |name: &str| files.path().join(name).display().to_string();
+        let mut args: Vec<String> = vec!["--db".into(), file("tta.db")];
+        args.extend(["--rate-limit", "off", "--seed-users"].map(String::from));
         args.push(seed_users.to_string());
         for (flag, value) in [
             ("--inject-delay", pairs(&faults.delay_ms)),
@@ -98,7 +112,16 @@ impl EmbeddedServer {
             args.push("--inject-stall".into());
             args.push(format!("{}ms/{}ms", s.pause_ms, s.every_ms));
         }
-        Self::spawn(exe, &args, &[])
+        let (log, snapshot) = (file("service.log"), file("cache.snapshot"));
+        let envs = [
+            (tta_service::env::LOG_FILE, log.as_str()),
+            (tta_service::env::LOG_LEVEL, "info"),
+            (tta_service::env::CACHE_SNAPSHOT, snapshot.as_str()),
+            (tta_service::env::CACHE_SNAPSHOT_EVERY, LOAD_SNAPSHOT_EVERY),
+        ];
+        let mut server = Self::spawn(exe, &args, &envs)?;
+        server._files = Some(files);
+        Ok(server)
     }
 
     pub fn pid(&self) -> u32 {
@@ -176,6 +199,21 @@ pub fn resolve_loopback(url: &str) -> Result<(String, Vec<SocketAddr>)> {
         ));
     }
     Ok((authority.to_string(), addrs))
+}
+
+/// The service's disk-write counters, from `GET {url}/metrics` (2 s at most); none when it does
+/// not answer 200 with a text exposition. No redirect is followed.
+pub fn read_write_counters(url: &str) -> Option<crate::run::writes::Reading> {
+    let client = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(2))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .ok()?;
+    let response = client.get(format!("{url}/metrics")).send().ok()?;
+    if !response.status().is_success() {
+        return None;
+    }
+    Some(crate::run::writes::parse_counters(&response.text().ok()?))
 }
 
 /// Polls `GET {url}/health` until it answers 200, or fails naming the URL.

@@ -14,6 +14,7 @@ mod html;
 mod line_charts;
 mod open_model;
 mod page;
+mod resources;
 
 use std::path::{Path, PathBuf};
 

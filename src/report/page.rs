@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::charts::{self, BLUE, PURPLE, RouteRow, TimeSeries, VERMILLION};
+use super::charts::{self, BLUE, RouteRow, TimeSeries, VERMILLION};
 use super::curve::quantiles;
 use super::html::{CSS, chart_block, escape};
 use super::{Report, TrendPoint};
@@ -121,7 +121,7 @@ fn verdict_section(r: &Report<'_>) -> String {
     s
 }
 
-fn empty(id: &str, title: &str, why: &str) -> String {
+pub(super) fn empty(id: &str, title: &str, why: &str) -> String {
     format!("<section id=\"{id}\"><h2>{title}</h2><p class=\"empty\">{why}</p></section>")
 }
 
@@ -168,7 +168,10 @@ fn routes_section(r: &Report<'_>, pooled: &RunResult, base: Option<&RunResult>) 
 }
 
 /// Each repetition's per-second figures, placed back to back.
-fn back_to_back<T>(runs: &[RunResult], f: impl Fn(&RunResult) -> Vec<(f64, T)>) -> Vec<(f64, T)> {
+pub(super) fn back_to_back<T>(
+    runs: &[RunResult],
+    f: impl Fn(&RunResult) -> Vec<(f64, T)>,
+) -> Vec<(f64, T)> {
     let mut offset = 0.0;
     let mut out = Vec::new();
     for r in runs {
@@ -212,58 +215,6 @@ fn timeline_section(load: &[RunResult]) -> String {
             "per second",
         ),
     ) + "</section>"
-}
-
-fn resources_section(load: &[RunResult]) -> String {
-    let labels: Vec<String> = load
-        .first()
-        .map(|r| r.resources.processes.keys().cloned().collect())
-        .unwrap_or_default();
-    let series = |value: fn(&crate::sysmon::Sample) -> f64| -> Vec<TimeSeries> {
-        labels
-            .iter()
-            .map(|label| TimeSeries {
-                label: if label == "server" {
-                    label.clone()
-                } else {
-                    format!("{label} (dashed)")
-                },
-                color: if label == "server" { BLUE } else { PURPLE },
-                dashed: label != "server",
-                points: back_to_back(load, |r| {
-                    r.resources
-                        .processes
-                        .get(label)
-                        .map(|s| {
-                            s.iter()
-                                .map(|x| (x.t_ms as f64 / 1000.0, value(x)))
-                                .collect()
-                        })
-                        .unwrap_or_default()
-                }),
-            })
-            .collect()
-    };
-    if labels.is_empty() {
-        return empty(
-            "resources",
-            "CPU and memory over time",
-            "No resource samples in these runs.",
-        );
-    }
-    let cpu = chart_block(
-        "cpu",
-        "CPU over time",
-        "Each process's CPU, in % of one core, sampled by sysinfo.",
-        charts::over_time(&series(|s| s.cpu_percent as f64), "% of one core"),
-    );
-    let rss = chart_block(
-        "memory",
-        "Memory over time",
-        "Each process's resident set size.",
-        charts::over_time(&series(|s| s.rss_bytes as f64 / 1048576.0), "RSS, MiB"),
-    );
-    format!("{cpu}</section>{rss}</section>")
 }
 
 fn micro_section(r: &Report<'_>) -> String {
@@ -356,7 +307,7 @@ pub fn render(r: &Report<'_>) -> Result<String, String> {
             body.push_str("</section>");
             body.push_str(&super::open_model::section(&pooled).unwrap_or_default());
             body.push_str(&timeline_section(r.load));
-            body.push_str(&resources_section(r.load));
+            body.push_str(&super::resources::section(r.load));
         }
         None => body.push_str(&empty("routes", "Load", "No load run in this report.")),
     }

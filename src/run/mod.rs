@@ -3,6 +3,7 @@
 //! errors by kind, and the profile's own SLA checks.
 
 pub mod arrival;
+pub mod writes;
 
 use std::collections::BTreeMap;
 
@@ -110,6 +111,10 @@ pub struct RunResult {
     /// The service watched idle before the load (`load --idle`), when it was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idle: Option<IdleMeasure>,
+    /// What the service wrote to disk over the run, by writer, from its `/metrics` (absent
+    /// when it reports none: a `--target` without those counters, or a run saved before them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_writes: Option<writes::ServiceWrites>,
 }
 
 /// The service's CPU while idle: healthy, before the load, nothing sent.
@@ -220,6 +225,7 @@ pub fn assemble(
         passed,
         interrupted: None,
         idle: None,
+        service_writes: None,
     }
 }
 

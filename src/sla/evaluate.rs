@@ -25,7 +25,8 @@ fn lower(actual: f64, warning: f64, critical: f64) -> Status {
     }
 }
 
-/// SLA checks of a load run: p95 of every route, the profile's throughput, server memory and CPU.
+/// SLA checks of a load run: p95 of every route, the profile's throughput, server memory and
+/// CPU, idle CPU, and the service's disk write rates.
 pub fn evaluate_load(run: &RunResult, t: &Thresholds) -> Vec<Check> {
     let mut out = Vec::new();
     let throughput = t.profiles.get(&run.profile_name);
@@ -119,6 +120,9 @@ pub fn evaluate_load(run: &RunResult, t: &Thresholds) -> Vec<Check> {
             idle.seconds, idle.samples
         ));
         out.push(check);
+    }
+    if let Some(limits) = &t.disk_writes {
+        out.extend(super::disk::evaluate(run, limits));
     }
     out
 }

@@ -5,6 +5,7 @@
 //! reported but does not fail the gate. Where a seed gives one figure only, it is the critical one.
 
 pub mod alerts;
+pub mod disk;
 mod evaluate;
 pub mod open;
 pub mod units;
@@ -185,6 +186,9 @@ pub struct Thresholds {
     /// Cache size (`100MB`, with its unit) → the hit rate and eviction time expected of it.
     #[serde(default)]
     pub cache_hit_rate: BTreeMap<String, HitRateLevel>,
+    /// Write rates allowed the service's disk writers over a load run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disk_writes: Option<disk::DiskWriteLimits>,
 }
 
 impl Thresholds {
@@ -296,18 +300,27 @@ impl Thresholds {
                 );
             }
         }
-        if let Some(a) = &t.alerts
-            && let Err((field, message)) = a.validate()
-        {
-            // The field's first occurrence after `alerts:` (cpu and memory appear earlier too).
-            let start = text.find("\nalerts:").map_or(0, |i| i + 1);
+        // A field's first occurrence after its section's key (cpu and memory, say, appear
+        // in earlier sections too).
+        let fail_in = |section: &str, field: &str, message: String| {
+            let start = text.find(&format!("\n{section}:")).map_or(0, |i| i + 1);
             let (line, column) = yaml::locate(&text[start..], &format!("{field}:"));
-            return Err(Error::Parse {
-                origin,
+            Err(Error::Parse {
+                origin: origin.clone(),
                 line: line + text[..start].matches('\n').count(),
                 column,
                 message,
-            });
+            })
+        };
+        if let Some(a) = &t.alerts
+            && let Err((field, message)) = a.validate()
+        {
+            return fail_in("alerts", field, message);
+        }
+        if let Some(d) = &t.disk_writes
+            && let Err((field, message)) = d.validate()
+        {
+            return fail_in("disk_writes", field, message);
         }
         for (size, l) in &t.cache_hit_rate {
             if let Err(e) = units::Quantity::parse(size, units::Kind::Size) {

@@ -261,3 +261,67 @@ fn the_stress_profile_is_held_to_peak_load_memory() {
         Some(Subject::PeakLoadRss)
     );
 }
+
+/// Each writer's rate is judged against its own level; one the service does not have is
+/// reported as not measured, with why, rather than left out or passed.
+#[test]
+fn disk_writes_are_judged_per_writer_and_a_missing_one_says_why() {
+    let t = shipped();
+    let mut run = crate::run::synthetic(&[("GET /health", vec![1000; 10])]);
+    assert!(
+        !evaluate_load(&run, &t)
+            .iter()
+            .any(|c| matches!(c.id.subject, Subject::DiskWrites(_))),
+        "a run without the service's counters has no disk checks"
+    );
+    run.service_writes = Some(crate::run::writes::ServiceWrites {
+        seconds: 30.0,
+        log_bytes: Some(2_000_000),  // 4 MB/min: under 10
+        wal_bytes: Some(40_000_000), // 80 MB/min: over 50, under 150
+        cache_snapshot_bytes: None,
+    });
+    let disk: Vec<(String, Status, f64)> = evaluate_load(&run, &t)
+        .into_iter()
+        .filter(|c| matches!(c.id.subject, Subject::DiskWrites(_)))
+        .map(|c| (c.name(), c.status, c.actual))
+        .collect();
+    assert_eq!(
+        disk,
+        [
+            ("disk write rate of log".to_string(), Status::Pass, 4.0),
+            (
+                "disk write rate of cache snapshots".to_string(),
+                Status::Skipped,
+                0.0
+            ),
+            (
+                "disk write rate of database WAL".to_string(),
+                Status::Warn,
+                80.0
+            ),
+        ]
+    );
+    let skipped = evaluate_load(&run, &t)
+        .into_iter()
+        .find(|c| c.status == Status::Skipped)
+        .unwrap();
+    assert_eq!(
+        skipped.detail.as_deref(),
+        Some(
+            "not measured: the service reports no tta_cache_snapshot_bytes_total (started without --cache-snapshot)"
+        )
+    );
+    let e = bad(
+        "log: { warning: 10MB/min, critical: 50MB/min",
+        "log: { warning: 90MB/min, critical: 50MB/min",
+    );
+    assert!(
+        e.starts_with(&format!(
+            "{}:3: disk_writes.log: warning 90 MB/min is above critical 50 MB/min",
+            line_of("  log: { warning:")
+        )),
+        "{e}"
+    );
+    let e = bad("log: { warning: 10MB/min", "log: { warning: 10MB");
+    assert!(e.contains("unit \"MB\" is not one of B/s"), "{e}");
+}

@@ -1,5 +1,6 @@
 //! Quantities with units, as thresholds.yaml writes them: durations (`250us`, `200ms`, `1s`),
-//! sizes (`100MB`, `512MiB`), percentages (`80%`) and rates (`50rps`). A bare number or an
+//! sizes (`100MB`, `512MiB`), percentages (`80%`), rates (`50rps`) and write rates
+//! (`10MB/min`). A bare number or an
 //! unknown unit is an error: a threshold without its unit is a bug waiting to happen.
 
 use std::fmt;
@@ -13,9 +14,12 @@ pub enum Kind {
     Size,
     Percent,
     Rate,
+    /// Bytes written per unit of time.
+    ByteRate,
 }
 
-/// A non-negative quantity in base units: nanoseconds, bytes, percent, requests per second.
+/// A non-negative quantity in base units: nanoseconds, bytes, percent, requests per second,
+/// bytes per second.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Quantity {
     pub kind: Kind,
@@ -50,6 +54,12 @@ impl Quantity {
             (Kind::Percent, "%") => 1.0,
             (Kind::Rate, "rps" | "req/s") => 1.0,
             (Kind::Rate, "rpm" | "req/min") => 1.0 / 60.0,
+            (Kind::ByteRate, "B/s") => 1.0,
+            (Kind::ByteRate, "KB/s") => 1e3,
+            (Kind::ByteRate, "MB/s") => 1e6,
+            (Kind::ByteRate, "KB/min") => 1e3 / 60.0,
+            (Kind::ByteRate, "MB/min") => 1e6 / 60.0,
+            (Kind::ByteRate, "GB/min") => 1e9 / 60.0,
             _ => {
                 return Err(format!(
                     "{t:?}: unit {unit:?} is not one of {}",
@@ -68,6 +78,11 @@ impl Quantity {
     pub fn ms(&self) -> f64 {
         self.value / 1e6
     }
+
+    /// Megabytes (10^6 bytes) per minute of a write rate.
+    pub fn mb_per_minute(&self) -> f64 {
+        self.value * 60.0 / 1e6
+    }
 }
 
 fn units_of(kind: Kind) -> &'static str {
@@ -76,6 +91,7 @@ fn units_of(kind: Kind) -> &'static str {
         Kind::Size => "B, KB, MB, GB, KiB, MiB, GiB",
         Kind::Percent => "%",
         Kind::Rate => "rps, rpm",
+        Kind::ByteRate => "B/s, KB/s, MB/s, KB/min, MB/min, GB/min",
     }
 }
 
@@ -86,6 +102,7 @@ impl fmt::Display for Quantity {
             Kind::Size => write!(f, "{:.1} MiB", self.value / 1048576.0),
             Kind::Percent => write!(f, "{}%", self.value),
             Kind::Rate => write!(f, "{} req/s", self.value),
+            Kind::ByteRate => write!(f, "{} MB/min", self.mb_per_minute()),
         }
     }
 }
@@ -123,6 +140,7 @@ quantity_type!(Duration, Kind::Duration);
 quantity_type!(Size, Kind::Size);
 quantity_type!(Percent, Kind::Percent);
 quantity_type!(Rate, Kind::Rate);
+quantity_type!(ByteRate, Kind::ByteRate);
 
 #[cfg(test)]
 mod tests {
@@ -162,5 +180,13 @@ mod tests {
             "negative limits are refused"
         );
         assert!(Quantity::parse("ms", Kind::Duration).is_err());
+        let rate = Quantity::parse("10MB/min", Kind::ByteRate).unwrap();
+        assert!((rate.value - 1e7 / 60.0).abs() < 1e-6);
+        assert!((rate.mb_per_minute() - 10.0).abs() < 1e-9);
+        assert_eq!(
+            Quantity::parse("2 MB/s", Kind::ByteRate).unwrap().value,
+            2e6
+        );
+        assert!(Quantity::parse("10MB", Kind::ByteRate).is_err());
     }
 }

@@ -5,12 +5,9 @@ use super::Server;
 use crate::support::{assert_one_line_error, tta};
 
 fn counter(server: &Server, name: &str) -> u64 {
-    let text = server.get("/metrics", None).text().unwrap();
-    text.lines()
-        .find_map(|l| l.strip_prefix(&format!("{name} ")))
+    server
+        .counter(name)
         .unwrap_or_else(|| panic!("{name} not in /metrics"))
-        .parse()
-        .unwrap()
 }
 
 fn read_dashboard(server: &Server) {

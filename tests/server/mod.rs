@@ -2,6 +2,7 @@
 
 mod api;
 mod cache;
+mod disk;
 mod fuzz;
 mod guards;
 mod login;
@@ -36,6 +37,14 @@ impl Server {
             server,
             client: Client::new(),
         }
+    }
+
+    /// An unlabelled counter of /metrics, if the service reports it.
+    pub fn counter(&self, name: &str) -> Option<u64> {
+        let text = self.get("/metrics", None).text().unwrap();
+        text.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name} ")))
+            .map(|v| v.parse().unwrap())
     }
 
     /// Stops the server with SIGTERM and waits; returns its exit code.

@@ -15,6 +15,7 @@ mod metrics;
 mod middleware;
 pub mod operations;
 mod routes;
+pub mod service_log;
 mod state;
 pub mod store;
 
@@ -22,6 +23,7 @@ pub use cache::persistence::CacheSnapshot;
 pub use faults::{FaultConfig, Stall};
 pub use limits::RateLimit;
 pub use routes::templates as route_templates;
+pub use service_log::{LogConfig, LogLevel};
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -90,6 +92,8 @@ pub struct ServerConfig {
     /// Where the cache is snapshotted: warmed from at start when it exists, written at
     /// shutdown and every `every` (when set) while serving.
     pub cache_snapshot: Option<CacheSnapshot>,
+    /// The structured log file and its level (none: no log).
+    pub log: Option<LogConfig>,
 }
 
 impl Default for ServerConfig {
@@ -111,6 +115,7 @@ impl Default for ServerConfig {
             seed: CoreConfig::default().seed,
             cache_bytes: cache::DEFAULT_CAPACITY_BYTES,
             cache_snapshot: None,
+            log: None,
         }
     }
 }
@@ -177,6 +182,8 @@ pub struct RunningServer {
     task: tokio::task::JoinHandle<std::io::Result<()>>,
     snapshot: Option<CacheSnapshot>,
     snapshot_timer: Option<tokio::task::JoinHandle<()>>,
+    /// Held to the end, so the log's last lines (the shutdown's) reach the file.
+    _log: Option<service_log::ServiceLog>,
 }
 
 impl RunningServer {
@@ -194,6 +201,7 @@ impl RunningServer {
         if let Some(s) = self.snapshot {
             cache::persistence::write_final(self.state.clone(), &s).await?;
         }
+        tracing::info!("service stopped");
         Ok(())
     }
 }
@@ -206,6 +214,7 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer> {
             config.addr
         )));
     }
+    let log = config.log.as_ref().map(service_log::install).transpose()?;
     let store = SqliteStore::open(&config.db).map_err(|e| ServiceError::Invalid {
         origin: config.db.clone(),
         message: e.to_string(),
@@ -230,6 +239,7 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer> {
         Arc::new(store),
         auth::Keys::new(&secret),
         cache,
+        log.as_ref().map(|l| l.bytes.clone()),
     ));
     let app = routes::router(state.clone(), &config);
     let listener = TcpListener::bind(config.addr)
@@ -254,6 +264,12 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer> {
         .cache_snapshot
         .as_ref()
         .and_then(|s| cache::persistence::timer(state.clone(), s));
+    tracing::info!(
+        %addr,
+        db = config.db,
+        cache_bytes = config.cache_bytes,
+        "service started"
+    );
     Ok(RunningServer {
         addr,
         state,
@@ -261,7 +277,18 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer> {
         task,
         snapshot: config.cache_snapshot,
         snapshot_timer,
+        _log: log,
     })
+}
+
+/// Environment variables `serve` reads its disk settings from when their flags are not given.
+/// A parent starting an older build (`gate --against`) sets these rather than flags that build
+/// may not know: it runs without them instead of refusing to start.
+pub mod env {
+    pub const CACHE_SNAPSHOT: &str = "TTA_SERVE_CACHE_SNAPSHOT";
+    pub const CACHE_SNAPSHOT_EVERY: &str = "TTA_SERVE_CACHE_SNAPSHOT_EVERY";
+    pub const LOG_FILE: &str = "TTA_SERVE_LOG_FILE";
+    pub const LOG_LEVEL: &str = "TTA_SERVE_LOG_LEVEL";
 }
 
 /// Set (to anything) by a parent that starts `serve` as its child with a pipe for stdin: the

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::cache::CacheCounters;
@@ -27,6 +27,10 @@ pub struct Metrics {
     crisis: Mutex<BTreeMap<&'static str, u64>>,
     /// The read cache's, which counts them itself.
     pub cache: Arc<CacheCounters>,
+    /// Bytes written to the log file, counted by its writer (none: no log).
+    log_bytes: Option<Arc<AtomicU64>>,
+    /// Whether the cache is snapshotted: its snapshot counters are reported only then.
+    snapshots: bool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -41,9 +45,17 @@ fn esc(v: &str) -> String {
 }
 
 impl Metrics {
-    pub fn new(cache: Arc<CacheCounters>) -> Self {
+    /// Metrics over the cache's `counters`; `log_bytes` counts the log file's bytes (none: no
+    /// log), and `snapshots` says whether the cache is snapshotted to disk.
+    pub fn new(
+        counters: Arc<CacheCounters>,
+        log_bytes: Option<Arc<AtomicU64>>,
+        snapshots: bool,
+    ) -> Self {
         Self {
-            cache,
+            cache: counters,
+            log_bytes,
+            snapshots,
             ..Self::default()
         }
     }
@@ -69,7 +81,9 @@ impl Metrics {
         *lock(&self.crisis).entry(level).or_default() += 1;
     }
 
-    pub fn render(&self, active_sessions: usize) -> String {
+    /// The exposition; `wal_bytes` is what the store wrote to its write-ahead log (none: the
+    /// store has no WAL, as an in-memory database has not).
+    pub fn render(&self, active_sessions: usize, wal_bytes: Option<u64>) -> String {
         let mut out = String::new();
         out.push_str(
             "# HELP tta_requests_total HTTP requests by route template, method and status.\n",
@@ -118,38 +132,58 @@ impl Metrics {
         for (level, n) in lock(&self.crisis).iter() {
             let _ = writeln!(out, "tta_crisis_detections_total{{level=\"{level}\"}} {n}");
         }
-        for (name, help, v) in [
+        let c = &self.cache;
+        let cache = [
             (
                 "tta_cache_hits_total",
                 "Cache lookups answered from the cache.",
-                &self.cache.hits,
+                &c.hits,
             ),
             (
                 "tta_cache_misses_total",
                 "Cache lookups that went to the database.",
-                &self.cache.misses,
+                &c.misses,
             ),
             (
                 "tta_cache_evictions_total",
                 "Cache entries evicted to keep within its byte budget.",
-                &self.cache.evictions,
+                &c.evictions,
             ),
-            (
-                "tta_cache_snapshots_total",
-                "Cache snapshots written to disk (--cache-snapshot).",
-                &self.cache.snapshots,
-            ),
-            (
-                "tta_cache_snapshot_bytes_total",
-                "Bytes of the cache snapshots written to disk.",
-                &self.cache.snapshot_bytes,
-            ),
-        ] {
-            let _ = writeln!(
-                out,
-                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}",
-                v.load(Ordering::Relaxed)
-            );
+        ];
+        let snapshotted = |v: &AtomicU64| self.snapshots.then(|| v.load(Ordering::Relaxed));
+        let counters = cache
+            .iter()
+            .map(|(name, help, v)| (*name, *help, Some(v.load(Ordering::Relaxed))))
+            .chain([
+                (
+                    "tta_cache_snapshots_total",
+                    "Cache snapshots written to disk (--cache-snapshot).",
+                    snapshotted(&c.snapshots),
+                ),
+                (
+                    "tta_cache_snapshot_bytes_total",
+                    "Bytes of the cache snapshots written to disk.",
+                    snapshotted(&c.snapshot_bytes),
+                ),
+                (
+                    "tta_log_bytes_total",
+                    "Bytes written to the log file (--log-file).",
+                    self.log_bytes.as_ref().map(|b| b.load(Ordering::Relaxed)),
+                ),
+                (
+                    "tta_db_wal_bytes_total",
+                    "Bytes written to the database's write-ahead log: pages and their frame headers.",
+                    wal_bytes,
+                ),
+            ]);
+        // A writer the service does not have is left out, rather than claiming zero bytes.
+        for (name, help, v) in counters {
+            if let Some(v) = v {
+                let _ = writeln!(
+                    out,
+                    "# HELP {name} {help}\n# TYPE {name} counter\n{name} {v}"
+                );
+            }
         }
         out.push_str(&process_metrics());
         out
@@ -199,7 +233,7 @@ mod tests {
         m.observe("/health", "GET", 200, 0.2);
         m.observe("/health", "GET", 503, 0.0001);
         m.crisis_detected("HIGH");
-        let text = m.render(3);
+        let text = m.render(3, None);
         assert!(
             text.contains(
                 "tta_requests_total{route=\"/health\",method=\"GET\",status=\"200\"} 2\n"
@@ -225,5 +259,23 @@ mod tests {
         assert!(text.contains("tta_active_sessions 3\n"));
         assert!(text.contains("tta_crisis_detections_total{level=\"HIGH\"} 1\n"));
         assert!(text.contains("tta_cache_hits_total 0\n"));
+        // No log file, no WAL: no counter claiming zero bytes written.
+        assert!(!text.contains("tta_log_bytes_total"));
+        assert!(!text.contains("tta_db_wal_bytes_total"));
+        assert!(!text.contains("tta_cache_snapshot_bytes_total"));
+    }
+
+    #[test]
+    fn renders_the_disk_writers_it_has() {
+        let log = Arc::new(AtomicU64::new(1234));
+        let m = Metrics::new(Arc::default(), Some(log.clone()), true);
+        log.fetch_add(6, Ordering::Relaxed);
+        let text = m.render(0, Some(4120));
+        assert!(text.contains("\ntta_log_bytes_total 1240\n"), "{text}");
+        assert!(text.contains("\ntta_db_wal_bytes_total 4120\n"), "{text}");
+        assert!(
+            text.contains("\ntta_cache_snapshot_bytes_total 0\n"),
+            "{text}"
+        );
     }
 }

@@ -32,6 +32,12 @@ pub async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Nex
         state
             .metrics
             .observe(&route, &method, 503, start.elapsed().as_secs_f64());
+        tracing::warn!(
+            method,
+            route,
+            status = 503,
+            "request shed: too many in flight"
+        );
         return response;
     };
     let stalled = state.faults.stall_wait();
@@ -59,11 +65,19 @@ pub async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Nex
             response
         }
     };
-    state.metrics.observe(
-        &route,
-        &method,
-        response.status().as_u16(),
-        start.elapsed().as_secs_f64(),
-    );
+    let (status, seconds) = (response.status().as_u16(), start.elapsed().as_secs_f64());
+    state.metrics.observe(&route, &method, status, seconds);
+    log_request(&method, &route, status, seconds);
     response
+}
+
+/// One log line per request: method, route template (never the path, which names patients),
+/// status and latency; a server error at error level.
+fn log_request(method: &str, route: &str, status: u16, seconds: f64) {
+    let duration_ms = (seconds * 1e6).round() / 1e3; // whole microseconds
+    if status >= 500 {
+        tracing::error!(method, route, status, duration_ms, "request failed");
+    } else {
+        tracing::info!(method, route, status, duration_ms, "request");
+    }
 }

@@ -50,13 +50,15 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// The state of a service of `config` over `core`, `store` and `cache`, signing with `keys`.
+    /// The state of a service of `config` over `core`, `store` and `cache`, signing with `keys`;
+    /// `log_bytes` counts what its log file was written (none: no log).
     pub fn new(
         config: &ServerConfig,
         core: TherapeuticCore,
         store: Arc<dyn Store>,
         keys: Keys,
         cache: ViewCache,
+        log_bytes: Option<Arc<std::sync::atomic::AtomicU64>>,
     ) -> Self {
         Self {
             core: Mutex::new(core),
@@ -65,7 +67,11 @@ impl AppState {
             rate_limiter: RateLimiter::new(config.rate_limit),
             login_throttle: LoginThrottle::new(config.login_throttle, config.login_throttle_client),
             faults: Faults::new(config.faults.clone()),
-            metrics: Metrics::new(cache.counters.clone()),
+            metrics: Metrics::new(
+                cache.counters.clone(),
+                log_bytes,
+                config.cache_snapshot.is_some(),
+            ),
             started: Instant::now(),
             in_flight: tokio::sync::Semaphore::new(config.max_in_flight),
             cache,

@@ -92,6 +92,9 @@ pub(super) fn load(run: &RunResult) -> String {
             s.samples
         ));
     }
+    if let Some(w) = &run.service_writes {
+        out.push_str(&service_writes(w));
+    }
     let failed: Vec<String> = run
         .checks
         .iter()
@@ -175,4 +178,21 @@ fn open_model(run: &RunResult, a: &ArrivalReport) -> String {
         out.push_str(&format!("WARNING: {why}\n"));
     }
     out
+}
+
+/// "service wrote: log 0.41 MB/min, …": each writer's rate from the service's counters.
+fn service_writes(w: &crate::run::writes::ServiceWrites) -> String {
+    use crate::run::writes::Writer;
+    let parts: Vec<String> = Writer::ALL
+        .into_iter()
+        .map(|x| match w.mb_per_minute(x) {
+            Some(rate) => format!("{} {rate:.2} MB/min", x.key()),
+            None => format!("{} not reported", x.key()),
+        })
+        .collect();
+    format!(
+        "service wrote: {} (its /metrics counters over {:.1} s)\n",
+        parts.join(", "),
+        w.seconds
+    )
 }

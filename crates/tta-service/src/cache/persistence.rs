@@ -55,6 +55,7 @@ pub(crate) fn timer(state: Arc<AppState>, s: &CacheSnapshot) -> Option<JoinHandl
             let written =
                 tokio::task::spawn_blocking(move || snapshot::write(&state.cache, &target)).await;
             if let Ok(Err(e)) = written {
+                tracing::error!(path = %path.display(), error = %e, "cache snapshot failed");
                 eprintln!(
                     "tta-bench: {}: cannot write the cache snapshot: {e}",
                     path.display()

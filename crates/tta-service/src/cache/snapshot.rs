@@ -179,6 +179,11 @@ pub fn write(cache: &ViewCache, path: &Path) -> Result<Written, SnapshotError> {
     c.snapshots.fetch_add(1, Ordering::Relaxed);
     c.snapshot_bytes
         .fetch_add(bytes.len() as u64, Ordering::Relaxed);
+    tracing::info!(
+        entries = entries.len(),
+        bytes = bytes.len(),
+        "cache snapshot written"
+    );
     Ok(Written {
         entries: entries.len() as u64,
         bytes: bytes.len() as u64,

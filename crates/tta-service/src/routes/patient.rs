@@ -228,6 +228,12 @@ fn crisis_alert(
     if !crisis.alert_clinician {
         return Ok(None);
     }
+    // The session and level only: what the patient wrote stays out of the log.
+    tracing::warn!(
+        session,
+        level = level_name(crisis.level),
+        "crisis: clinician alerted"
+    );
     let families: Vec<String> = crisis
         .indicators
         .iter()

@@ -189,4 +189,6 @@ pub trait Store: Send + Sync {
     /// Open alerts per patient of a clinician.
     fn open_alert_counts(&self, clinician: &str) -> StoreResult<Vec<(String, u64)>>;
     fn snapshot(&self) -> StoreResult<Snapshot>;
+    /// Bytes written to the write-ahead log since the store opened (none: it keeps no WAL).
+    fn wal_bytes_written(&self) -> Option<u64>;
 }

@@ -10,6 +10,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 mod rows;
 mod schema;
 mod snapshot;
+mod wal;
 
 use super::*;
 use crate::clock::{now_ms, rfc3339};
@@ -18,6 +19,8 @@ use schema::MIGRATIONS;
 
 pub struct SqliteStore {
     conn: Mutex<Connection>,
+    /// The page size, when the database is a file in WAL mode (what the WAL's frames hold).
+    wal_page_size: Option<u64>,
 }
 
 fn corrupt(what: &'static str, e: impl std::fmt::Display) -> StoreError {
@@ -44,12 +47,21 @@ impl SqliteStore {
         } else {
             Connection::open(Path::new(path))?
         };
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        let mode: String =
+            conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // An in-memory database answers "memory": it has no WAL to count.
+        let wal_page_size = if mode.eq_ignore_ascii_case("wal") {
+            let size: i64 = conn.pragma_query_value(None, "page_size", |r| r.get(0))?;
+            Some(size as u64)
+        } else {
+            None
+        };
         let store = Self {
             conn: Mutex::new(conn),
+            wal_page_size,
         };
         store.migrate()?;
         Ok(store)
@@ -67,6 +79,7 @@ impl SqliteStore {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         let store = Self {
             conn: Mutex::new(conn),
+            wal_page_size: None,
         };
         store.migrate()?;
         Ok(store)
@@ -122,6 +135,10 @@ impl SqliteStore {
 }
 
 impl Store for SqliteStore {
+    fn wal_bytes_written(&self) -> Option<u64> {
+        wal::bytes_written(self)
+    }
+
     fn ping(&self) -> StoreResult<()> {
         self.conn().query_row("SELECT 1", [], |_| Ok(()))?;
         Ok(())

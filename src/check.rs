@@ -75,6 +75,10 @@ pub enum Subject {
     CacheHitRate(String),
     /// The p99 of the cache's eviction passes at one size in the hit-rate study.
     CacheEviction(String),
+    /// The most memory the service's database engine held (SQLite's high-water mark).
+    DatabaseMemory,
+    /// CPU the service spent in database calls, as a share of the machine.
+    DatabaseCpu,
     /// What one of the service's disk writers wrote per minute of a load run (its
     /// [`key`](crate::run::writes::Writer::key): `log`, `database WAL`, `cache snapshots`).
     DiskWrites(String),

@@ -131,6 +131,11 @@ fn smoke_run_records_every_step_losslessly() {
         assert!(writes[writer].as_u64().unwrap() > 0, "{writer}: {writes}");
     }
     assert!(stdout.contains("service wrote: log "), "{stdout}");
+    // And what its database cost: CPU in its calls, the engine's memory peak.
+    let db = &run["database"];
+    assert!(db["cpu_seconds"].as_f64().unwrap() > 0.0, "{db}");
+    assert!(db["memory_peak_bytes"].as_u64().unwrap() > 0, "{db}");
+    assert!(stdout.contains("\ndatabase: "), "{stdout}");
     // `check` judges them against thresholds.yaml.
     let verdict = tmp.path().join("verdict.json");
     tta()
@@ -146,14 +151,16 @@ fn smoke_run_records_every_step_losslessly() {
         .unwrap()
         .iter()
         .filter_map(|c| c["name"].as_str())
-        .filter(|n| n.starts_with("disk write rate of "))
+        .filter(|n| n.starts_with("disk write rate of ") || n.starts_with("database "))
         .collect();
     assert_eq!(
         judged,
         [
             "disk write rate of log",
             "disk write rate of cache snapshots",
-            "disk write rate of database WAL"
+            "disk write rate of database WAL",
+            "database memory peak",
+            "database CPU (share of machine)"
         ]
     );
 }

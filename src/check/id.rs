@@ -70,6 +70,10 @@ impl CheckId {
                 ("cache eviction pass p99 at ", " vs baseline")
             }
             (CheckKind::Sla, DiskWrites(_)) => ("disk write rate of ", ""),
+            (CheckKind::Sla, DatabaseMemory) => ("database memory peak", ""),
+            (CheckKind::Regression, DatabaseMemory) => ("database memory peak vs baseline", ""),
+            (CheckKind::Sla, DatabaseCpu) => ("database CPU (share of machine)", ""),
+            (CheckKind::Regression, DatabaseCpu) => ("database CPU vs baseline", ""),
             (CheckKind::Regression, DiskWrites(_)) => ("disk write rate of ", " vs baseline"),
         }
     }
@@ -88,6 +92,8 @@ impl CheckId {
             | Subject::ServerRss
             | Subject::PeakLoadRss
             | Subject::IdleCpu
+            | Subject::DatabaseMemory
+            | Subject::DatabaseCpu
             | Subject::CacheMemory
             | Subject::ServerCpu
             | Subject::Guarded
@@ -100,8 +106,10 @@ impl CheckId {
         use Subject::*;
         // Most specific spelling first, where two read alike: "p95 all routes" is AllRoutes,
         // not a route of that name, and "…, relative to other routes" a relative route.
-        let makers: [fn(String) -> Subject; 16] = [
+        let makers: [fn(String) -> Subject; 18] = [
             DiskWrites,
+            |_| DatabaseMemory,
+            |_| DatabaseCpu,
             CacheHitRate,
             CacheEviction,
             |_| CacheMemory,

@@ -2,6 +2,7 @@
 
 use crate::run::RunResult;
 use crate::run::arrival::{self, ArrivalReport};
+use crate::run::database::DatabaseUsage;
 use crate::run::writes::ServiceWrites;
 
 /// Merges repetitions into one run: histograms added exactly, resources by peak and mean.
@@ -76,5 +77,6 @@ pub fn pool(runs: &[RunResult]) -> Option<RunResult> {
         .filter_map(|r| r.idle.clone())
         .max_by(|a, b| a.seconds.total_cmp(&b.seconds));
     pooled.service_writes = ServiceWrites::pooled(runs.iter().map(|r| r.service_writes.as_ref()));
+    pooled.database = DatabaseUsage::pooled(runs.iter().map(|r| r.database.as_ref()));
     Some(pooled)
 }

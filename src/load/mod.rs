@@ -13,7 +13,8 @@ use crate::driver::Counters;
 use crate::driver::arrival as arrival_driver;
 use crate::driver::goose as goose_driver;
 use crate::error::{Error, Result};
-use crate::run::writes::{ServiceWrites, Writer};
+use crate::run::database::DatabaseUsage;
+use crate::run::writes::{ServiceWrites, Writer, parse_counters};
 use crate::run::{self, RunResult, TargetInfo};
 use crate::scenario::Plan;
 use crate::sysmon::{DEFAULT_INTERVAL, Sampler};
@@ -192,7 +193,7 @@ fn drive_to_stop(
     if let Some(pid) = server_pid {
         watched.push(("server".to_string(), pid));
     }
-    let writes_before = target::read_write_counters(url).map(|r| (Instant::now(), r));
+    let metrics_before = target::read_metrics(url).map(|text| (Instant::now(), text));
     let sampler = Sampler::start(watched, sample_interval);
     let recorder = Arc::new(Recorder::new());
     let counters = Arc::new(Counters::default());
@@ -234,11 +235,7 @@ fn drive_to_stop(
         p.finish();
     }
     let resources = sampler.finish();
-    let service_writes = writes_before.and_then(|(at, before)| {
-        let after = target::read_write_counters(url)?;
-        let writes = ServiceWrites::between(&before, &after, at.elapsed().as_secs_f64());
-        Some(writes).filter(|w| Writer::ALL.iter().any(|x| w.bytes(*x).is_some()))
-    });
+    let (service_writes, database) = service_usage(url, metrics_before);
     let stop = crate::interrupt::received();
     outcome?;
     let (routes, steps, timeline) = recorder.finish();
@@ -269,6 +266,7 @@ fn drive_to_stop(
         run::arrival::attach(&mut result, arrival, &counters, &all);
     }
     result.service_writes = service_writes;
+    result.database = database;
     if let Some(signal) = stop {
         // Nothing judges a partial run: its profile checks would measure the stop.
         result.checks.clear();
@@ -281,6 +279,22 @@ fn drive_to_stop(
         });
     }
     Ok(result)
+}
+
+/// What the service reports it wrote and what its database cost, from its `/metrics` read
+/// before the load (`before`, with when) and now; none of either it does not report.
+fn service_usage(
+    url: &str,
+    before: Option<(Instant, String)>,
+) -> (Option<ServiceWrites>, Option<DatabaseUsage>) {
+    let Some(((at, before), after)) = before.zip(target::read_metrics(url)) else {
+        return (None, None);
+    };
+    let seconds = at.elapsed().as_secs_f64();
+    let (b, a) = (parse_counters(&before), parse_counters(&after));
+    let writes = Some(ServiceWrites::between(&b, &a, seconds))
+        .filter(|w| Writer::ALL.iter().any(|x| w.bytes(*x).is_some()));
+    (writes, DatabaseUsage::between(&before, &after, seconds))
 }
 
 mod progress {

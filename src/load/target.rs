@@ -201,9 +201,9 @@ pub fn resolve_loopback(url: &str) -> Result<(String, Vec<SocketAddr>)> {
     Ok((authority.to_string(), addrs))
 }
 
-/// The service's disk-write counters, from `GET {url}/metrics` (2 s at most); none when it does
-/// not answer 200 with a text exposition. No redirect is followed.
-pub fn read_write_counters(url: &str) -> Option<crate::run::writes::Reading> {
+/// The service's `/metrics` exposition (2 s at most); none when it does not answer 200. No
+/// redirect is followed.
+pub fn read_metrics(url: &str) -> Option<String> {
     let client = reqwest::blocking::Client::builder()
         .timeout(Duration::from_secs(2))
         .redirect(reqwest::redirect::Policy::none())
@@ -213,7 +213,7 @@ pub fn read_write_counters(url: &str) -> Option<crate::run::writes::Reading> {
     if !response.status().is_success() {
         return None;
     }
-    Some(crate::run::writes::parse_counters(&response.text().ok()?))
+    response.text().ok()
 }
 
 /// Polls `GET {url}/health` until it answers 200, or fails naming the URL.

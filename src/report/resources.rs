@@ -7,6 +7,7 @@ use super::charts::{self, BLUE, PURPLE, TimeSeries};
 use super::html::{chart_block, escape};
 use super::page::{back_to_back, empty};
 use crate::run::RunResult;
+use crate::run::database::DatabaseUsage;
 use crate::run::writes::{ServiceWrites, Writer};
 use crate::sysmon::Sample;
 
@@ -69,8 +70,11 @@ pub(super) fn section(load: &[RunResult]) -> String {
         ),
     );
     let writers = ServiceWrites::pooled(load.iter().map(|r| r.service_writes.as_ref()));
+    let database = DatabaseUsage::pooled(load.iter().map(|r| r.database.as_ref()));
+    let cpus = load.first().map_or(1, |r| r.environment.logical_cpus);
     format!(
-        "{cpu}</section>{rss}</section>{disk}{}</section>",
+        "{cpu}{}</section>{rss}</section>{disk}{}</section>",
+        database_note(database.as_ref(), cpus),
         writers_table(writers.as_ref())
     )
 }
@@ -103,4 +107,14 @@ fn writers_table(w: Option<&ServiceWrites>) -> String {
     }
     s.push_str("</tbody></table>");
     s
+}
+
+/// What the service's database cost, from its counters.
+fn database_note(d: Option<&DatabaseUsage>, logical_cpus: usize) -> String {
+    d.map_or(String::new(), |d| {
+        format!(
+            "<p>The service's database: {}.</p>",
+            escape(&d.describe(logical_cpus))
+        )
+    })
 }

@@ -3,6 +3,8 @@
 //! errors by kind, and the profile's own SLA checks.
 
 pub mod arrival;
+pub mod database;
+mod exposition;
 pub mod writes;
 
 use std::collections::BTreeMap;
@@ -115,6 +117,9 @@ pub struct RunResult {
     /// when it reports none: a `--target` without those counters, or a run saved before them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_writes: Option<writes::ServiceWrites>,
+    /// What the service's database cost over the run, from its `/metrics` (absent as above).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database: Option<database::DatabaseUsage>,
 }
 
 /// The service's CPU while idle: healthy, before the load, nothing sent.
@@ -226,6 +231,7 @@ pub fn assemble(
         interrupted: None,
         idle: None,
         service_writes: None,
+        database: None,
     }
 }
 

@@ -118,27 +118,13 @@ impl ServiceWrites {
     }
 }
 
-/// The writers' counters in a Prometheus text exposition (unlabelled counters, as the
-/// reference service writes them); others' lines are ignored.
+/// The writers' counters in a Prometheus text exposition (`/metrics`); a writer the service
+/// does not report is left out.
 pub fn parse_counters(exposition: &str) -> Reading {
-    let mut out = Reading::new();
-    for line in exposition.lines() {
-        let mut parts = line.split_whitespace();
-        let (Some(name), Some(value)) = (parts.next(), parts.next()) else {
-            continue;
-        };
-        let Some(writer) = Writer::ALL.into_iter().find(|w| w.counter() == name) else {
-            continue;
-        };
-        // Counters are integers here, but the format allows floats ("1.5e+06").
-        if let Ok(v) = value.parse::<f64>()
-            && v.is_finite()
-            && v >= 0.0
-        {
-            out.push((writer, v as u64));
-        }
-    }
-    out
+    Writer::ALL
+        .into_iter()
+        .filter_map(|w| Some((w, super::exposition::value(exposition, w.counter())? as u64)))
+        .collect()
 }
 
 #[cfg(test)]
@@ -155,7 +141,8 @@ mod tests {
                 (Writer::Log, 1200),
                 (Writer::CacheSnapshots, 0),
                 (Writer::Wal, 8250)
-            ]
+            ],
+            "in Writer::ALL's order"
         );
         assert!(parse_counters("tta_log_bytes_total NaN\ngarbage\n\n").is_empty());
     }

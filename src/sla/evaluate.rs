@@ -124,6 +124,60 @@ pub fn evaluate_load(run: &RunResult, t: &Thresholds) -> Vec<Check> {
     if let Some(limits) = &t.disk_writes {
         out.extend(super::disk::evaluate(run, limits));
     }
+    out.extend(database(run, t));
+    out
+}
+
+/// The database's memory peak and its calls' CPU (share of the machine), where the service
+/// reported them.
+fn database(run: &RunResult, t: &Thresholds) -> Vec<Check> {
+    let Some(db) = &run.database else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    if let (Some(peak), Some(level)) = (db.memory_peak_bytes, &t.resources.database_memory) {
+        let (w, c) = (
+            level.warning.0.value / 1048576.0,
+            level.critical.0.value / 1048576.0,
+        );
+        let peak = peak as f64 / 1048576.0;
+        let mut check = Check::sla(
+            Subject::DatabaseMemory,
+            "MiB",
+            peak,
+            Some(w),
+            c,
+            &level.source,
+            upper(peak, Some(w), c),
+        );
+        check.detail = Some(
+            "SQLite's high-water mark (page cache, schema, statements), since the service started"
+                .into(),
+        );
+        out.push(check);
+    }
+    if let (Some(share), Some(level)) = (
+        db.cpu_share_percent(run.environment.logical_cpus),
+        &t.resources.database_cpu,
+    ) {
+        let (w, c) = (level.warning.0.value, level.critical.0.value);
+        let mut check = Check::sla(
+            Subject::DatabaseCpu,
+            "%",
+            share,
+            Some(w),
+            c,
+            &level.source,
+            upper(share, Some(w), c),
+        );
+        check.detail = Some(format!(
+            "{:.3} CPU seconds in database calls over {:.1} s, {} logical CPUs",
+            db.cpu_seconds.unwrap_or_default(),
+            db.seconds,
+            run.environment.logical_cpus
+        ));
+        out.push(check);
+    }
     out
 }
 

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::cache::CacheCounters;
+use crate::store::StoreUsage;
 
 /// Histogram bucket upper bounds, seconds.
 const BUCKETS: [f64; 13] = [
@@ -81,9 +82,8 @@ impl Metrics {
         *lock(&self.crisis).entry(level).or_default() += 1;
     }
 
-    /// The exposition; `wal_bytes` is what the store wrote to its write-ahead log (none: the
-    /// store has no WAL, as an in-memory database has not).
-    pub fn render(&self, active_sessions: usize, wal_bytes: Option<u64>) -> String {
+    /// The exposition, with what the store has cost so far (`store`).
+    pub fn render(&self, active_sessions: usize, store: &StoreUsage) -> String {
         let mut out = String::new();
         out.push_str(
             "# HELP tta_requests_total HTTP requests by route template, method and status.\n",
@@ -173,7 +173,7 @@ impl Metrics {
                 (
                     "tta_db_wal_bytes_total",
                     "Bytes written to the database's write-ahead log: pages and their frame headers.",
-                    wal_bytes,
+                    store.wal_bytes,
                 ),
             ]);
         // A writer the service does not have is left out, rather than claiming zero bytes.
@@ -184,6 +184,26 @@ impl Metrics {
                     "# HELP {name} {help}\n# TYPE {name} counter\n{name} {v}"
                 );
             }
+        }
+        if let Some(cpu) = store.cpu_seconds {
+            let _ = writeln!(
+                out,
+                "# HELP tta_db_cpu_seconds_total CPU time spent in database calls.\n# TYPE tta_db_cpu_seconds_total counter\ntta_db_cpu_seconds_total {cpu}"
+            );
+        }
+        for (name, help, v) in [
+            (
+                "tta_db_memory_bytes",
+                "Memory the database engine holds: page cache, schema, statements.",
+                store.memory_bytes,
+            ),
+            (
+                "tta_db_memory_peak_bytes",
+                "The most memory the database engine has held.",
+                store.memory_peak_bytes,
+            ),
+        ] {
+            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {v}");
         }
         out.push_str(&process_metrics());
         out
@@ -233,7 +253,7 @@ mod tests {
         m.observe("/health", "GET", 200, 0.2);
         m.observe("/health", "GET", 503, 0.0001);
         m.crisis_detected("HIGH");
-        let text = m.render(3, None);
+        let text = m.render(3, &StoreUsage::default());
         assert!(
             text.contains(
                 "tta_requests_total{route=\"/health\",method=\"GET\",status=\"200\"} 2\n"
@@ -270,7 +290,15 @@ mod tests {
         let log = Arc::new(AtomicU64::new(1234));
         let m = Metrics::new(Arc::default(), Some(log.clone()), true);
         log.fetch_add(6, Ordering::Relaxed);
-        let text = m.render(0, Some(4120));
+        let store = StoreUsage {
+            wal_bytes: Some(4120),
+            cpu_seconds: Some(0.25),
+            memory_bytes: 1000,
+            memory_peak_bytes: 2000,
+        };
+        let text = m.render(0, &store);
+        assert!(text.contains("\ntta_db_cpu_seconds_total 0.25\n"), "{text}");
+        assert!(text.contains("\ntta_db_memory_peak_bytes 2000\n"), "{text}");
         assert!(text.contains("\ntta_log_bytes_total 1240\n"), "{text}");
         assert!(text.contains("\ntta_db_wal_bytes_total 4120\n"), "{text}");
         assert!(

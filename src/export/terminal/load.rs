@@ -95,6 +95,9 @@ pub(super) fn load(run: &RunResult) -> String {
     if let Some(w) = &run.service_writes {
         out.push_str(&service_writes(w));
     }
+    if let Some(d) = &run.database {
+        out.push_str(&database(d, run.environment.logical_cpus));
+    }
     let failed: Vec<String> = run
         .checks
         .iter()
@@ -195,4 +198,9 @@ fn service_writes(w: &crate::run::writes::ServiceWrites) -> String {
         parts.join(", "),
         w.seconds
     )
+}
+
+/// "database: 0.412 CPU s in its calls …": what the service's database cost.
+fn database(d: &crate::run::database::DatabaseUsage, logical_cpus: usize) -> String {
+    format!("database: {}\n", d.describe(logical_cpus))
 }

@@ -110,9 +110,7 @@ pub async fn metrics(State(state): State<Arc<AppState>>) -> impl IntoResponse {
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        state
-            .metrics
-            .render(active, state.store.wal_bytes_written()),
+        state.metrics.render(active, &state.store.usage()),
     )
 }
 

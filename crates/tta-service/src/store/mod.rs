@@ -189,6 +189,18 @@ pub trait Store: Send + Sync {
     /// Open alerts per patient of a clinician.
     fn open_alert_counts(&self, clinician: &str) -> StoreResult<Vec<(String, u64)>>;
     fn snapshot(&self) -> StoreResult<Snapshot>;
-    /// Bytes written to the write-ahead log since the store opened (none: it keeps no WAL).
-    fn wal_bytes_written(&self) -> Option<u64>;
+    /// What the store has cost the service since it opened.
+    fn usage(&self) -> StoreUsage;
+}
+
+/// What the store has cost the service so far, for `/metrics`.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct StoreUsage {
+    /// Bytes appended to the write-ahead log (none: it keeps no WAL).
+    pub wal_bytes: Option<u64>,
+    /// CPU seconds spent in the store's calls (none: this platform cannot count them).
+    pub cpu_seconds: Option<f64>,
+    /// Bytes the database engine holds now, and at most so far.
+    pub memory_bytes: u64,
+    pub memory_peak_bytes: u64,
 }

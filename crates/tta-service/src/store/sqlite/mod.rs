@@ -2,25 +2,28 @@
 //! `PRAGMA user_version`, one connection behind a mutex. Every call is short (tens of
 //! microseconds), so handlers call it directly rather than through a blocking pool.
 
-use std::path::Path;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+mod open;
 mod rows;
 mod schema;
 mod snapshot;
+mod usage;
 mod wal;
 
 use super::*;
 use crate::clock::{now_ms, rfc3339};
 use rows::*;
-use schema::MIGRATIONS;
 
 pub struct SqliteStore {
     conn: Mutex<Connection>,
     /// The page size, when the database is a file in WAL mode (what the WAL's frames hold).
     wal_page_size: Option<u64>,
+    /// CPU spent holding the connection, in nanoseconds.
+    cpu_ns: AtomicU64,
 }
 
 fn corrupt(what: &'static str, e: impl std::fmt::Display) -> StoreError {
@@ -38,105 +41,16 @@ fn to_json<T: Serialize>(v: &T) -> String {
     serde_json::to_string(v).expect("plain data serialises")
 }
 
-impl SqliteStore {
-    /// Opens (creating if needed) the database at `path`, or an in-memory one for `:memory:`,
-    /// and brings its schema up to date.
-    pub fn open(path: &str) -> StoreResult<Self> {
-        let conn = if path == ":memory:" {
-            Connection::open_in_memory()?
-        } else {
-            Connection::open(Path::new(path))?
-        };
-        let mode: String =
-            conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        // An in-memory database answers "memory": it has no WAL to count.
-        let wal_page_size = if mode.eq_ignore_ascii_case("wal") {
-            let size: i64 = conn.pragma_query_value(None, "page_size", |r| r.get(0))?;
-            Some(size as u64)
-        } else {
-            None
-        };
-        let store = Self {
-            conn: Mutex::new(conn),
-            wal_page_size,
-        };
-        store.migrate()?;
-        Ok(store)
-    }
-
-    /// An in-memory database holding a copy of the one at `path` (SQLite's backup API), brought
-    /// up to date like [`Self::open`]; `path` is only read.
-    pub fn open_in_memory_copy(path: &Path) -> StoreResult<Self> {
-        let mut conn = Connection::open_in_memory()?;
-        conn.restore(
-            rusqlite::MAIN_DB,
-            path,
-            None::<fn(rusqlite::backup::Progress)>,
-        )?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        let store = Self {
-            conn: Mutex::new(conn),
-            wal_page_size: None,
-        };
-        store.migrate()?;
-        Ok(store)
-    }
-
-    /// Runs `f` in one transaction (bulk loading: a generated dataset).
-    pub fn bulk(
-        &self,
-        f: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>,
-    ) -> StoreResult<()> {
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        f(&tx)?;
-        tx.commit()?;
-        Ok(())
-    }
-
-    /// Moves the write-ahead log into the database file and empties it.
-    pub fn checkpoint(&self) -> StoreResult<()> {
-        self.conn()
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-        Ok(())
-    }
-
-    fn conn(&self) -> MutexGuard<'_, Connection> {
-        // A panic while holding the lock cannot leave SQLite half-written (transactions roll
-        // back on drop), so a poisoned lock is safe to reuse.
-        self.conn.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    fn migrate(&self) -> StoreResult<()> {
-        let mut conn = self.conn();
-        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        let version = usize::try_from(version)
-            .map_err(|_| corrupt("schema", format!("version {version}")))?;
-        if version > MIGRATIONS.len() {
-            return Err(corrupt(
-                "schema",
-                format!(
-                    "version {version} is newer than this tool knows ({})",
-                    MIGRATIONS.len()
-                ),
-            ));
-        }
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
-            let tx = conn.transaction()?;
-            tx.execute_batch(sql)?;
-            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
-            tx.commit()?;
-        }
-        Ok(())
-    }
-}
-
 impl Store for SqliteStore {
-    fn wal_bytes_written(&self) -> Option<u64> {
-        wal::bytes_written(self)
+    fn usage(&self) -> StoreUsage {
+        let (memory_bytes, memory_peak_bytes) = usage::memory();
+        StoreUsage {
+            wal_bytes: wal::bytes_written(self),
+            cpu_seconds: usage::counts_cpu()
+                .then(|| self.cpu_ns.load(Ordering::Relaxed) as f64 / 1e9),
+            memory_bytes,
+            memory_peak_bytes,
+        }
     }
 
     fn ping(&self) -> StoreResult<()> {
@@ -419,4 +333,17 @@ impl Store for SqliteStore {
     fn snapshot(&self) -> StoreResult<Snapshot> {
         snapshot::read(&self.conn())
     }
+}
+
+/// `n` patients from `patient-{from}` on, for the store's own tests.
+#[cfg(test)]
+fn test_users(n: usize, from: usize) -> Vec<UserRecord> {
+    (from..from + n)
+        .map(|i| UserRecord {
+            username: format!("patient-{i}"),
+            role: Role::Patient,
+            password_hash: "x".repeat(200),
+            clinician: None,
+        })
+        .collect()
 }

@@ -34,33 +34,23 @@ fn pages_written(store: &SqliteStore) -> Option<u64> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::test_users as users;
     use super::*;
-    use crate::store::{Role, Store, UserRecord};
-
-    fn users(n: usize, from: usize) -> Vec<UserRecord> {
-        (from..from + n)
-            .map(|i| UserRecord {
-                username: format!("patient-{i}"),
-                role: Role::Patient,
-                password_hash: "x".repeat(200),
-                clinician: None,
-            })
-            .collect()
-    }
+    use crate::store::Store;
 
     #[test]
     fn counts_what_the_wal_file_grew_by() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.db");
         let store = SqliteStore::open(path.to_str().unwrap()).unwrap();
-        let at_open = store.wal_bytes_written().unwrap();
+        let at_open = store.usage().wal_bytes.unwrap();
         let wal = dir.path().join("t.db-wal");
         let size = || std::fs::metadata(&wal).map_or(0, |m| m.len());
         let file_at_open = size();
         for batch in 0..5 {
             store.upsert_users(&users(40, batch * 40)).unwrap();
         }
-        let written = store.wal_bytes_written().unwrap() - at_open;
+        let written = store.usage().wal_bytes.unwrap() - at_open;
         assert!(written > 0);
         // No checkpoint ran (far fewer than SQLite's 1000 pages): the file grew by exactly the
         // frames counted, each a page and its header.
@@ -72,6 +62,6 @@ mod tests {
     fn an_in_memory_database_has_no_wal_to_count() {
         let store = SqliteStore::open(":memory:").unwrap();
         store.upsert_users(&users(3, 0)).unwrap();
-        assert_eq!(store.wal_bytes_written(), None);
+        assert_eq!(store.usage().wal_bytes, None);
     }
 }

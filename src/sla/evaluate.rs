@@ -79,42 +79,23 @@ pub fn evaluate_load(run: &RunResult, t: &Thresholds) -> Vec<Check> {
                 (Subject::ServerRss, r.warning, r.critical, &r.source)
             }
         };
-        let (w, c) = (warning.0.value / 1048576.0, critical.0.value / 1048576.0);
-        let peak = server.rss_peak_bytes as f64 / 1048576.0;
-        out.push(Check::sla(
+        out.push(mib_check(
             subject,
-            "MiB",
-            peak,
-            Some(w),
-            c,
+            server.rss_peak_bytes,
+            warning.0.value,
+            critical.0.value,
             source,
-            upper(peak, Some(w), c),
         ));
-        let cpu = &t.resources.server_cpu;
         let share = server.cpu_mean_percent / run.environment.logical_cpus.max(1) as f64;
-        let (w, c) = (cpu.warning.0.value, cpu.critical.0.value);
-        out.push(Check::sla(
+        out.push(percent_check(
             Subject::ServerCpu,
-            "%",
             share,
-            Some(w),
-            c,
-            &cpu.source,
-            upper(share, Some(w), c),
+            &t.resources.server_cpu,
         ));
     }
     if let (Some(idle), Some(level)) = (&run.idle, &t.resources.idle_cpu) {
         let share = idle.cpu_mean_percent / run.environment.logical_cpus.max(1) as f64;
-        let (w, c) = (level.warning.0.value, level.critical.0.value);
-        let mut check = Check::sla(
-            Subject::IdleCpu,
-            "%",
-            share,
-            Some(w),
-            c,
-            &level.source,
-            upper(share, Some(w), c),
-        );
+        let mut check = percent_check(Subject::IdleCpu, share, level);
         check.detail = Some(format!(
             "{:.1} s idle before the load, {} samples",
             idle.seconds, idle.samples
@@ -128,6 +109,30 @@ pub fn evaluate_load(run: &RunResult, t: &Thresholds) -> Vec<Check> {
     out
 }
 
+/// A memory check in MiB of `bytes` against byte levels.
+fn mib_check(subject: Subject, bytes: u64, warning: f64, critical: f64, source: &str) -> Check {
+    let (w, c, v) = (
+        warning / 1048576.0,
+        critical / 1048576.0,
+        bytes as f64 / 1048576.0,
+    );
+    Check::sla(subject, "MiB", v, Some(w), c, source, upper(v, Some(w), c))
+}
+
+/// A check of a share in percent against its level.
+fn percent_check(subject: Subject, share: f64, level: &PercentLevel) -> Check {
+    let (w, c) = (level.warning.0.value, level.critical.0.value);
+    Check::sla(
+        subject,
+        "%",
+        share,
+        Some(w),
+        c,
+        &level.source,
+        upper(share, Some(w), c),
+    )
+}
+
 /// The database's memory peak and its calls' CPU (share of the machine), where the service
 /// reported them.
 fn database(run: &RunResult, t: &Thresholds) -> Vec<Check> {
@@ -136,19 +141,12 @@ fn database(run: &RunResult, t: &Thresholds) -> Vec<Check> {
     };
     let mut out = Vec::new();
     if let (Some(peak), Some(level)) = (db.memory_peak_bytes, &t.resources.database_memory) {
-        let (w, c) = (
-            level.warning.0.value / 1048576.0,
-            level.critical.0.value / 1048576.0,
-        );
-        let peak = peak as f64 / 1048576.0;
-        let mut check = Check::sla(
+        let mut check = mib_check(
             Subject::DatabaseMemory,
-            "MiB",
             peak,
-            Some(w),
-            c,
+            level.warning.0.value,
+            level.critical.0.value,
             &level.source,
-            upper(peak, Some(w), c),
         );
         check.detail = Some(
             "SQLite's high-water mark (page cache, schema, statements), since the service started"
@@ -160,16 +158,7 @@ fn database(run: &RunResult, t: &Thresholds) -> Vec<Check> {
         db.cpu_share_percent(run.environment.logical_cpus),
         &t.resources.database_cpu,
     ) {
-        let (w, c) = (level.warning.0.value, level.critical.0.value);
-        let mut check = Check::sla(
-            Subject::DatabaseCpu,
-            "%",
-            share,
-            Some(w),
-            c,
-            &level.source,
-            upper(share, Some(w), c),
-        );
+        let mut check = percent_check(Subject::DatabaseCpu, share, level);
         check.detail = Some(format!(
             "{:.3} CPU seconds in database calls over {:.1} s, {} logical CPUs",
             db.cpu_seconds.unwrap_or_default(),
@@ -242,16 +231,12 @@ pub fn evaluate_cache_study(study: &crate::cache_study::CacheStudy, t: &Threshol
     let at_figure = study.workload.memory_data_bytes == crate::cache_study::memory::DATA_BYTES;
     if let (Some(m), Some(level), true) = (&study.memory, &t.resources.cache_memory, at_figure) {
         let mib = |b: f64| b / 1048576.0;
-        let (w, c) = (mib(level.warning.0.value), mib(level.critical.0.value));
-        let grown = mib(m.rss_growth_bytes as f64);
-        let mut check = Check::sla(
+        let mut check = mib_check(
             Subject::CacheMemory,
-            "MiB",
-            grown,
-            Some(w),
-            c,
+            m.rss_growth_bytes,
+            level.warning.0.value,
+            level.critical.0.value,
             &level.source,
-            upper(grown, Some(w), c),
         );
         check.detail = Some(format!(
             "{} entries, {:.0} MiB of JSON held as {:.0} MiB",

@@ -13,7 +13,7 @@ use crate::scenario::arrival::{ArrivalSpec, Spacing, parse_duration};
 use crate::scenario::{self, Executor, Overrides};
 use crate::sla::units::{Kind, Quantity};
 use tta_service::RateLimit;
-use tta_service::{CacheSnapshot, FaultConfig, LogConfig, LogLevel};
+use tta_service::{CacheSnapshot, FaultConfig, LogConfig, LogLevel, SessionCleanup};
 use tta_service::{JWT_SECRET_ENV, ServerConfig};
 
 /// Compiles a `--filter` regex, naming the flag on error.
@@ -229,6 +229,16 @@ impl TryFrom<&ServeArgs> for ServerConfig {
             path: path.clone(),
             level,
         });
+        let seconds = |flag: &str, text: &str| -> Result<std::time::Duration> {
+            Ok(std::time::Duration::from_secs(duration_s(flag, text)?))
+        };
+        let session_cleanup = SessionCleanup {
+            idle: seconds("--session-idle-timeout", &a.session_idle_timeout)?,
+            every: match a.session_cleanup_every.as_str() {
+                "off" => None,
+                every => Some(seconds("--session-cleanup-every", every)?),
+            },
+        };
         let jwt_secret = match std::env::var(JWT_SECRET_ENV) {
             Ok(s) if s.len() < 32 => {
                 return Err(Error::Usage(format!(
@@ -256,6 +266,7 @@ impl TryFrom<&ServeArgs> for ServerConfig {
             cache_bytes,
             cache_snapshot,
             log,
+            session_cleanup,
         })
     }
 }

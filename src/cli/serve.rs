@@ -76,6 +76,13 @@ pub struct ServeArgs {
         env = tta_service::env::LOG_LEVEL
     )]
     pub log_level: String,
+    /// Sessions not completed and untouched this long are expired (completed) by the cleanup
+    /// pass; a session a crisis paused never is.
+    #[arg(long, value_name = "DURATION", default_value = "30m")]
+    pub session_idle_timeout: String,
+    /// How often the cleanup pass runs, or "off" (then only POST /api/admin/sessions/cleanup).
+    #[arg(long, value_name = "DURATION|off", default_value = "60s")]
+    pub session_cleanup_every: String,
     #[command(flatten)]
     pub faults: FaultArgs,
     /// Seed of the core's randomness.

@@ -2,6 +2,7 @@
 
 mod api;
 mod cache;
+mod cleanup;
 mod disk;
 mod fuzz;
 mod guards;

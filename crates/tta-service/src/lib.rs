@@ -16,6 +16,7 @@ mod middleware;
 pub mod operations;
 mod routes;
 pub mod service_log;
+pub mod session_cleanup;
 mod state;
 pub mod store;
 
@@ -24,6 +25,7 @@ pub use faults::{FaultConfig, Stall};
 pub use limits::RateLimit;
 pub use routes::templates as route_templates;
 pub use service_log::{LogConfig, LogLevel};
+pub use session_cleanup::SessionCleanup;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -94,6 +96,8 @@ pub struct ServerConfig {
     pub cache_snapshot: Option<CacheSnapshot>,
     /// The structured log file and its level (none: no log).
     pub log: Option<LogConfig>,
+    /// When sessions count as idle and how often they are expired.
+    pub session_cleanup: SessionCleanup,
 }
 
 impl Default for ServerConfig {
@@ -116,6 +120,7 @@ impl Default for ServerConfig {
             cache_bytes: cache::DEFAULT_CAPACITY_BYTES,
             cache_snapshot: None,
             log: None,
+            session_cleanup: SessionCleanup::default(),
         }
     }
 }
@@ -182,6 +187,7 @@ pub struct RunningServer {
     task: tokio::task::JoinHandle<std::io::Result<()>>,
     snapshot: Option<CacheSnapshot>,
     snapshot_timer: Option<tokio::task::JoinHandle<()>>,
+    cleanup_timer: Option<tokio::task::JoinHandle<()>>,
     /// Held to the end, so the log's last lines (the shutdown's) reach the file.
     _log: Option<service_log::ServiceLog>,
 }
@@ -191,7 +197,10 @@ impl RunningServer {
     /// `--cache-snapshot`), then returns.
     pub async fn stop(self) -> Result<()> {
         let _ = self.shutdown.send(());
-        if let Some(timer) = self.snapshot_timer {
+        for timer in [self.snapshot_timer, self.cleanup_timer]
+            .into_iter()
+            .flatten()
+        {
             timer.abort();
         }
         self.task
@@ -264,6 +273,7 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer> {
         .cache_snapshot
         .as_ref()
         .and_then(|s| cache::persistence::timer(state.clone(), s));
+    let cleanup_timer = session_cleanup::timer(state.clone(), config.session_cleanup);
     tracing::info!(
         %addr,
         db = config.db,
@@ -277,6 +287,7 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer> {
         task,
         snapshot: config.cache_snapshot,
         snapshot_timer,
+        cleanup_timer,
         _log: log,
     })
 }

@@ -32,6 +32,16 @@ pub struct Metrics {
     log_bytes: Option<Arc<AtomicU64>>,
     /// Whether the cache is snapshotted: its snapshot counters are reported only then.
     snapshots: bool,
+    cleanup: Mutex<CleanupStats>,
+}
+
+/// The idle-session cleanup passes so far.
+#[derive(Debug, Default)]
+struct CleanupStats {
+    passes: u64,
+    expired: u64,
+    last_seconds: f64,
+    max_seconds: f64,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -76,6 +86,15 @@ impl Metrics {
         }
         h.count += 1;
         h.sum += seconds;
+    }
+
+    pub fn session_cleanup(&self, pass: &crate::session_cleanup::CleanupPass) {
+        let mut c = lock(&self.cleanup);
+        let seconds = pass.duration_ms / 1000.0;
+        c.passes += 1;
+        c.expired += pass.expired;
+        c.last_seconds = seconds;
+        c.max_seconds = c.max_seconds.max(seconds);
     }
 
     pub fn crisis_detected(&self, level: &'static str) {
@@ -125,6 +144,40 @@ impl Metrics {
         out.push_str("# HELP tta_active_sessions Therapeutic sessions not yet completed.\n");
         out.push_str("# TYPE tta_active_sessions gauge\n");
         let _ = writeln!(out, "tta_active_sessions {active_sessions}");
+        {
+            let c = lock(&self.cleanup);
+            for (name, kind, help, v) in [
+                (
+                    "tta_session_cleanup_passes_total",
+                    "counter",
+                    "Idle-session cleanup passes run.",
+                    c.passes as f64,
+                ),
+                (
+                    "tta_sessions_expired_total",
+                    "counter",
+                    "Sessions the cleanup passes expired.",
+                    c.expired as f64,
+                ),
+                (
+                    "tta_session_cleanup_last_seconds",
+                    "gauge",
+                    "Duration of the last cleanup pass.",
+                    c.last_seconds,
+                ),
+                (
+                    "tta_session_cleanup_max_seconds",
+                    "gauge",
+                    "Duration of the longest cleanup pass.",
+                    c.max_seconds,
+                ),
+            ] {
+                let _ = writeln!(
+                    out,
+                    "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {v}"
+                );
+            }
+        }
         out.push_str(
             "# HELP tta_crisis_detections_total Crisis assessments at LOW or above, by level.\n",
         );

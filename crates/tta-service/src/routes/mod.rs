@@ -46,6 +46,7 @@ fn described() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(ops::health))
         .routes(routes!(ops::metrics))
         .routes(routes!(ops::get_faults, ops::put_faults))
+        .routes(routes!(ops::cleanup_sessions))
 }
 
 /// The path templates the service answers (`/api/patient/sessions/{id}/choices`, …), as the

@@ -1,4 +1,4 @@
-//! Login, health, metrics and the admin fault-injection endpoint.
+//! Login, health, metrics and the admin endpoints: fault injection, session cleanup.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -17,6 +17,7 @@ use crate::auth::AuthUser;
 use crate::clock::{now_ms, rfc3339};
 use crate::faults::FaultConfig;
 use crate::operations;
+use crate::session_cleanup::{self, CleanupPass};
 use crate::store::Role;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -138,4 +139,28 @@ pub async fn put_faults(
         .map_err(ApiError::bad_request)?;
     state.faults.set(config.clone());
     Ok(Json(config))
+}
+
+/// Sessions idle longer than `idle_s` seconds, to expire now.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CleanupRequest {
+    pub idle_s: u64,
+}
+
+/// Runs the idle-session cleanup pass now (admin only), as the service does every
+/// `--session-cleanup-every`, with the caller's idle timeout; returns what it did.
+#[utoipa::path(post, path = "/api/admin/sessions/cleanup", tag = "admin", request_body = CleanupRequest,
+    responses((status = 200, body = CleanupPass), (status = 403)))]
+pub async fn cleanup_sessions(
+    State(state): State<Arc<AppState>>,
+    user: AuthUser,
+    Json(req): Json<CleanupRequest>,
+) -> Result<Json<CleanupPass>, ApiError> {
+    user.require(&[Role::Admin])?;
+    let idle = std::time::Duration::from_secs(req.idle_s);
+    let pass = tokio::task::spawn_blocking(move || session_cleanup::run(&state, idle))
+        .await
+        .map_err(|e| ApiError::internal(format!("cleanup task failed: {e}")))??;
+    Ok(Json(pass))
 }

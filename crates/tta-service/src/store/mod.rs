@@ -170,6 +170,10 @@ pub trait Store: Send + Sync {
         event: Option<NewEvent>,
     ) -> StoreResult<()>;
     fn session(&self, id: u64) -> StoreResult<Option<Session>>;
+    /// Ids of the sessions not completed and last written before `before_unix_ms`, oldest first.
+    fn sessions_idle_since(&self, before_unix_ms: i64) -> StoreResult<Vec<u64>>;
+    /// Writes `sessions` in one transaction (the cleanup pass's expired sessions).
+    fn save_sessions(&self, sessions: &[Session]) -> StoreResult<()>;
     fn sessions_of(&self, patient: &str) -> StoreResult<Vec<Session>>;
     fn character(&self, patient: &str) -> StoreResult<Option<Character>>;
     fn difficulty(&self, patient: &str) -> StoreResult<Option<u8>>;

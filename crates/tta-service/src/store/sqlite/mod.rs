@@ -135,6 +135,29 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    fn sessions_idle_since(&self, before_unix_ms: i64) -> StoreResult<Vec<u64>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT id FROM sessions WHERE updated_at < ?1
+             AND json_extract(data, '$.state') != 'completed' ORDER BY updated_at",
+        )?;
+        let ids = stmt
+            .query_map([before_unix_ms], |r| r.get::<_, i64>(0))?
+            .map(|id| id.map(|id| id as u64))
+            .collect::<rusqlite::Result<Vec<u64>>>()?;
+        Ok(ids)
+    }
+
+    fn save_sessions(&self, sessions: &[Session]) -> StoreResult<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        for s in sessions {
+            put_session(&tx, s)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     fn session(&self, id: u64) -> StoreResult<Option<Session>> {
         let data: Option<String> = self
             .conn()

@@ -1,7 +1,9 @@
 //! The database schema, as migrations applied in order.
 
-/// Schema versions, applied in order; `user_version` records how many have run.
-pub(super) const MIGRATIONS: &[&str] = &[r#"
+/// Schema versions, applied in order; `user_version` records how many have run. Version 2
+/// indexes sessions by their last write, for the idle-session cleanup pass.
+pub(super) const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE users (
     username TEXT PRIMARY KEY,
     role TEXT NOT NULL CHECK (role IN ('patient', 'clinician', 'admin')),
@@ -38,4 +40,8 @@ CREATE TABLE alerts (
     acknowledged INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX alerts_clinician ON alerts (clinician, acknowledged, id);
-"#];
+"#,
+    r#"
+CREATE INDEX sessions_updated ON sessions (updated_at);
+"#,
+];

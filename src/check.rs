@@ -75,6 +75,14 @@ pub enum Subject {
     CacheHitRate(String),
     /// The p99 of the cache's eviction passes at one size in the hit-rate study.
     CacheEviction(String),
+    /// Sessions open at once in the sessions study.
+    SessionsOpen,
+    /// Sessions created per second at the study's slowest level.
+    SessionCreationRate,
+    /// How session creation latency grows with the sessions open (ms per 1000).
+    SessionLatencySlope,
+    /// The longest idle-session cleanup pass of the study.
+    SessionCleanup,
     /// The most memory the service's database engine held (SQLite's high-water mark).
     DatabaseMemory,
     /// CPU the service spent in database calls, as a share of the machine.

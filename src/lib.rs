@@ -28,6 +28,7 @@ mod report;
 mod run;
 mod saved;
 mod scenario;
+mod session_study;
 mod sla;
 mod sysmon;
 mod timefmt;

@@ -330,7 +330,9 @@ pub(crate) fn held_to_schema(run: &Value) {
     };
     let top: Vec<String> = props(&schema)
         .into_iter()
-        .filter(|k| !["interrupted", "idle"].contains(&k.as_str()) || run.get(k).is_some())
+        .filter(|k| {
+            !["interrupted", "idle", "sessions"].contains(&k.as_str()) || run.get(k).is_some()
+        })
         .collect();
     assert_eq!(keys(run), top, "top level");
     let defs = &schema["$defs"];
@@ -367,7 +369,8 @@ pub(crate) fn held_to_schema(run: &Value) {
     let profile_props: Vec<String> = props(&schema["properties"]["profile"])
         .into_iter()
         .filter(|k| {
-            run["profile"].get(k).is_some() || !["arrival", "throttle_rps"].contains(&k.as_str())
+            run["profile"].get(k).is_some()
+                || !["arrival", "throttle_rps", "sessions"].contains(&k.as_str())
         })
         .collect();
     assert_eq!(keys(&run["profile"]), profile_props, "profile");

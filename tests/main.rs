@@ -18,6 +18,7 @@ mod open_model;
 mod redirects;
 mod report;
 mod server;
+mod sessions;
 mod store_micro;
 mod support;
 mod verdict;

@@ -70,6 +70,18 @@ impl CheckId {
                 ("cache eviction pass p99 at ", " vs baseline")
             }
             (CheckKind::Sla, DiskWrites(_)) => ("disk write rate of ", ""),
+            (CheckKind::Sla, SessionsOpen) => ("sessions open at once", ""),
+            (CheckKind::Sla, SessionCreationRate) => ("session creation rate", ""),
+            (CheckKind::Sla, SessionLatencySlope) => ("session creation latency slope", ""),
+            (CheckKind::Sla, SessionCleanup) => ("session cleanup pass", ""),
+            (CheckKind::Regression, SessionsOpen) => ("sessions open at once vs baseline", ""),
+            (CheckKind::Regression, SessionCreationRate) => {
+                ("session creation rate vs baseline", "")
+            }
+            (CheckKind::Regression, SessionLatencySlope) => {
+                ("session creation latency slope vs baseline", "")
+            }
+            (CheckKind::Regression, SessionCleanup) => ("session cleanup pass vs baseline", ""),
             (CheckKind::Sla, DatabaseMemory) => ("database memory peak", ""),
             (CheckKind::Regression, DatabaseMemory) => ("database memory peak vs baseline", ""),
             (CheckKind::Sla, DatabaseCpu) => ("database CPU (share of machine)", ""),
@@ -94,6 +106,10 @@ impl CheckId {
             | Subject::IdleCpu
             | Subject::DatabaseMemory
             | Subject::DatabaseCpu
+            | Subject::SessionsOpen
+            | Subject::SessionCreationRate
+            | Subject::SessionLatencySlope
+            | Subject::SessionCleanup
             | Subject::CacheMemory
             | Subject::ServerCpu
             | Subject::Guarded
@@ -106,8 +122,12 @@ impl CheckId {
         use Subject::*;
         // Most specific spelling first, where two read alike: "p95 all routes" is AllRoutes,
         // not a route of that name, and "…, relative to other routes" a relative route.
-        let makers: [fn(String) -> Subject; 18] = [
+        let makers: [fn(String) -> Subject; 22] = [
             DiskWrites,
+            |_| SessionsOpen,
+            |_| SessionCreationRate,
+            |_| SessionLatencySlope,
+            |_| SessionCleanup,
             |_| DatabaseMemory,
             |_| DatabaseCpu,
             CacheHitRate,

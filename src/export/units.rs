@@ -48,7 +48,9 @@ pub fn figure(v: f64, unit: &str) -> String {
         "req/s" => format!("{v:.1} req/s"),
         "MB/min" => format!("{v:.2} MB/min"),
         // Counts: whole numbers.
-        "instr/call" | "guarded" => format!("{v:.0} {unit}"),
+        "instr/call" | "guarded" | "sessions" => format!("{v:.0} {unit}"),
+        "sessions/s" => format!("{v:.1} {unit}"),
+        "ms/1000 sessions" => format!("{v:+.3} {unit}"),
         _ => format!("{v:.3} {unit}"),
     }
 }

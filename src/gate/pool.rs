@@ -78,5 +78,15 @@ pub fn pool(runs: &[RunResult]) -> Option<RunResult> {
         .max_by(|a, b| a.seconds.total_cmp(&b.seconds));
     pooled.service_writes = ServiceWrites::pooled(runs.iter().map(|r| r.service_writes.as_ref()));
     pooled.database = DatabaseUsage::pooled(runs.iter().map(|r| r.database.as_ref()));
+    // A study per repetition does not add up: the slowest one's creation rate is judged, with
+    // its levels and passes.
+    pooled.sessions = runs
+        .iter()
+        .filter_map(|r| r.sessions.as_ref())
+        .min_by(|a, b| {
+            let rate = |s: &crate::session_study::SessionStudy| s.creation_rate().unwrap_or(0.0);
+            rate(a).total_cmp(&rate(b))
+        })
+        .cloned();
     Some(pooled)
 }

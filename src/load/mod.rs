@@ -210,14 +210,28 @@ fn drive_to_stop(
         .map_err(|e| Error::Process(format!("cannot start the async runtime: {e}")))?;
     let started = Instant::now();
     let progress = show_progress.then(|| progress::start(recorder.clone(), plan));
-    let outcome = match &plan.arrival {
-        None => runtime.block_on(goose_driver::run(
+    let mut sessions = None;
+    let outcome = match (&plan.profile.sessions, &plan.arrival) {
+        (Some(study), _) => {
+            let deadline = started + Duration::from_secs(plan.profile.duration_s);
+            let users = plan.profile.users;
+            runtime
+                .block_on(crate::session_study::drive(
+                    url,
+                    study,
+                    users,
+                    recorder.clone(),
+                    deadline,
+                ))
+                .map(|s| sessions = Some(s))
+        }
+        (None, None) => runtime.block_on(goose_driver::run(
             plan,
             url,
             recorder.clone(),
             counters.clone(),
         )),
-        Some(arrival) => {
+        (None, Some(arrival)) => {
             let (plan, arrival, url) = (plan.clone(), arrival.clone(), url.to_string());
             let (recorder, counters) = (recorder.clone(), counters.clone());
             let run =
@@ -267,6 +281,7 @@ fn drive_to_stop(
     }
     result.service_writes = service_writes;
     result.database = database;
+    result.sessions = sessions;
     if let Some(signal) = stop {
         // Nothing judges a partial run: its profile checks would measure the stop.
         result.checks.clear();

@@ -15,6 +15,7 @@ mod line_charts;
 mod open_model;
 mod page;
 mod resources;
+mod sessions;
 
 use std::path::{Path, PathBuf};
 

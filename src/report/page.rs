@@ -308,6 +308,7 @@ pub fn render(r: &Report<'_>) -> Result<String, String> {
             body.push_str(&super::open_model::section(&pooled).unwrap_or_default());
             body.push_str(&timeline_section(r.load));
             body.push_str(&super::resources::section(r.load));
+            body.push_str(&super::sessions::section(r.load));
         }
         None => body.push_str(&empty("routes", "Load", "No load run in this report.")),
     }

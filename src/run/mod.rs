@@ -4,7 +4,7 @@
 
 pub mod arrival;
 pub mod database;
-mod exposition;
+pub mod exposition;
 pub mod writes;
 
 use std::collections::BTreeMap;
@@ -120,6 +120,9 @@ pub struct RunResult {
     /// What the service's database cost over the run, from its `/metrics` (absent as above).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub database: Option<database::DatabaseUsage>,
+    /// The sessions study, for a profile that runs it instead of journeys.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sessions: Option<crate::session_study::SessionStudy>,
 }
 
 /// The service's CPU while idle: healthy, before the load, nothing sent.
@@ -232,6 +235,7 @@ pub fn assemble(
         idle: None,
         service_writes: None,
         database: None,
+        sessions: None,
     }
 }
 

@@ -130,6 +130,9 @@ pub struct Profile {
     /// The open model's arrivals for this profile (`load --executor arrival-rate`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arrival: Option<ArrivalSpec>,
+    /// Instead of the journeys: the sessions study ([`crate::session_study`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sessions: Option<crate::session_study::SessionPlan>,
     /// Where the figures come from.
     pub source: String,
 }
@@ -354,6 +357,9 @@ pub(crate) fn parse_profiles(origin: &str, text: &str) -> Result<ProfilesFile> {
                     "arrival.stages last longer than {MAX_DURATION_S} s"
                 ));
             }
+        }
+        if let Some(Err(m)) = p.sessions.as_ref().map(|s| s.validate()) {
+            return fail(m);
         }
     }
     if file.mix.values().all(|w| *w == 0) {

@@ -61,7 +61,8 @@ fn overrides_apply_and_are_checked() {
         .to_string();
     assert!(
         err.starts_with("--profile nope: not in ")
-            && err.ends_with("(known: heavy, light, medium, smoke, soak, staging, stress)"),
+            && err
+                .ends_with("(known: heavy, light, medium, sessions, smoke, soak, staging, stress)"),
         "{err}"
     );
 }

@@ -106,6 +106,7 @@ pub fn evaluate_load(run: &RunResult, t: &Thresholds) -> Vec<Check> {
         out.extend(super::disk::evaluate(run, limits));
     }
     out.extend(database(run, t));
+    out.extend(super::sessions::evaluate(run, t));
     out
 }
 

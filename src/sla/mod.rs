@@ -9,6 +9,7 @@ pub mod disk;
 mod evaluate;
 mod levels;
 pub mod open;
+pub mod sessions;
 pub mod units;
 
 pub use evaluate::{evaluate_cache_study, evaluate_load, evaluate_micro};
@@ -48,6 +49,9 @@ pub struct Thresholds {
     /// Cache size (`100MB`, with its unit) → the hit rate and eviction time expected of it.
     #[serde(default)]
     pub cache_hit_rate: BTreeMap<String, HitRateLevel>,
+    /// Session management: sessions open at once, their creation, the cleanup pass.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sessions: Option<sessions::SessionLimits>,
     /// Write rates allowed the service's disk writers over a load run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disk_writes: Option<disk::DiskWriteLimits>,

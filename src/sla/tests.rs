@@ -325,3 +325,82 @@ fn disk_writes_are_judged_per_writer_and_a_missing_one_says_why() {
     let e = bad("log: { warning: 10MB/min", "log: { warning: 10MB");
     assert!(e.contains("unit \"MB\" is not one of B/s"), "{e}");
 }
+
+/// The session-management checks: floors for the sessions open and their creation rate, the
+/// slope judged by what even its interval's low end adds over the levels, and a cleanup pass
+/// the target cannot run reported as not measured.
+#[test]
+fn the_sessions_study_is_judged_by_floors_slope_and_its_longest_pass() {
+    use crate::session_study::{CleanupResult, LevelResult, SessionStudy};
+    let t = shipped();
+    let level = |open, rate, p50_ms, pass_ms: Option<f64>| LevelResult {
+        open,
+        created: open,
+        failed: 0,
+        seconds: 1.0,
+        rate_per_s: rate,
+        p50_ms,
+        p95_ms: p50_ms * 2.0,
+        cleanup: pass_ms.map(|ms| CleanupResult {
+            candidates: 0,
+            expired: 0,
+            duration_ms: ms,
+        }),
+    };
+    let slope = |low, high| tta_stats::slope::Slope {
+        slope: (low + high) / 2.0,
+        low,
+        high,
+        n: 1000,
+    };
+    let mut run = crate::run::synthetic(&[("GET /health", vec![1000; 10])]);
+    let judged = |run: &crate::run::RunResult| -> Vec<(String, Status)> {
+        evaluate_load(run, &t)
+            .into_iter()
+            .filter(|c| c.name().starts_with("session"))
+            .map(|c| (c.name(), c.status))
+            .collect()
+    };
+    run.sessions = Some(SessionStudy {
+        rate_per_s: 100.0,
+        levels: vec![
+            level(250, 100.2, 3.0, Some(1.0)),
+            level(1000, 99.0, 3.0, Some(2.0)),
+        ],
+        open_at_end: Some(1000),
+        // At most +0.1 ms per 1000 over 750 sessions: 0.075 ms, under 10 % of 3 ms.
+        latency_slope: Some(slope(0.1, 0.3)),
+        expiry: Some(CleanupResult {
+            candidates: 1000,
+            expired: 1000,
+            duration_ms: 150.0,
+        }),
+    });
+    let s = |name: &str, st| (name.to_string(), st);
+    assert_eq!(
+        judged(&run),
+        [
+            s("sessions open at once", Status::Pass),
+            s("session creation rate", Status::Warn),
+            s("session creation latency slope", Status::Pass),
+            s("session cleanup pass", Status::Warn),
+        ]
+    );
+    let study = run.sessions.as_mut().unwrap();
+    study.open_at_end = Some(400);
+    // +0.5 ms per 1000 at least: 0.375 ms over 750 sessions, over 10 % of 3 ms.
+    study.latency_slope = Some(slope(0.5, 0.7));
+    study.expiry = None;
+    for l in &mut study.levels {
+        l.cleanup = None;
+    }
+    assert_eq!(
+        judged(&run),
+        [
+            s("sessions open at once", Status::Fail),
+            s("session creation rate", Status::Warn),
+            s("session creation latency slope", Status::Warn),
+            s("session cleanup pass", Status::Skipped),
+        ]
+    );
+}

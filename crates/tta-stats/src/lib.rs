@@ -9,6 +9,7 @@ pub mod compare;
 pub mod paired;
 pub mod pooled;
 mod recorder;
+pub mod slope;
 
 pub use recorder::{Progress, Recorder};
 

@@ -98,6 +98,9 @@ pub(super) fn load(run: &RunResult) -> String {
     if let Some(d) = &run.database {
         out.push_str(&database(d, run.environment.logical_cpus));
     }
+    if let Some(s) = &run.sessions {
+        out.push_str(&super::sessions::study(s));
+    }
     let failed: Vec<String> = run
         .checks
         .iter()

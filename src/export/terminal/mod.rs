@@ -14,6 +14,7 @@ mod cache_study;
 mod capacity;
 mod catalogue;
 mod load;
+mod sessions;
 pub use capacity::capacity;
 pub use catalogue::catalogue_table;
 use load::load;

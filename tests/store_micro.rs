@@ -49,7 +49,7 @@ fn store_operations_are_measured_on_the_dataset_and_judged() {
             .contains("session retrieval")
     );
     // Generated once: a second run reads the cached file and leaves it as it was.
-    let cached = tmp.path().join("datasets/store-p40-s2-t5-seed2024-v1.db");
+    let cached = tmp.path().join("datasets/store-p40-s2-t5-seed2024-v2.db");
     let before = std::fs::read(&cached).unwrap();
     let again = tta()
         .args(["micro", "--quick", "--filter", "^store_wal/data_insertion$"])
@@ -84,7 +84,7 @@ fn a_bad_dataset_size_or_file_is_one_line_and_exit_2() {
     );
     let dir = tmp.path().join("datasets");
     std::fs::create_dir(&dir).unwrap();
-    let file = dir.join("store-p40-s2-t5-seed2024-v1.db");
+    let file = dir.join("store-p40-s2-t5-seed2024-v2.db");
     std::fs::write(
         &file,
         "this is not a SQLite database at all, only some text",

@@ -56,6 +56,10 @@ mod tests {
         // frames counted, each a page and its header.
         assert_eq!(size() - file_at_open, written);
         assert_eq!(written % (store.wal_page_size.unwrap() + FRAME_HEADER), 0);
+        assert_eq!(
+            store.wal_page_size,
+            Some(super::super::open::PAGE_SIZE as u64)
+        );
     }
 
     #[test]

@@ -86,9 +86,14 @@ pub struct CleanupResult {
 }
 
 impl SessionStudy {
-    /// The lowest creation rate of any level.
+    /// The lowest creation rate of any level that created sessions (one the target already
+    /// held that many open for created none, and says nothing of the rate).
     pub fn creation_rate(&self) -> Option<f64> {
-        self.levels.iter().map(|l| l.rate_per_s).reduce(f64::min)
+        self.levels
+            .iter()
+            .filter(|l| l.created + l.failed > 0)
+            .map(|l| l.rate_per_s)
+            .reduce(f64::min)
     }
 
     /// The sessions open at once: the service's count, else the last level's.
@@ -108,6 +113,31 @@ impl SessionStudy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_level_already_open_at_the_start_does_not_count_as_a_rate() {
+        let level = |open, created, rate_per_s| LevelResult {
+            open,
+            created,
+            failed: 0,
+            seconds: 1.0,
+            rate_per_s,
+            p50_ms: 1.0,
+            p95_ms: 2.0,
+            cleanup: None,
+        };
+        let mut study = SessionStudy {
+            rate_per_s: 100.0,
+            levels: vec![level(300, 0, 0.0), level(500, 200, 99.5)],
+            open_at_end: None,
+            latency_slope: None,
+            expiry: None,
+        };
+        assert_eq!(study.creation_rate(), Some(99.5));
+        assert_eq!(study.max_open(), Some(500));
+        study.levels.truncate(1);
+        assert_eq!(study.creation_rate(), None);
+    }
 
     #[test]
     fn plans_must_ascend_within_bounds() {

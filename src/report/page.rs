@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use super::charts::{self, BLUE, RouteRow, TimeSeries, VERMILLION};
 use super::curve::quantiles;
-use super::html::{CSS, chart_block, escape};
+use super::html::{CSS, back_to_back, chart_block, empty, escape};
 use super::{Report, TrendPoint};
 use crate::check::{Check, Status};
 use crate::export::units::{duration_ns, ratio};
@@ -121,10 +121,6 @@ fn verdict_section(r: &Report<'_>) -> String {
     s
 }
 
-pub(super) fn empty(id: &str, title: &str, why: &str) -> String {
-    format!("<section id=\"{id}\"><h2>{title}</h2><p class=\"empty\">{why}</p></section>")
-}
-
 fn routes_section(r: &Report<'_>, pooled: &RunResult, base: Option<&RunResult>) -> String {
     let rows: Vec<RouteRow> = pooled
         .routes
@@ -165,20 +161,6 @@ fn routes_section(r: &Report<'_>, pooled: &RunResult, base: Option<&RunResult>) 
     }
     s.push_str("</tbody></table></section>");
     s
-}
-
-/// Each repetition's per-second figures, placed back to back.
-pub(super) fn back_to_back<T>(
-    runs: &[RunResult],
-    f: impl Fn(&RunResult) -> Vec<(f64, T)>,
-) -> Vec<(f64, T)> {
-    let mut offset = 0.0;
-    let mut out = Vec::new();
-    for r in runs {
-        out.extend(f(r).into_iter().map(|(t, v)| (offset + t, v)));
-        offset += r.duration_s;
-    }
-    out
 }
 
 fn timeline_section(load: &[RunResult]) -> String {

@@ -4,8 +4,7 @@
 use std::fmt::Write as _;
 
 use super::charts::{self, BLUE, PURPLE, TimeSeries};
-use super::html::{chart_block, escape};
-use super::page::{back_to_back, empty};
+use super::html::{back_to_back, chart_block, empty, escape};
 use crate::run::RunResult;
 use crate::run::database::DatabaseUsage;
 use crate::run::writes::{ServiceWrites, Writer};

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::evaluate::upper;
+use super::status::upper;
 use super::units::ByteRate;
 use crate::check::{Check, Status, Subject};
 use crate::run::RunResult;

@@ -10,6 +10,7 @@ mod evaluate;
 mod levels;
 pub mod open;
 pub mod sessions;
+mod status;
 pub mod units;
 
 pub use evaluate::{evaluate_cache_study, evaluate_load, evaluate_micro};

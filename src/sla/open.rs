@@ -3,7 +3,7 @@
 //! counts these as `dropped_iterations`).
 
 use super::Thresholds;
-use super::evaluate::upper;
+use super::status::upper;
 use crate::check::{Check, Subject};
 use crate::run::RunResult;
 

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Thresholds;
-use super::evaluate::upper;
+use super::status::{lower, upper};
 use super::units::Duration;
 use crate::check::{Check, Status, Subject};
 use crate::run::RunResult;
@@ -152,13 +152,7 @@ pub(super) fn evaluate(run: &RunResult, t: &Thresholds) -> Vec<Check> {
 }
 
 fn floor(subject: Subject, unit: &str, actual: f64, f: Floor, source: &str) -> Check {
-    let status = if actual < f.threshold {
-        Status::Fail
-    } else if actual < f.target {
-        Status::Warn
-    } else {
-        Status::Pass
-    };
+    let status = lower(actual, f.target, f.threshold);
     let mut c = Check::sla(
         subject,
         unit,

@@ -88,11 +88,11 @@ impl Metrics {
         h.sum += seconds;
     }
 
-    pub fn session_cleanup(&self, pass: &crate::session_cleanup::CleanupPass) {
+    /// One idle-session cleanup pass: how many it expired, in how long.
+    pub fn session_cleanup(&self, expired: u64, seconds: f64) {
         let mut c = lock(&self.cleanup);
-        let seconds = pass.duration_ms / 1000.0;
         c.passes += 1;
-        c.expired += pass.expired;
+        c.expired += expired;
         c.last_seconds = seconds;
         c.max_seconds = c.max_seconds.max(seconds);
     }

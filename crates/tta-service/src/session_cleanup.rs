@@ -76,7 +76,9 @@ pub fn run(state: &AppState, idle: Duration) -> Result<CleanupPass, ApiError> {
         expired: expired.len() as u64,
         duration_ms: started.elapsed().as_secs_f64() * 1000.0,
     };
-    state.metrics.session_cleanup(&pass);
+    state
+        .metrics
+        .session_cleanup(pass.expired, pass.duration_ms / 1000.0);
     if pass.expired > 0 {
         tracing::info!(
             candidates = pass.candidates,

@@ -358,8 +358,18 @@ pub(crate) fn parse_profiles(origin: &str, text: &str) -> Result<ProfilesFile> {
                 ));
             }
         }
-        if let Some(Err(m)) = p.sessions.as_ref().map(|s| s.validate()) {
-            return fail(m);
+        if let Some(s) = &p.sessions {
+            if let Err(m) = s.validate() {
+                return fail(m);
+            }
+            // Every creation is a request: the study stays within the profile's request cap.
+            let last = s.levels.last().copied().unwrap_or(0);
+            if last > p.max_requests {
+                return fail(format!(
+                    "sessions.levels reach {last}, beyond max_requests {}",
+                    p.max_requests
+                ));
+            }
         }
     }
     if file.mix.values().all(|w| *w == 0) {

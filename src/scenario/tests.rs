@@ -191,6 +191,21 @@ fn bad_profiles_are_refused() {
             "    max_requests: 20000\n    max_rps: 3\n",
             "unknown field `max_rps`",
         ),
+        (
+            "levels: [250, 500, 1000]",
+            "levels: [500, 250]",
+            "profile sessions: sessions.levels: give one or more ascending levels",
+        ),
+        (
+            "max_requests: 5000\n",
+            "max_requests: 600\n",
+            "profile sessions: sessions.levels reach 1000, beyond max_requests 600",
+        ),
+        (
+            "rate_per_s: 100 }",
+            "rate_per_s: 100, burst: 3 }",
+            "unknown field `burst`",
+        ),
     ] {
         std::fs::write(&path, good.replacen(from, to, 1)).unwrap();
         let err = load_profiles(&path).unwrap_err().to_string();

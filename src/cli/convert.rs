@@ -209,13 +209,7 @@ impl TryFrom<&ServeArgs> for ServerConfig {
             None => None,
             Some(path) => Some(CacheSnapshot {
                 path: path.clone(),
-                every: match a.cache_snapshot_every.as_str() {
-                    "off" => None,
-                    every => Some(std::time::Duration::from_secs(duration_s(
-                        "--cache-snapshot-every",
-                        every,
-                    )?)),
-                },
+                every: duration_or_off("--cache-snapshot-every", &a.cache_snapshot_every)?,
             }),
         };
         let level = LogLevel::parse(&a.log_level).ok_or_else(|| {
@@ -229,15 +223,12 @@ impl TryFrom<&ServeArgs> for ServerConfig {
             path: path.clone(),
             level,
         });
-        let seconds = |flag: &str, text: &str| -> Result<std::time::Duration> {
-            Ok(std::time::Duration::from_secs(duration_s(flag, text)?))
-        };
         let session_cleanup = SessionCleanup {
-            idle: seconds("--session-idle-timeout", &a.session_idle_timeout)?,
-            every: match a.session_cleanup_every.as_str() {
-                "off" => None,
-                every => Some(seconds("--session-cleanup-every", every)?),
-            },
+            idle: std::time::Duration::from_secs(duration_s(
+                "--session-idle-timeout",
+                &a.session_idle_timeout,
+            )?),
+            every: duration_or_off("--session-cleanup-every", &a.session_cleanup_every)?,
         };
         let jwt_secret = match std::env::var(JWT_SECRET_ENV) {
             Ok(s) if s.len() < 32 => {
@@ -296,13 +287,20 @@ pub fn duration_s(flag: &str, text: &str) -> Result<u64> {
         })
 }
 
+/// A `DURATION|off` flag: `None` for "off", else whole seconds as [`duration_s`] reads them.
+fn duration_or_off(flag: &str, text: &str) -> Result<Option<std::time::Duration>> {
+    match text {
+        "off" => Ok(None),
+        text => Ok(Some(std::time::Duration::from_secs(duration_s(
+            flag, text,
+        )?))),
+    }
+}
+
 impl MeasureArgs {
     /// `--idle`: how long the first repetition watches the service idle (zero: off).
     pub fn idle(&self) -> Result<std::time::Duration> {
-        Ok(match self.idle.as_str() {
-            "off" => std::time::Duration::ZERO,
-            text => std::time::Duration::from_secs(duration_s("--idle", text)?),
-        })
+        Ok(duration_or_off("--idle", &self.idle)?.unwrap_or_default())
     }
 
     /// The load plan these arguments measure (the profile, closed or open).

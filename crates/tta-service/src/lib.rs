@@ -14,6 +14,7 @@ mod limits;
 mod metrics;
 mod middleware;
 pub mod operations;
+mod periodic;
 mod routes;
 pub mod service_log;
 pub mod session_cleanup;

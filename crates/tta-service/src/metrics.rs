@@ -172,10 +172,7 @@ impl Metrics {
                     c.max_seconds,
                 ),
             ] {
-                let _ = writeln!(
-                    out,
-                    "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {v}"
-                );
+                sample(&mut out, name, kind, help, v);
             }
         }
         out.push_str(
@@ -232,17 +229,12 @@ impl Metrics {
         // A writer the service does not have is left out, rather than claiming zero bytes.
         for (name, help, v) in counters {
             if let Some(v) = v {
-                let _ = writeln!(
-                    out,
-                    "# HELP {name} {help}\n# TYPE {name} counter\n{name} {v}"
-                );
+                sample(&mut out, name, "counter", help, v);
             }
         }
         if let Some(cpu) = store.cpu_seconds {
-            let _ = writeln!(
-                out,
-                "# HELP tta_db_cpu_seconds_total CPU time spent in database calls.\n# TYPE tta_db_cpu_seconds_total counter\ntta_db_cpu_seconds_total {cpu}"
-            );
+            let help = "CPU time spent in database calls.";
+            sample(&mut out, "tta_db_cpu_seconds_total", "counter", help, cpu);
         }
         for (name, help, v) in [
             (
@@ -256,11 +248,19 @@ impl Metrics {
                 store.memory_peak_bytes,
             ),
         ] {
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {v}");
+            sample(&mut out, name, "gauge", help, v);
         }
         out.push_str(&process_metrics());
         out
     }
+}
+
+/// One unlabelled sample with its HELP and TYPE lines.
+fn sample(out: &mut String, name: &str, kind: &str, help: &str, value: impl std::fmt::Display) {
+    let _ = writeln!(
+        out,
+        "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}"
+    );
 }
 
 /// The service process's CPU time, resident memory and memory limit, under the conventional

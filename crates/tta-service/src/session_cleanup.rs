@@ -93,16 +93,9 @@ pub fn run(state: &AppState, idle: Duration) -> Result<CleanupPass, ApiError> {
 /// The periodic pass, while the server runs; a failed pass is logged and retried at the next.
 pub(crate) fn timer(state: Arc<AppState>, cleanup: SessionCleanup) -> Option<JoinHandle<()>> {
     let every = cleanup.every?;
-    Some(tokio::spawn(async move {
-        let mut ticks = tokio::time::interval(every);
-        ticks.tick().await; // the first tick is immediate
-        loop {
-            ticks.tick().await;
-            let state = state.clone();
-            let pass = tokio::task::spawn_blocking(move || run(&state, cleanup.idle)).await;
-            if let Ok(Err(e)) = pass {
-                tracing::error!(error = ?e, "session cleanup failed");
-            }
+    Some(crate::periodic::every(every, move || {
+        if let Err(e) = run(&state, cleanup.idle) {
+            tracing::error!(error = ?e, "session cleanup failed");
         }
     }))
 }

@@ -46,21 +46,13 @@ pub(crate) fn open(capacity_bytes: u64, snapshot: Option<&CacheSnapshot>) -> Res
 pub(crate) fn timer(state: Arc<AppState>, s: &CacheSnapshot) -> Option<JoinHandle<()>> {
     let every = s.every?;
     let path = s.path.clone();
-    Some(tokio::spawn(async move {
-        let mut ticks = tokio::time::interval(every);
-        ticks.tick().await; // the first tick is immediate
-        loop {
-            ticks.tick().await;
-            let (state, target) = (state.clone(), path.clone());
-            let written =
-                tokio::task::spawn_blocking(move || snapshot::write(&state.cache, &target)).await;
-            if let Ok(Err(e)) = written {
-                tracing::error!(path = %path.display(), error = %e, "cache snapshot failed");
-                eprintln!(
-                    "tta-bench: {}: cannot write the cache snapshot: {e}",
-                    path.display()
-                );
-            }
+    Some(crate::periodic::every(every, move || {
+        if let Err(e) = snapshot::write(&state.cache, &path) {
+            tracing::error!(path = %path.display(), error = %e, "cache snapshot failed");
+            eprintln!(
+                "tta-bench: {}: cannot write the cache snapshot: {e}",
+                path.display()
+            );
         }
     }))
 }

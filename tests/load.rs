@@ -55,7 +55,7 @@ fn smoke_run_records_every_step_losslessly() {
     );
 
     let run: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
-    held_to_schema(&run);
+    crate::run_schema::held_to_schema(&run);
     assert_eq!(
         (run["schema_version"].as_u64(), run["kind"].as_str()),
         (Some(2), Some("load"))
@@ -314,73 +314,6 @@ fn invalid_scenarios_and_flags_exit_2_with_the_place() {
     }
 }
 
-/// The published schema names exactly the fields the binary writes, at every level it describes
-/// (fields of the open model only in an open-model run).
-pub(crate) fn held_to_schema(run: &Value) {
-    crate::support::assert_valid(include_str!("../schema/run-result.schema.json"), run);
-    let schema: Value =
-        serde_json::from_str(include_str!("../schema/run-result.schema.json")).unwrap();
-    let keys = |v: &Value| -> Vec<String> { v.as_object().unwrap().keys().cloned().collect() };
-    let open = run["executor"] == "arrival-rate";
-    let props = |v: &Value| -> Vec<String> {
-        keys(&v["properties"])
-            .into_iter()
-            .filter(|k| open || !["arrival", "open"].contains(&k.as_str()))
-            .collect()
-    };
-    let top: Vec<String> = props(&schema)
-        .into_iter()
-        .filter(|k| {
-            !["interrupted", "idle", "sessions"].contains(&k.as_str()) || run.get(k).is_some()
-        })
-        .collect();
-    assert_eq!(keys(run), top, "top level");
-    let defs = &schema["$defs"];
-    assert_eq!(keys(&run["totals"]), props(&defs["summary"]), "summary");
-    let (_, route) = run["routes"].as_object().unwrap().iter().next().unwrap();
-    assert_eq!(keys(route), props(&defs["series"]), "series");
-    if open {
-        assert_eq!(
-            keys(&route["open"]),
-            props(&defs["open_series"]),
-            "open series"
-        );
-        let arrival: Vec<String> = props(&defs["arrival_report"])
-            .into_iter()
-            .filter(|k| k != "generator_behind" || run["arrival"].get(k).is_some())
-            .collect();
-        assert_eq!(keys(&run["arrival"]), arrival, "arrival report");
-    }
-    assert_eq!(
-        keys(&run["resources"]["summaries"]["server"]),
-        props(&defs["resource_summary"]),
-        "resource summary"
-    );
-    assert_eq!(
-        keys(&run["resources"]["processes"]["server"][0]),
-        props(&defs["sample"]),
-        "sample"
-    );
-    assert_eq!(
-        keys(&run["checks"][0]),
-        props(&schema["properties"]["checks"]["items"]),
-        "check"
-    );
-    let profile_props: Vec<String> = props(&schema["properties"]["profile"])
-        .into_iter()
-        .filter(|k| {
-            run["profile"].get(k).is_some()
-                || !["arrival", "throttle_rps", "sessions"].contains(&k.as_str())
-        })
-        .collect();
-    assert_eq!(keys(&run["profile"]), profile_props, "profile");
-    assert_eq!(
-        keys(&run["environment"]),
-        props(&schema["properties"]["environment"]),
-        "environment"
-    );
-}
-
 /// A load opens no controller port: with goose's telnet port (5116) already taken, as by a
 /// second run on the machine, nothing complains about it.
 #[test]
@@ -414,7 +347,7 @@ fn the_idle_service_is_watched_before_the_load_and_judged() {
     );
     assert!(String::from_utf8_lossy(&o.stderr).contains("watching the service idle for 1 s"));
     let run: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
-    held_to_schema(&run);
+    crate::run_schema::held_to_schema(&run);
     let idle = &run["idle"];
     assert!(idle["seconds"].as_f64().unwrap() >= 1.0, "{idle}");
     assert!(idle["samples"].as_u64().unwrap() >= 5, "{idle}");

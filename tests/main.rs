@@ -17,6 +17,7 @@ mod micro;
 mod open_model;
 mod redirects;
 mod report;
+mod run_schema;
 mod server;
 mod sessions;
 mod store_micro;

@@ -4,8 +4,9 @@
 
 use serde_json::Value;
 
-use crate::load::{held_to_schema, load};
+use crate::load::load;
 use crate::redirects::a_redirected_login_is_not_followed;
+use crate::run_schema::held_to_schema;
 use crate::support::{assert_one_line_error, scenarios};
 
 fn read(path: &std::path::Path) -> Value {

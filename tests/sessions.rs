@@ -49,7 +49,7 @@ fn the_sessions_study_opens_levels_times_cleanup_and_is_judged() {
         "{stdout}"
     );
     let run: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
-    crate::load::held_to_schema(&run);
+    crate::run_schema::held_to_schema(&run);
     let s = &run["sessions"];
     let levels = s["levels"].as_array().unwrap();
     assert_eq!(

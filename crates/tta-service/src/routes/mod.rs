@@ -3,6 +3,7 @@
 //! limit, timeout.
 
 mod clinical;
+mod crisis_alert;
 mod extract;
 mod ops;
 pub(crate) mod patient;

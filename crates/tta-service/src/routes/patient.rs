@@ -8,13 +8,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::ToSchema;
 
+use super::crisis_alert::crisis_alert;
 use super::extract::{Json, Path};
 use crate::AppState;
 use crate::api_error::ApiError;
 use crate::auth::AuthUser;
-use crate::store::{AlertType, NewAlert, NewEvent, Role, TurnWrite};
+use crate::store::{NewEvent, Role, TurnWrite};
 use tta_core::character::{Character, Goal};
-use tta_core::crisis::{CrisisAssessment, CrisisLevel};
 use tta_core::frameworks::Profile;
 use tta_core::session::{Session, SessionEvent};
 
@@ -205,61 +205,6 @@ pub async fn update_progress(
 pub struct ChoiceRequest {
     /// What the player chooses to do, in their words.
     pub text: String,
-}
-
-/// Assigned clinician of a patient, for alerts.
-fn clinician_of(state: &AppState, patient: &str) -> Result<String, ApiError> {
-    state
-        .store
-        .user(patient)?
-        .and_then(|u| u.clinician)
-        .ok_or_else(|| ApiError::internal(format!("patient {patient} has no assigned clinician")))
-}
-
-fn crisis_alert(
-    state: &AppState,
-    patient: &str,
-    session: u64,
-    crisis: &CrisisAssessment,
-) -> Result<Option<NewAlert>, ApiError> {
-    if crisis.level >= CrisisLevel::Low {
-        state.metrics.crisis_detected(level_name(crisis.level));
-    }
-    if !crisis.alert_clinician {
-        return Ok(None);
-    }
-    // The session and level only: what the patient wrote stays out of the log.
-    tracing::warn!(
-        session,
-        level = level_name(crisis.level),
-        "crisis: clinician alerted"
-    );
-    let families: Vec<String> = crisis
-        .indicators
-        .iter()
-        .map(|m| json!(m.family).as_str().unwrap_or_default().to_string())
-        .collect();
-    Ok(Some(NewAlert {
-        patient: patient.to_string(),
-        clinician: clinician_of(state, patient)?,
-        kind: AlertType::Crisis,
-        severity: level_name(crisis.level).to_string(),
-        message: format!(
-            "{} crisis indicators ({}) in session {session}; session paused",
-            level_name(crisis.level),
-            families.join(", ")
-        ),
-    }))
-}
-
-fn level_name(level: CrisisLevel) -> &'static str {
-    match level {
-        CrisisLevel::None => "NONE",
-        CrisisLevel::Low => "LOW",
-        CrisisLevel::Moderate => "MODERATE",
-        CrisisLevel::High => "HIGH",
-        CrisisLevel::Critical => "CRITICAL",
-    }
 }
 
 /// A patient choice: crisis check, consequence, character update, adaptive difficulty.

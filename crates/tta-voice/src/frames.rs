@@ -13,18 +13,22 @@ pub fn frame_len(rate: u32) -> usize {
     (rate * FRAME_MS / 1000).max(1) as usize
 }
 
+/// An amplitude as a fraction of full scale, in dBFS (never below `SILENCE_DBFS`).
+fn to_dbfs(fraction: f64) -> f32 {
+    if fraction <= 0.0 {
+        SILENCE_DBFS
+    } else {
+        ((20.0 * fraction.log10()) as f32).max(SILENCE_DBFS)
+    }
+}
+
 /// RMS level of `frame` in dB relative to full scale.
 pub fn level_dbfs(frame: &[i16]) -> f32 {
     if frame.is_empty() {
         return SILENCE_DBFS;
     }
     let power: f64 = frame.iter().map(|&s| f64::from(s).powi(2)).sum::<f64>() / frame.len() as f64;
-    let rms = power.sqrt() / 32768.0;
-    if rms <= 0.0 {
-        SILENCE_DBFS
-    } else {
-        ((20.0 * rms.log10()) as f32).max(SILENCE_DBFS)
-    }
+    to_dbfs(power.sqrt() / 32768.0)
 }
 
 /// Peak and RMS level of a whole clip, in dBFS.
@@ -37,13 +41,8 @@ pub struct Levels {
 /// Meters a clip.
 pub fn meter(samples: &[i16]) -> Levels {
     let peak = samples.iter().map(|s| s.unsigned_abs()).max().unwrap_or(0);
-    let peak_dbfs = if peak == 0 {
-        SILENCE_DBFS
-    } else {
-        ((20.0 * (f64::from(peak) / 32768.0).log10()) as f32).max(SILENCE_DBFS)
-    };
     Levels {
-        peak_dbfs,
+        peak_dbfs: to_dbfs(f64::from(peak) / 32768.0),
         rms_dbfs: level_dbfs(samples),
     }
 }

@@ -26,9 +26,8 @@ const SENTENCES: &[&str] = &[
 /// The spoken crisis phrase of the service's own lexicon.
 const CRISIS: &str = "I want to kill myself";
 
-/// This test's round trip measured a word error rate of 0.379 on these sentences (eSpeak NG
-/// 1.51, PocketSphinx 5prealpha, Debian 12; docs/voice.md); the bound leaves a margin for
-/// other engine versions.
+/// Set from this test's own measured word error rate (docs/voice.md gives it, with the engine
+/// versions), with a margin for other engine versions.
 const WER_BOUND: f64 = 0.45;
 
 fn engines() -> Option<Engines> {
